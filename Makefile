@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Everything they need
+# (system packages, the virtual env, compiled catalogs) is made on the way.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PO := $(wildcard locales/*/LC_MESSAGES/kiosk.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test system-deps locales extract update-locales schema clean
+
+run: system-deps $(VENV)/installed locales
+	$(BIN)/kiosk doctor
+
+test: system-deps $(VENV)/installed locales
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+system-deps:
+	@PYTHON=$(PYTHON) build/system-deps.sh
+
+$(VENV)/installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+locales: $(MO)
+
+locales/%/LC_MESSAGES/kiosk.mo: locales/%/LC_MESSAGES/kiosk.po $(VENV)/installed
+	$(BIN)/pybabel compile --domain kiosk --input-file $< --output-file $@
+
+extract: $(VENV)/installed
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ -o locales/kiosk.pot \
+		--project "LAPOR! Field Kiosk" --msgid-bugs-address "" kiosk
+
+update-locales: extract
+	$(BIN)/pybabel update --no-fuzzy-matching -D kiosk -i locales/kiosk.pot -d locales
+	msgen --no-wrap -o locales/en/LC_MESSAGES/kiosk.po locales/en/LC_MESSAGES/kiosk.po
+
+schema: $(VENV)/installed
+	$(BIN)/python -m kiosk.records.schema
+
+clean:
+	rm -rf $(VENV) $(MO) .pytest_cache .hypothesis

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the kiosk needs when they are missing: speech (espeak-ng,
+# aplay), gettext tools, and the libraries Qt loads for a window. As root it installs
+# them; otherwise it prints the command to run. On a system without dpkg it only says so.
+set -euo pipefail
+
+packages=(
+  espeak-ng alsa-utils gettext
+  libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
+  libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+)
+python=${PYTHON:-python3}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "system-deps: not a Debian system; install by hand: ${packages[*]}" >&2
+  exit 0
+fi
+if ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
+  packages+=(python3-venv)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+command="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "system-deps: missing packages; as root run: apt-get update && $command" >&2
+  exit 0
+fi
+echo "system-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+$command >/dev/null

@@ -1,0 +1,153 @@
+"""The `kiosk` command line (DESIGN.md's contract).
+
+Every subcommand takes `--data-dir` before or after its name, and a failure ends in
+one translated line on stderr and a non-zero exit: 1 when some input was refused or a
+check failed, 2 when the command could not run at all.
+"""
+
+import argparse
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.errors import KioskError
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, CatalogMissing, _, set_language
+from kiosk.paths import default_data_dir
+
+LANGUAGE_ENV = "KIOSK_LANG"
+EXIT_REFUSED, EXIT_FAILED = 1, 2
+
+
+def _choose_language() -> None:
+    language = os.environ.get(LANGUAGE_ENV) or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        print(f"kiosk: {LANGUAGE_ENV}={language} is not offered ({', '.join(LANGUAGES)})", file=sys.stderr)
+        language = DEFAULT_LANGUAGE
+    try:
+        set_language(language)
+    except CatalogMissing as exc:
+        print(f"kiosk: warning: {exc}; messages are shown in English", file=sys.stderr)
+
+
+def _data_dir(args) -> Path:
+    return Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
+
+
+def _open_store(args):
+    from kiosk.store import Store
+
+    return Store(_data_dir(args))
+
+
+def cmd_import(args) -> int:
+    from kiosk.importer import import_stream
+    from kiosk.store import CONFLICT, DUPLICATE, INVALID, STORED
+
+    def report(number, error):
+        print(f"{number}: {error}", file=sys.stderr)
+
+    path = Path(args.file)
+    with _open_store(args) as store:
+        try:
+            with path.open("rb") as stream:
+                counts = import_stream(store, stream, report)
+        except OSError as exc:
+            raise KioskError(_("Cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from exc
+        store.audit("cli", "import", file=path.name, **{k: counts[k] for k in (STORED, DUPLICATE, CONFLICT, INVALID)})
+    print(
+        _("{stored} stored, {duplicate} already present, {invalid} refused, {conflict} in conflict").format(
+            stored=counts[STORED], duplicate=counts[DUPLICATE], invalid=counts[INVALID], conflict=counts[CONFLICT]
+        )
+    )
+    return EXIT_REFUSED if counts[INVALID] or counts[CONFLICT] else 0
+
+
+def cmd_export(args) -> int:
+    from kiosk.files import atomic_write
+
+    with _open_store(args) as store:
+        if args.output:
+            with atomic_write(Path(args.output)) as out:
+                written = _write_lines(store.record_lines(args.kind), out)
+        else:
+            written = _write_lines(store.record_lines(args.kind), sys.stdout)
+        store.audit("cli", "export", kind=args.kind or "all", records=written)
+    if args.output:
+        print(_("{count} records written to {path}").format(count=written, path=args.output), file=sys.stderr)
+    return 0
+
+
+def _write_lines(lines, out) -> int:
+    written = 0
+    for line in lines:
+        out.write(line + "\n")
+        written += 1
+    return written
+
+
+def cmd_doctor(args) -> int:
+    from kiosk.doctor import FAIL, run_checks
+
+    checks = run_checks(_data_dir(args))
+    for check in checks:
+        print(check.line())
+    return EXIT_REFUSED if any(check.status == FAIL for check in checks) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kiosk.records import KINDS
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar=_("DIR"),
+        default=argparse.SUPPRESS,
+        help=_("where the kiosk keeps its data (default: ${env} or {default})").format(
+            env="KIOSK_DATA_DIR", default=default_data_dir()
+        ),
+    )
+    parser = argparse.ArgumentParser(
+        prog="kiosk", parents=[common], description=_("LAPOR! Field Kiosk: complaints and attendance, offline first.")
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+
+    importer = commands.add_parser(
+        "import", parents=[common], help=_("validate and store records from a JSON Lines file")
+    )
+    importer.add_argument("file", metavar=_("FILE.jsonl"))
+    importer.set_defaults(handler=cmd_import)
+
+    exporter = commands.add_parser("export", parents=[common], help=_("write every local record as JSON Lines"))
+    exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
+    exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
+    exporter.set_defaults(handler=cmd_export)
+
+    doctor = commands.add_parser("doctor", parents=[common], help=_("check that this kiosk can keep records safely"))
+    doctor.set_defaults(handler=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(errors="backslashreplace")
+    _choose_language()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_FAILED
+    try:
+        return args.handler(args)
+    except KioskError as exc:
+        message = str(exc)
+    except sqlite3.Error as exc:
+        message = _("The database failed: {reason}").format(reason=exc)
+    except OSError as exc:
+        message = _("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc)
+    except KeyboardInterrupt:
+        message = _("Stopped.")
+    print(f"kiosk: {message}", file=sys.stderr)
+    return EXIT_FAILED

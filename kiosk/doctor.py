@@ -1,0 +1,110 @@
+"""Checks an officer runs before an event: can this kiosk keep records safely?
+
+Each check reports ok, warn or fail with a plain, translated explanation; one broken
+part never hides the others.
+"""
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.i18n import LANGUAGES, CatalogMissing, N_, _, load_catalog
+from kiosk.records import KINDS
+from kiosk.store import Store
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+STATUS_LABELS = {OK: N_("OK"), WARN: N_("WARNING"), FAIL: N_("FAILED")}
+MIN_FREE_BYTES = 50 * 1024 * 1024
+LOW_FREE_BYTES = 500 * 1024 * 1024
+EARLIEST_PLAUSIBLE_YEAR = 2025
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    status: str
+    detail: str
+
+    def line(self) -> str:
+        return f"[{_(STATUS_LABELS[self.status])}] {self.label}: {self.detail}"
+
+
+def _data_dir(data_dir: Path):
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".doctor-"):
+        pass
+    return OK, _("{path} is writable").format(path=data_dir)
+
+
+def _database(data_dir: Path):
+    with Store(data_dir) as store:
+        (integrity,) = store.db.execute("PRAGMA integrity_check").fetchone()
+        (synchronous,) = store.db.execute("PRAGMA synchronous").fetchone()
+        journal = store.db.journal_mode
+        applied = store.applied_migrations()
+        counts = {kind: store.count(kind) for kind in KINDS}
+    if integrity != "ok":
+        return FAIL, _("the integrity check failed: {result}").format(result=integrity)
+    if journal != "wal" or synchronous != 2:
+        return FAIL, _("not in durable mode (journal {journal}, synchronous {synchronous})").format(
+            journal=journal, synchronous=synchronous
+        )
+    return OK, _(
+        "intact, schema version {version} ({step}); {events} events, {attendance} attendance records, "
+        "{complaints} complaints"
+    ).format(
+        version=len(applied),
+        step=applied[-1],
+        events=counts["event"],
+        attendance=counts["attendance"],
+        complaints=counts["complaint"],
+    )
+
+
+def _free_disk(data_dir: Path):
+    free = shutil.disk_usage(data_dir).free
+    status = FAIL if free < MIN_FREE_BYTES else WARN if free < LOW_FREE_BYTES else OK
+    return status, _("{megabytes} MB free").format(megabytes=free // (1024 * 1024))
+
+
+def _clock(_data_dir: Path):
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    if datetime.now().year < EARLIEST_PLAUSIBLE_YEAR:
+        return WARN, _("{now} looks wrong: set the date and time so that records carry the right day").format(now=now)
+    return OK, now
+
+
+def _catalogs(_data_dir: Path):
+    missing = []
+    for language in LANGUAGES:
+        try:
+            load_catalog(language)
+        except CatalogMissing:
+            missing.append(language)
+    if missing:
+        return FAIL, _("missing for: {languages}").format(languages=", ".join(missing))
+    return OK, ", ".join(LANGUAGES)
+
+
+CHECKS = (
+    (N_("Data folder"), _data_dir),
+    (N_("Database"), _database),
+    (N_("Free disk space"), _free_disk),
+    (N_("Clock"), _clock),
+    (N_("Translations"), _catalogs),
+)
+
+
+def run_checks(data_dir: Path) -> list[Check]:
+    results = []
+    for label, check in CHECKS:
+        try:
+            status, detail = check(data_dir)
+        except OSError as exc:
+            status, detail = FAIL, exc.strerror or str(exc)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a line of the report
+            status, detail = FAIL, str(exc)
+        results.append(Check(_(label), status, detail))
+    return results

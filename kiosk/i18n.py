@@ -1,0 +1,54 @@
+"""Translation of every user-visible string; Indonesian is the default language.
+
+Catalogs are gettext `.mo` files compiled from `locales/<lang>/LC_MESSAGES/kiosk.po`.
+`gettext.translation` raises when a catalog is missing, so a broken build is noticed
+instead of silently showing English.
+"""
+
+import gettext
+
+from kiosk.paths import locales_dir
+
+DOMAIN = "kiosk"
+DEFAULT_LANGUAGE = "id"
+LANGUAGES = ("id", "en")
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language: str | None = None
+
+
+class CatalogMissing(Exception):
+    """The compiled catalog for a language could not be loaded."""
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def load_catalog(language: str) -> gettext.GNUTranslations:
+    try:
+        return gettext.translation(DOMAIN, str(locales_dir()), languages=[language])
+    except OSError as exc:
+        raise CatalogMissing(
+            f"no compiled '{language}' catalog in {locales_dir()} (run `make locales`)"
+        ) from exc
+
+
+def set_language(language: str) -> None:
+    """Switch every later `_()` to `language`; raises CatalogMissing if it cannot load."""
+    global _translations, _language
+    _translations = load_catalog(language)
+    _language = language
+
+
+def current_language() -> str | None:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)

@@ -1,0 +1,74 @@
+"""Streaming import of JSON Lines: memory stays flat, commits come in batches.
+
+A bad line never stops the others: it is reported by number and the rest go on. A
+re-import stores nothing twice (uuids already stored with the same content are
+duplicates), and a uuid stored with other content is a conflict, never overwritten.
+"""
+
+import codecs
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from kiosk.records import FieldError, RecordInvalid, parse_json
+from kiosk.records.errors import WHOLE_RECORD
+from kiosk.store import INVALID, Store
+
+MAX_LINE_BYTES = 256 * 1024
+BATCH_SIZE = 500
+
+Problem = Callable[[int, FieldError], None]
+
+
+def numbered_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | None]]:
+    """(1-based number, line) pairs; a line longer than `limit` comes as None, unread."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(limit + 1)
+            yield number, None
+            continue
+        yield number, line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
+
+
+def _parse(raw: bytes | None):
+    if raw is None:
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "line_too_long", {"max_bytes": MAX_LINE_BYTES})])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "not_utf8")]) from None
+    return parse_json(text) if text.strip() else None
+
+
+def import_stream(store: Store, stream: BinaryIO, on_problem: Problem, batch_size: int = BATCH_SIZE) -> Counter:
+    """Store every good line of `stream`; returns counts by outcome (stored, duplicate, ...)."""
+    counts: Counter = Counter()
+    batch: list[tuple[int, object]] = []
+
+    def flush():
+        outcomes = store.add_records(value for _, value in batch)
+        for (number, _), outcome in zip(batch, outcomes, strict=True):
+            counts[outcome.status] += 1
+            for error in outcome.errors:
+                on_problem(number, error)
+        batch.clear()
+
+    for number, raw in numbered_lines(stream):
+        try:
+            value = _parse(raw)
+        except RecordInvalid as exc:
+            counts[INVALID] += 1
+            for error in exc.errors:
+                on_problem(number, error)
+            continue
+        if value is None:
+            continue  # a blank line
+        batch.append((number, value))
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return counts

@@ -1,0 +1,66 @@
+"""Versioned schema steps of the kiosk database, applied in order at every open.
+
+Steps are append-only: a released step is never edited, a change is a new step.
+"""
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("kiosk")
+
+SYNC_STATES = ("pending", "sending", "acked", "quarantined")
+
+
+def _run(db, *statements: str) -> None:
+    # Not executescript(): it commits first, which would split a step from its record.
+    for statement in statements:
+        db.execute(statement)
+
+
+@migrations()
+def m001_initial(db):
+    states = ", ".join(f"'{state}'" for state in SYNC_STATES)
+    _run(
+        db,
+        """CREATE TABLE records (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('event', 'attendance', 'complaint')),
+            created_at TEXT NOT NULL,
+            event_uuid TEXT,
+            supersedes TEXT,
+            digest TEXT NOT NULL,
+            body TEXT NOT NULL CHECK (json_valid(body)),
+            stored_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX records_by_kind ON records (kind, seq)",
+        "CREATE INDEX records_by_event ON records (event_uuid) WHERE event_uuid IS NOT NULL",
+        """CREATE TRIGGER records_immutable BEFORE UPDATE ON records
+            BEGIN SELECT RAISE(ABORT, 'records are immutable; store a correction with supersedes'); END""",
+        """CREATE TRIGGER records_kept BEFORE DELETE ON records
+            BEGIN SELECT RAISE(ABORT, 'records are never deleted'); END""",
+        f"""CREATE TABLE sync_state (
+            uuid TEXT PRIMARY KEY REFERENCES records (uuid),
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ({states})),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            tracking_id TEXT,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX sync_state_by_state ON sync_state (state)",
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL CHECK (json_valid(value)),
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
+        )""",
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    )

@@ -1,0 +1,94 @@
+"""The one record format (DESIGN.md), shared by the kiosk and the hub.
+
+`validate()` takes a parsed JSON value and returns the record as it will be stored:
+text normalised to NFC and trimmed, everything else exactly as given. A record that
+breaks any rule raises RecordInvalid naming every field at fault.
+"""
+
+import hashlib
+import json
+import re
+import unicodedata
+
+from pydantic import ValidationError
+
+from kiosk.records.errors import WHOLE_RECORD, FieldError, RecordInvalid, from_pydantic, shown
+from kiosk.records.models import MODELS, SCHEMA_VERSIONS
+from kiosk.records.rules import cross_field_errors
+
+__all__ = [
+    "KINDS",
+    "SCHEMA_VERSIONS",
+    "FieldError",
+    "RecordInvalid",
+    "canonical_json",
+    "digest",
+    "parse_json",
+    "validate",
+]
+
+KINDS = tuple(MODELS)
+
+# White space to trim: Unicode's, less the control characters, which are refused instead.
+_EDGE_SPACE = re.compile(r"^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|"
+                         r"[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$")
+
+
+def _normalize(value):
+    if isinstance(value, str):
+        return _EDGE_SPACE.sub("", unicodedata.normalize("NFC", value))
+    if isinstance(value, dict):
+        return {key: _normalize(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_normalize(item) for item in value]
+    return value
+
+
+def validate(value) -> dict:
+    if not isinstance(value, dict):
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "not_object")])
+    record = _normalize(value)
+    kind = record.get("kind")
+    if kind not in MODELS:
+        code = "missing" if "kind" not in record else "unknown_kind"
+        raise RecordInvalid([FieldError("kind", code, {"choices": ", ".join(KINDS)})])
+    try:
+        MODELS[kind].model_validate(record)
+    except ValidationError as exc:
+        raise RecordInvalid([from_pydantic(e) for e in exc.errors(include_url=False)]) from None
+    errors = cross_field_errors(record)
+    if errors:
+        raise RecordInvalid(errors)
+    return record
+
+
+def _no_duplicate_keys(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise RecordInvalid([FieldError(WHOLE_RECORD, "duplicate_key", {"key": shown(key)})])
+        obj[key] = value
+    return obj
+
+
+def _no_constants(name):
+    raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json_number")])
+
+
+def parse_json(text: str):
+    """Strict JSON: no NaN or Infinity, no key given twice."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json", {"column": exc.colno})]) from None
+    except RecursionError:
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "too_deep")]) from None
+
+
+def canonical_json(record: dict) -> str:
+    """The form two records are compared in: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(record: dict) -> str:
+    return hashlib.sha256(canonical_json(record).encode()).hexdigest()

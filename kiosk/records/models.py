@@ -1,0 +1,191 @@
+"""The record format of DESIGN.md as strict pydantic models.
+
+Strict mode means no coercion: "30" is not an age, 1 is not `true`. Optional fields
+default to None without accepting an explicit null, so a field is either present with
+a valid value or absent. Rules that span fields live in `rules.py`.
+"""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+SCHEMA_VERSIONS = (1,)
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+UUID4_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATETIME_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+PHONE_PATTERN = r"^(\+?[0-9][0-9 ()-]{5,19})?$"
+EMAIL_PATTERN = r"^([^@\s]{1,64}@[^@\s]+\.[^@\s]+)?$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+MIME_PATTERN = r"^[a-z]+/[A-Za-z0-9.+-]+$"
+
+GENDERS = ("female", "male", "unspecified")
+AGE_BANDS = ("0-15", "16-30", "31-45", "46-60", "61+", "unspecified")
+EVENT_TYPES = ("workshop", "socialization", "campus", "village_visit", "other")
+CLASSIFICATIONS = ("complaint", "aspiration", "information_request")
+WGSS_DOMAINS = ("seeing", "hearing", "walking", "cognition", "selfcare", "communication")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_characters", "contains control characters")
+    return value
+
+
+def _real_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("not_a_date", "is not a real date") from None
+    return value
+
+
+def _real_datetime(value: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("not_a_datetime", "is not a real date and time") from None
+    return value
+
+
+def _known_schema(value: int) -> int:
+    if value not in SCHEMA_VERSIONS:
+        raise PydanticCustomError(
+            "unknown_schema", "unknown schema version", {"known": ", ".join(map(str, SCHEMA_VERSIONS))}
+        )
+    return value
+
+
+def _consent_given(value: bool) -> bool:
+    if value is not True:
+        raise PydanticCustomError("consent_not_given", "consent was not given")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0):
+    """NFC text without control characters (normalising and trimming happen before)."""
+    return Annotated[
+        str,
+        Field(min_length=min_length or None, max_length=max_length),
+        AfterValidator(_clean_characters),
+    ]
+
+
+Uuid4 = Annotated[str, Field(pattern=UUID4_PATTERN)]
+Day = Annotated[str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}), AfterValidator(_real_date)]
+Timestamp = Annotated[
+    str,
+    Field(pattern=DATETIME_PATTERN, json_schema_extra={"format": "date-time"}),
+    AfterValidator(_real_datetime),
+]
+Gender = Literal[GENDERS]
+AgeBand = Literal[AGE_BANDS]
+WgAnswer = Annotated[int, Field(ge=1, le=4)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Location(Strict):
+    province: Text(100) = None
+    regency: Text(100) = None
+    district: Text(100) = None
+    village: Text(100) = None
+    text: Text(300) = None
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] = None
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] = None
+
+
+class Wgss(Strict):
+    """Washington Group Short Set: 1 no difficulty, 2 some, 3 a lot, 4 cannot do at all."""
+
+    seeing: WgAnswer = None
+    hearing: WgAnswer = None
+    walking: WgAnswer = None
+    cognition: WgAnswer = None
+    selfcare: WgAnswer = None
+    communication: WgAnswer = None
+
+
+class Consent(Strict):
+    given: Annotated[bool, Field(json_schema_extra={"const": True}), AfterValidator(_consent_given)]
+    text_version: Text(50, 1)
+
+
+class Reporter(Strict):
+    name: Text(200) = None
+    phone: Annotated[str, Field(max_length=20, pattern=PHONE_PATTERN)] = None
+    email: Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN)] = None
+
+
+class Attachment(Strict):
+    sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
+    mime: Annotated[str, Field(max_length=100, pattern=MIME_PATTERN)]
+    size: Annotated[int, Field(ge=1, le=MAX_ATTACHMENT_BYTES)]
+    name: Text(200, 1)
+
+
+class Common(Strict):
+    uuid: Uuid4
+    schema_: Annotated[int, AfterValidator(_known_schema)] = Field(alias="schema")
+    created_at: Timestamp
+    device_id: Annotated[str, Field(pattern=DEVICE_ID_PATTERN)] = None
+    supersedes: Uuid4 = None
+
+
+class Event(Common):
+    kind: Literal["event"]
+    name: Text(200, 1)
+    type: Literal[EVENT_TYPES]
+    starts_on: Day
+    ends_on: Day = None
+    location: Location
+    organizer: Text(200) = None
+
+
+class Attendance(Common):
+    kind: Literal["attendance"]
+    event_uuid: Uuid4
+    gender: Gender
+    age_band: AgeBand
+    age: Annotated[int, Field(ge=0, le=120)] = None
+    wgss: Wgss = None
+    name: Text(200) = None
+    village: Text(200) = None
+    consent: Consent
+
+
+class Complaint(Common):
+    kind: Literal["complaint"]
+    classification: Literal[CLASSIFICATIONS]
+    title: Text(150, 5)
+    body: Text(4000, 20)
+    incident_date: Day = None
+    location: Location
+    category: Text(100) = None
+    agency: Text(200) = None
+    anonymous: bool
+    confidential: bool
+    reporter: Reporter = None
+    gender: Gender = None
+    age_band: AgeBand = None
+    wgss: Wgss = None
+    language: Annotated[str, Field(max_length=35, pattern=LANGUAGE_PATTERN)]
+    event_uuid: Uuid4 = None
+    attachments: Annotated[list[Attachment], Field(max_length=MAX_ATTACHMENTS)]
+    consent: Consent
+
+
+MODELS: dict[str, type[Common]] = {"event": Event, "attendance": Attendance, "complaint": Complaint}

@@ -1,0 +1,58 @@
+"""The JSON Schema of the record format, generated from the models into schema.json.
+
+`python -m kiosk.records.schema` rewrites the file; a test fails when it is stale, so
+the published schema and the validator cannot drift apart.
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Union
+
+from pydantic import Field, TypeAdapter
+
+from kiosk.records.models import Attendance, Complaint, Event
+
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+
+_RULES = (
+    "Text fields are Unicode NFC and trimmed; control characters other than newline and tab "
+    "are refused. Rules across fields: an event's ends_on is not before starts_on; an "
+    "attendance's age falls inside its age_band; a complaint's incident_date is not after "
+    "the day of created_at; an anonymous complaint carries no reporter; location.lat and "
+    "location.lon come together; supersedes names another record."
+)
+
+
+def _tidy(node):
+    """Drops pydantic's generated titles and `default: null` (absent means not given)."""
+    if isinstance(node, dict):
+        return {
+            key: ({name: _tidy(sub) for name, sub in value.items()} if key == "properties" else _tidy(value))
+            for key, value in node.items()
+            if key != "title" and not (key == "default" and value is None)
+        }
+    if isinstance(node, list):
+        return [_tidy(item) for item in node]
+    return node
+
+
+def schema_document() -> dict:
+    record = Annotated[Union[Event, Attendance, Complaint], Field(discriminator="kind")]
+    body = _tidy(TypeAdapter(record).json_schema(by_alias=True))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://lapor.go.id/schemas/field-kiosk/record-1.json",
+        "title": "LAPOR! Field Kiosk record",
+        "description": _RULES,
+        **body,
+    }
+
+
+def render() -> str:
+    return json.dumps(schema_document(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    SCHEMA_PATH.write_text(render(), encoding="utf-8")
+    sys.stdout.write(f"{SCHEMA_PATH}\n")

@@ -1,0 +1,165 @@
+"""The kiosk's durable local store: one SQLite file that must never lose a record.
+
+WAL with synchronous=FULL on every connection (village offices lose power), a busy
+timeout, versioned migrations, and one writer: a Store is used from the thread that
+opened it (sqlite3 enforces this), so the UI gives it a single-worker executor.
+Every record passes `kiosk.records.validate` here; nothing else can enter.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.migrations import migrations
+from kiosk.records import FieldError, RecordInvalid, digest, validate
+
+DB_FILE = "kiosk.sqlite3"
+BUSY_TIMEOUT_S = 15.0
+
+STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one record handed to `add_records`."""
+
+    status: str
+    uuid: str | None = None
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the pragmas every connection needs (synchronous is per connection)."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Store:
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / DB_FILE
+        try:
+            Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.db = Database(connect(self.path), execute_plugins=False)
+            self.db.enable_wal()
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise KioskError(_("Cannot open the database {path}: {reason}").format(path=self.path, reason=exc)) from exc
+        except OSError as exc:
+            raise KioskError(
+                _("Cannot use the data folder {path}: {reason}").format(path=data_dir, reason=exc.strerror)
+            ) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def add_records(self, values: Iterable) -> list[Outcome]:
+        """Validate and store, in one transaction: all of them are durable when this returns.
+
+        The uuid's uniqueness is enforced by the database (no check-then-insert); a uuid
+        already stored is a duplicate when its content is the same and a conflict, never
+        overwritten, when it differs.
+        """
+        outcomes = []
+        now = utc_now()
+        with self.db.atomic():
+            for value in values:
+                try:
+                    record = validate(value)
+                except RecordInvalid as exc:
+                    outcomes.append(Outcome(INVALID, errors=exc.errors))
+                    continue
+                outcomes.append(self._insert(record, now))
+        return outcomes
+
+    def _insert(self, record: dict, now: str) -> Outcome:
+        uuid, fingerprint = record["uuid"], digest(record)
+        inserted = self.db.execute(
+            "INSERT INTO records (uuid, kind, created_at, event_uuid, supersedes, digest, body, stored_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING",
+            [
+                uuid,
+                record["kind"],
+                record["created_at"],
+                record.get("event_uuid"),
+                record.get("supersedes"),
+                fingerprint,
+                json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+                now,
+            ],
+        ).rowcount
+        if inserted:
+            self.db.execute("INSERT INTO sync_state (uuid, updated_at) VALUES (?, ?)", [uuid, now])
+            return Outcome(STORED, uuid)
+        (stored_fingerprint,) = self.db.execute("SELECT digest FROM records WHERE uuid = ?", [uuid]).fetchone()
+        if stored_fingerprint == fingerprint:
+            return Outcome(DUPLICATE, uuid)
+        return Outcome(CONFLICT, uuid, [FieldError("uuid", "conflict")])
+
+    def record_lines(self, kind: str | None = None) -> Iterator[str]:
+        """Every stored record as one line of JSON, oldest first, without loading them all."""
+        where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        cursor = self.db.execute(f"SELECT body FROM records {where} ORDER BY seq", args)
+        while rows := cursor.fetchmany(1000):
+            for (body,) in rows:
+                yield body
+
+    def get(self, uuid: str) -> dict | None:
+        row = self.db.execute("SELECT body FROM records WHERE uuid = ?", [uuid]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def count(self, kind: str | None = None) -> int:
+        where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
+        return self.db.execute(f"SELECT count(*) FROM records {where}", args).fetchone()[0]
+
+    def sync_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT state, count(*) FROM sync_state GROUP BY state").fetchall())
+
+    def setting(self, key: str, default=None):
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                [key, json.dumps(value, ensure_ascii=False), utc_now()],
+            )
+
+    def audit(self, actor: str, action: str, **detail) -> None:
+        """Append an officer action; detail holds counts and names of things, never personal data."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+                [utc_now(), actor, action, json.dumps(detail, ensure_ascii=False)],
+            )
+
+    def audit_entries(self) -> list[dict]:
+        rows = self.db.execute("SELECT at, actor, action, detail FROM audit_log ORDER BY id").fetchall()
+        return [{"at": at, "actor": actor, "action": action, "detail": json.loads(d)} for at, actor, action, d in rows]
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    def pending_migrations(self) -> list[str]:
+        return [m.name for m in migrations.pending(self.db)]

@@ -1,0 +1,54 @@
+"""Shared fixtures: a fresh data dir with a real SQLite store, and the real CLI."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kiosk import i18n
+from kiosk.store import Store
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english_messages():
+    """Tests read English reasons; a missing catalog fails here instead of passing silently."""
+    i18n.set_language("en")
+    yield
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir):
+    with Store(data_dir) as opened:
+        yield opened
+
+
+@pytest.fixture
+def kiosk(data_dir):
+    """Runs `python -m kiosk ARGS` against the test's data dir, in English unless told."""
+
+    def run(*args, lang="en", input=None, env=None):
+        environment = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_LANG": lang, **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "kiosk", *map(str, args)],
+            capture_output=True,
+            text=True,
+            input=input,
+            env=environment,
+            timeout=300,
+        )
+
+    return run
+
+
+def write_jsonl(path, values) -> None:
+    """Each value on its own line: dicts as JSON, strings as they are (for broken lines)."""
+    with open(path, "w", encoding="utf-8") as out:
+        for value in values:
+            out.write((value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)) + "\n")

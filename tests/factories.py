@@ -1,0 +1,56 @@
+"""Valid records of each kind, with keyword overrides: the examples tests start from."""
+
+import uuid
+
+CREATED_AT = "2026-08-17T09:30:00+07:00"
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def event(**fields) -> dict:
+    return {
+        "uuid": new_uuid(),
+        "kind": "event",
+        "schema": 1,
+        "created_at": CREATED_AT,
+        "name": "Sosialisasi LAPOR! Desa Sukamaju",
+        "type": "socialization",
+        "starts_on": "2026-08-17",
+        "location": {"province": "Jawa Barat", "regency": "Garut", "village": "Sukamaju"},
+        **fields,
+    }
+
+
+def attendance(event_uuid: str | None = None, **fields) -> dict:
+    return {
+        "uuid": new_uuid(),
+        "kind": "attendance",
+        "schema": 1,
+        "created_at": CREATED_AT,
+        "event_uuid": event_uuid or new_uuid(),
+        "gender": "female",
+        "age_band": "16-30",
+        "consent": {"given": True, "text_version": "2026-08"},
+        **fields,
+    }
+
+
+def complaint(**fields) -> dict:
+    return {
+        "uuid": new_uuid(),
+        "kind": "complaint",
+        "schema": 1,
+        "created_at": CREATED_AT,
+        "classification": "complaint",
+        "title": "Jalan desa rusak",
+        "body": "Jalan utama desa berlubang sejak Juni dan membahayakan anak sekolah.",
+        "location": {"village": "Sukamaju", "district": "Cibatu"},
+        "anonymous": False,
+        "confidential": False,
+        "language": "id",
+        "attachments": [],
+        "consent": {"given": True, "text_version": "2026-08"},
+        **fields,
+    }
