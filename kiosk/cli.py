@@ -96,6 +96,20 @@ def cmd_doctor(args) -> int:
     return EXIT_REFUSED if any(check.status == FAIL for check in checks) else 0
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+def _parser(factory=argparse.ArgumentParser, **kwargs) -> argparse.ArgumentParser:
+    """A parser whose own words (usage, headings, --help) are translated too."""
+    parser = factory(add_help=False, formatter_class=_Formatter, **kwargs)
+    parser._positionals.title = _("arguments")
+    parser._optionals.title = _("options")
+    parser.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     from kiosk.records import KINDS
 
@@ -108,25 +122,25 @@ def build_parser() -> argparse.ArgumentParser:
             env="KIOSK_DATA_DIR", default=default_data_dir()
         ),
     )
-    parser = argparse.ArgumentParser(
+    parser = _parser(
         prog="kiosk", parents=[common], description=_("LAPOR! Field Kiosk: complaints and attendance, offline first.")
     )
-    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
-
-    importer = commands.add_parser(
-        "import", parents=[common], help=_("validate and store records from a JSON Lines file")
+    parser.add_argument(
+        "--version", action="version", version=f"kiosk {__version__}", help=_("show the version and exit")
     )
-    importer.add_argument("file", metavar=_("FILE.jsonl"))
-    importer.set_defaults(handler=cmd_import)
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
 
-    exporter = commands.add_parser("export", parents=[common], help=_("write every local record as JSON Lines"))
+    def command(name, help_text, handler):
+        sub = _parser(commands.add_parser, name=name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    importer = command("import", _("validate and store records from a JSON Lines file"), cmd_import)
+    importer.add_argument("file", metavar=_("FILE.jsonl"))
+    exporter = command("export", _("write every local record as JSON Lines"), cmd_export)
     exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
     exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
-    exporter.set_defaults(handler=cmd_export)
-
-    doctor = commands.add_parser("doctor", parents=[common], help=_("check that this kiosk can keep records safely"))
-    doctor.set_defaults(handler=cmd_doctor)
+    command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
     return parser
 
 

@@ -125,8 +125,6 @@ def shown(text: str) -> str:
 def from_pydantic(error: dict) -> FieldError:
     path = shown(".".join(str(part) for part in error["loc"])) or WHOLE_RECORD
     kind, ctx = error["type"], error.get("ctx") or {}
-    if kind in MESSAGES:  # our own PydanticCustomError codes
-        return FieldError(path, kind, dict(ctx))
     if kind == "string_pattern_mismatch":
         return FieldError(path, _PATTERN_CODES[ctx["pattern"]])
     if kind == "string_too_short":
@@ -138,5 +136,8 @@ def from_pydantic(error: dict) -> FieldError:
     if kind == "literal_error":
         choices = ", ".join(re.findall(r"'([^']*)'", ctx["expected"]))
         return FieldError(path, "not_one_of", {"choices": choices})
-    code = _PYDANTIC_CODES.get(kind, "invalid")
-    return FieldError(path, code, {k: v for k, v in ctx.items() if k in ("max_length", "ge", "le")})
+    if kind in _PYDANTIC_CODES:
+        return FieldError(path, _PYDANTIC_CODES[kind], {k: v for k, v in ctx.items() if k in ("max_length", "ge", "le")})
+    if kind in MESSAGES:  # raised by our own validators in models.py
+        return FieldError(path, kind, dict(ctx))
+    return FieldError(path, "invalid")

@@ -1,0 +1,83 @@
+"""The command-line contract: --data-dir anywhere, --help everywhere, one-line failures."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import __version__
+
+SUBCOMMANDS = ("import", "export", "doctor")
+
+
+def test_version(kiosk):
+    result = kiosk("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"kiosk {__version__}")
+
+
+def test_console_script_is_installed():
+    assert (Path(sys.executable).parent / "kiosk").exists()
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help(kiosk, command):
+    result = kiosk(command, "--help")
+    assert result.returncode == 0
+    assert "--data-dir" in result.stdout
+
+
+def test_help_is_translated(kiosk):
+    shown = kiosk("--help", lang="id").stdout
+    assert shown.startswith("penggunaan: kiosk")
+    assert "tampilkan bantuan ini lalu keluar" in shown
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_dir_before_or_after_the_subcommand(kiosk, tmp_path, where):
+    target = tmp_path / "elsewhere"
+    args = ["--data-dir", target, "doctor"] if where == "before" else ["doctor", "--data-dir", target]
+    result = kiosk(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (target / "kiosk.sqlite3").exists()
+
+
+def test_data_dir_from_the_environment(kiosk, data_dir):
+    assert kiosk("doctor").returncode == 0
+    assert (data_dir / "kiosk.sqlite3").exists()
+
+
+def test_doctor_reports_a_healthy_kiosk(kiosk):
+    result = kiosk("doctor")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0
+    assert [line.split("]")[0] for line in lines] == ["[OK"] * 5
+    assert any("schema version 1 (m001_initial)" in line for line in lines)
+
+
+def test_doctor_fails_on_a_broken_database(kiosk, data_dir):
+    data_dir.mkdir()
+    (data_dir / "kiosk.sqlite3").write_bytes(b"garbage" * 1000)
+    result = kiosk("doctor")
+    assert result.returncode == 1
+    assert any(line.startswith("[FAILED] Database: Cannot open the database") for line in result.stdout.splitlines())
+    assert "[OK] Free disk space" in result.stdout  # one broken part does not hide the others
+
+
+def test_no_command_prints_help_and_fails(kiosk):
+    result = kiosk()
+    assert result.returncode == 2 and "usage: kiosk" in result.stdout
+
+
+def test_unknown_language_falls_back_to_indonesian(kiosk):
+    result = kiosk("doctor", lang="fr")
+    assert "KIOSK_LANG=fr" in result.stderr
+    assert "[OK] Basis data" in result.stdout
+
+
+def test_a_broken_database_stops_import_with_one_line(kiosk, data_dir, tmp_path):
+    data_dir.mkdir()
+    (data_dir / "kiosk.sqlite3").write_bytes(b"garbage" * 1000)
+    (tmp_path / "in.jsonl").write_text("{}\n")
+    result = kiosk("import", tmp_path / "in.jsonl")
+    assert result.returncode == 2
+    assert result.stderr.startswith("kiosk: Cannot open the database") and len(result.stderr.splitlines()) == 1
