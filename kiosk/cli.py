@@ -157,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except KioskError as exc:
         message = str(exc)
+    except BrokenPipeError:
+        # The reader went away (`kiosk export | head`): nothing left to say to anyone.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except sqlite3.Error as exc:
         message = _("The database failed: {reason}").format(reason=exc)
     except OSError as exc:
