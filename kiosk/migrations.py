@@ -8,6 +8,7 @@ from sqlite_utils import Migrations
 migrations = Migrations("kiosk")
 
 SYNC_STATES = ("pending", "sending", "acked", "quarantined")
+COMPLAINT_STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
 
 
 def _run(db, *statements: str) -> None:
@@ -64,3 +65,24 @@ def m001_initial(db):
         """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
     )
+
+
+@migrations()
+def m002_reference_codes_and_status(db):
+    """Reference codes for the status screen, and complaint status brought back by sync."""
+    from kiosk.refcode import ref_code
+
+    statuses = ", ".join(f"'{status}'" for status in COMPLAINT_STATUSES)
+    _run(
+        db,
+        "CREATE TABLE ref_codes (code TEXT PRIMARY KEY, uuid TEXT NOT NULL UNIQUE REFERENCES records (uuid))",
+        f"""CREATE TABLE complaint_status (
+            uuid TEXT PRIMARY KEY REFERENCES records (uuid),
+            tracking_id TEXT,
+            status TEXT NOT NULL CHECK (status IN ({statuses})),
+            note TEXT,
+            updated_at TEXT NOT NULL
+        )""",
+    )
+    for (uuid,) in db.execute("SELECT uuid FROM records WHERE kind = 'complaint'").fetchall():
+        db.execute("INSERT INTO ref_codes (code, uuid) VALUES (?, ?) ON CONFLICT DO NOTHING", [ref_code(uuid), uuid])

@@ -19,6 +19,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.migrations import migrations
 from kiosk.records import FieldError, RecordInvalid, digest, validate
+from kiosk.refcode import ref_code
 
 DB_FILE = "kiosk.sqlite3"
 BUSY_TIMEOUT_S = 15.0
@@ -109,6 +110,11 @@ class Store:
         ).rowcount
         if inserted:
             self.db.execute("INSERT INTO sync_state (uuid, updated_at) VALUES (?, ?)", [uuid, now])
+            if record["kind"] == "complaint":
+                # 40 bits: a clash on one kiosk is a one-in-a-billion event; then only the uuid finds it.
+                self.db.execute(
+                    "INSERT INTO ref_codes (code, uuid) VALUES (?, ?) ON CONFLICT DO NOTHING", [ref_code(uuid), uuid]
+                )
             return Outcome(STORED, uuid)
         (stored_fingerprint,) = self.db.execute("SELECT digest FROM records WHERE uuid = ?", [uuid]).fetchone()
         if stored_fingerprint == fingerprint:
@@ -130,6 +136,42 @@ class Store:
     def count(self, kind: str | None = None) -> int:
         where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
         return self.db.execute(f"SELECT count(*) FROM records {where}", args).fetchone()[0]
+
+    def events(self) -> list[dict]:
+        """Every event, newest first."""
+        rows = self.db.execute("SELECT body FROM records WHERE kind = 'event' ORDER BY seq DESC").fetchall()
+        return [json.loads(body) for (body,) in rows]
+
+    def attendance_counts(self, stored_since: str = "") -> dict[str, int]:
+        """Attendance per event uuid, counting records stored at or after `stored_since` (UTC)."""
+        rows = self.db.execute(
+            "SELECT event_uuid, count(*) FROM records WHERE kind = 'attendance' AND stored_at >= ? GROUP BY event_uuid",
+            [stored_since],
+        ).fetchall()
+        return dict(rows)
+
+    def find_complaint(self, code: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT r.body FROM ref_codes c JOIN records r ON r.uuid = c.uuid WHERE c.code = ?", [code]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def complaint_progress(self, uuid: str) -> dict:
+        """What the kiosk knows of a complaint: its sync state and the last status from the hub."""
+        row = self.db.execute(
+            "SELECT s.state, c.status, c.note, c.tracking_id, c.updated_at FROM sync_state s"
+            " LEFT JOIN complaint_status c ON c.uuid = s.uuid WHERE s.uuid = ?",
+            [uuid],
+        ).fetchone()
+        keys = ("sync_state", "status", "note", "tracking_id", "status_updated_at")
+        return dict(zip(keys, row)) if row else {}
+
+    def quarantined(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT s.uuid, r.kind, s.last_error, s.updated_at FROM sync_state s JOIN records r ON r.uuid = s.uuid"
+            " WHERE s.state = 'quarantined' ORDER BY s.updated_at"
+        ).fetchall()
+        return [dict(zip(("uuid", "kind", "reason", "updated_at"), row)) for row in rows]
 
     def sync_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT state, count(*) FROM sync_state GROUP BY state").fetchall())

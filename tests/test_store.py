@@ -1,5 +1,6 @@
 """The local store: durable settings on every connection, immutability, dedup by uuid."""
 
+import json
 import sqlite3
 
 import pytest
@@ -17,14 +18,39 @@ def test_every_connection_is_durable(store):
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+STEPS = ["m001_initial", "m002_reference_codes_and_status"]
+
+
 def test_migrations_are_versioned_and_applied_once(data_dir):
     with Store(data_dir) as first:
-        assert first.applied_migrations() == ["m001_initial"]
+        assert first.applied_migrations() == STEPS
     with Store(data_dir) as again:
-        assert again.applied_migrations() == ["m001_initial"]
+        assert again.applied_migrations() == STEPS
         assert again.pending_migrations() == []
         rows = again.db.execute("SELECT name FROM _sqlite_migrations").fetchall()
-    assert rows == [("m001_initial",)]
+    assert rows == [(step,) for step in STEPS]
+
+
+def test_an_old_database_is_upgraded_keeping_its_records(data_dir):
+    """A kiosk with only the first step gets the second, with codes for its complaints."""
+    from sqlite_utils import Database
+
+    from kiosk.migrations import migrations
+    from kiosk.refcode import ref_code
+
+    data_dir.mkdir()
+    old = Database(connect(data_dir / "kiosk.sqlite3"))
+    migrations.apply(old, stop_before="m002_reference_codes_and_status")
+    complaint = factories.complaint()
+    old.execute(
+        "INSERT INTO records (uuid, kind, created_at, digest, body, stored_at) VALUES (?, 'complaint', ?, 'x', ?, 'now')",
+        [complaint["uuid"], complaint["created_at"], json.dumps(complaint)],
+    )
+    old.conn.commit()
+    old.close()
+    with Store(data_dir) as store:
+        assert store.applied_migrations() == STEPS
+        assert store.find_complaint(ref_code(complaint["uuid"])) == complaint
 
 
 def test_add_records_reports_each_outcome(store):
@@ -104,3 +130,24 @@ def test_unusable_database_is_a_clear_error(data_dir):
     (data_dir / "kiosk.sqlite3").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(KioskError, match="Cannot open the database"):
         Store(data_dir)
+
+
+def test_complaints_are_found_by_reference_code(store):
+    from kiosk.refcode import ref_code
+
+    complaint = factories.complaint()
+    store.add_records([complaint, factories.event()])
+    assert store.find_complaint(ref_code(complaint["uuid"])) == complaint
+    assert store.find_complaint("0000-0000") is None
+    assert store.complaint_progress(complaint["uuid"]) == {
+        "sync_state": "pending", "status": None, "note": None, "tracking_id": None, "status_updated_at": None,
+    }
+
+
+def test_events_and_attendance_counts(store):
+    first, second = factories.event(), factories.event()
+    store.add_records([first, second])
+    store.add_records([factories.attendance(first["uuid"]) for _ in range(3)] + [factories.attendance(second["uuid"])])
+    assert [e["uuid"] for e in store.events()] == [second["uuid"], first["uuid"]]
+    assert store.attendance_counts() == {first["uuid"]: 3, second["uuid"]: 1}
+    assert store.attendance_counts(stored_since="9999") == {}

@@ -1,0 +1,44 @@
+"""The kiosk's settings, declared once with defaults and translatable titles.
+
+Values live in the store's settings table; `load` fills in defaults so callers never
+see a missing key, and `save` records every change in the audit log.
+"""
+
+from dataclasses import dataclass
+
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
+from kiosk.store import Store
+
+
+@dataclass(frozen=True)
+class Option:
+    default: object
+    title: str
+
+
+OPTIONS = {
+    "kiosk_name": Option("", N_("Kiosk name")),
+    "province": Option("", N_("Province")),
+    "regency": Option("", N_("Regency or city")),
+    "district": Option("", N_("District")),
+    "village": Option("", N_("Village")),
+    "idle_timeout": Option(90, N_("Seconds without a touch before the kiosk starts over")),
+    "default_language": Option(DEFAULT_LANGUAGE, N_("Language the kiosk starts in")),
+    "languages": Option(list(LANGUAGES), N_("Languages offered to citizens")),
+    "attendance_asks_name": Option(False, N_("Ask attendees for their name and village")),
+    "open_event": Option(None, N_("Event open for registration")),
+}
+MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 30, 1800
+
+
+def load(store: Store) -> dict:
+    return {key: store.setting(key, option.default) for key, option in OPTIONS.items()}
+
+
+def save(store: Store, changes: dict, actor: str = "officer") -> None:
+    unknown = set(changes) - set(OPTIONS)
+    if unknown:
+        raise KeyError(", ".join(sorted(unknown)))
+    for key, value in changes.items():
+        store.set_setting(key, value)
+    store.audit(actor, "settings_change", keys=sorted(changes))

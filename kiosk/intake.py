@@ -1,0 +1,59 @@
+"""Turns what a citizen or officer answered into records of the one format.
+
+The UI collects answers; this module adds what the device knows (uuid, clock, device
+id, consent version) and validates, so a screen can never store a malformed record.
+"""
+
+import uuid as uuidlib
+from datetime import datetime
+
+from kiosk import consent
+from kiosk.records import validate
+
+
+def _common(kind: str, device_id: str | None) -> dict:
+    record = {
+        "uuid": str(uuidlib.uuid4()),
+        "kind": kind,
+        "schema": 1,
+        "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    if device_id:
+        record["device_id"] = device_id
+    return record
+
+
+def _given(answers: dict) -> dict:
+    """Optional answers left blank are left out, not stored empty."""
+    kept = {key: _given(value) if isinstance(value, dict) else value for key, value in answers.items()}
+    return {key: value for key, value in kept.items() if value not in (None, "", {}, [])}
+
+
+def new_complaint(answers: dict, device_id: str | None = None) -> dict:
+    """`answers` holds the complaint's own fields; consent is implied by reaching submit."""
+    return validate(
+        {
+            **_common("complaint", device_id),
+            "location": {},
+            "attachments": [],
+            "anonymous": False,
+            "confidential": False,
+            **_given(answers),
+            "consent": {"given": True, "text_version": consent.VERSION},
+        }
+    )
+
+
+def new_attendance(event_uuid: str, answers: dict, device_id: str | None = None) -> dict:
+    return validate(
+        {
+            **_common("attendance", device_id),
+            "event_uuid": event_uuid,
+            **_given(answers),
+            "consent": {"given": True, "text_version": consent.VERSION},
+        }
+    )
+
+
+def new_event(answers: dict, device_id: str | None = None) -> dict:
+    return validate({**_common("event", device_id), "location": {}, **_given(answers)})
