@@ -33,7 +33,7 @@ extract: $(VENV)/installed
 		--project "LAPOR! Field Kiosk" --msgid-bugs-address "" kiosk
 
 update-locales: extract
-	$(BIN)/pybabel update --no-fuzzy-matching -D kiosk -i locales/kiosk.pot -d locales
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D kiosk -i locales/kiosk.pot -d locales
 	msgen --no-wrap -o locales/en/LC_MESSAGES/kiosk.po locales/en/LC_MESSAGES/kiosk.po
 
 schema: $(VENV)/installed

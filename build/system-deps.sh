@@ -31,6 +31,8 @@ done
 command="apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: missing packages; as root run: apt-get update && $command" >&2
+  # Without venv nothing can be installed; the other packages can wait (speech, a window).
+  [[ " ${missing[*]} " == *" python3-venv "* ]] && exit 1
   exit 0
 fi
 echo "system-deps: installing ${missing[*]}" >&2

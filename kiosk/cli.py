@@ -96,12 +96,19 @@ def cmd_doctor(args) -> int:
     return EXIT_REFUSED if any(check.status == FAIL for check in checks) else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes end in one line, like every other failure."""
+
+    def error(self, message):
+        self.exit(EXIT_FAILED, _("{prog}: {message} (see {prog} --help)").format(prog=self.prog, message=message) + "\n")
+
+
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
 
-def _parser(factory=argparse.ArgumentParser, **kwargs) -> argparse.ArgumentParser:
+def _parser(factory=_Parser, **kwargs) -> argparse.ArgumentParser:
     """A parser whose own words (usage, headings, --help) are translated too."""
     parser = factory(add_help=False, formatter_class=_Formatter, **kwargs)
     parser._positionals.title = _("arguments")
@@ -164,8 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.Error as exc:
         message = _("The database failed: {reason}").format(reason=exc)
     except OSError as exc:
-        message = _("{path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc)
+        reason = exc.strerror or str(exc)
+        message = _("{path}: {reason}").format(path=exc.filename, reason=reason) if exc.filename else reason
     except KeyboardInterrupt:
         message = _("Stopped.")
+    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        message = _("Unexpected failure ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
     print(f"kiosk: {message}", file=sys.stderr)
     return EXIT_FAILED

@@ -12,6 +12,7 @@ from kiosk.paths import locales_dir
 DOMAIN = "kiosk"
 DEFAULT_LANGUAGE = "id"
 LANGUAGES = ("id", "en")
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}  # each in its own language, never translated
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language: str | None = None

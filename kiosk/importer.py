@@ -37,22 +37,30 @@ def _parse(raw: bytes | None):
     if raw is None:
         raise RecordInvalid([FieldError(WHOLE_RECORD, "line_too_long", {"max_bytes": MAX_LINE_BYTES})])
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
         raise RecordInvalid([FieldError(WHOLE_RECORD, "not_utf8")]) from None
     return parse_json(text) if text.strip() else None
 
 
 def import_stream(store: Store, stream: BinaryIO, on_problem: Problem, batch_size: int = BATCH_SIZE) -> Counter:
-    """Store every good line of `stream`; returns counts by outcome (stored, duplicate, ...)."""
+    """Store every good line of `stream`; returns counts by outcome (stored, duplicate, ...).
+
+    Problems are reported in line order, each batch once it is committed.
+    """
     counts: Counter = Counter()
-    batch: list[tuple[int, object]] = []
+    batch: list[tuple[int, object, list[FieldError]]] = []
 
     def flush():
-        outcomes = store.add_records(value for _, value in batch)
-        for (number, _), outcome in zip(batch, outcomes, strict=True):
-            counts[outcome.status] += 1
-            for error in outcome.errors:
+        outcomes = iter(store.add_records(value for _, value, errors in batch if not errors))
+        for number, _, errors in batch:
+            if errors:
+                counts[INVALID] += 1
+            else:
+                outcome = next(outcomes)
+                counts[outcome.status] += 1
+                errors = outcome.errors
+            for error in errors:
                 on_problem(number, error)
         batch.clear()
 
@@ -60,13 +68,11 @@ def import_stream(store: Store, stream: BinaryIO, on_problem: Problem, batch_siz
         try:
             value = _parse(raw)
         except RecordInvalid as exc:
-            counts[INVALID] += 1
-            for error in exc.errors:
-                on_problem(number, error)
-            continue
-        if value is None:
-            continue  # a blank line
-        batch.append((number, value))
+            batch.append((number, None, exc.errors))
+        else:
+            if value is None:
+                continue  # a blank line
+            batch.append((number, value, []))
         if len(batch) >= batch_size:
             flush()
     if batch:

@@ -9,6 +9,7 @@ Every record passes `kiosk.records.validate` here; nothing else can enter.
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +47,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")  # so INSERT OR REPLACE meets the delete trigger
     return conn
 
 
@@ -56,13 +58,27 @@ class Store:
             Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
             self.db = Database(connect(self.path), execute_plugins=False)
             self.db.enable_wal()
-            migrations.apply(self.db)
+            if migrations.pending(self.db):
+                # One process migrates at a time: the others wait here, then find nothing pending.
+                with self._immediate():
+                    migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise KioskError(_("Cannot open the database {path}: {reason}").format(path=self.path, reason=exc)) from exc
         except OSError as exc:
             raise KioskError(
                 _("Cannot use the data folder {path}: {reason}").format(path=data_dir, reason=exc.strerror)
             ) from exc
+
+    @contextmanager
+    def _immediate(self):
+        """A write transaction taken at once (BEGIN IMMEDIATE), so readers cannot race the writer."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()

@@ -81,3 +81,10 @@ def test_a_broken_database_stops_import_with_one_line(kiosk, data_dir, tmp_path)
     result = kiosk("import", tmp_path / "in.jsonl")
     assert result.returncode == 2
     assert result.stderr.startswith("kiosk: Cannot open the database") and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["bogus"], ["export", "--kind", "nothing"], ["import"]])
+def test_usage_mistakes_are_one_line(kiosk, args):
+    result = kiosk(*args)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "--help" in result.stderr

@@ -140,6 +140,14 @@ def test_odd_lines(store):
     assert store.get(other["uuid"]) == other
 
 
+def test_problems_come_in_line_order_with_the_right_column(store):
+    lines = [json.dumps(factories.event()), '{"broken": ', json.dumps(factories.event(type="x")), "[1]"]
+    problems = []
+    import_stream(store, io.BytesIO("\n".join(lines).encode() + b"\n"), lambda n, e: problems.append((n, e)))
+    assert [(n, e.code) for n, e in problems] == [(2, "not_json"), (3, "not_one_of"), (4, "not_object")]
+    assert problems[0][1].params == {"column": 12}
+
+
 def test_import_commits_in_batches(store):
     """A crash part-way keeps every batch already committed; running again completes it."""
     records = [factories.event() for _ in range(25)]
@@ -204,8 +212,20 @@ def test_export_by_kind_to_a_file(kiosk, tmp_path):
 def test_export_to_an_unwritable_place_fails_cleanly(kiosk, tmp_path):
     result = kiosk("export", "--output", tmp_path / "no" / "such" / "dir" / "out.jsonl")
     assert result.returncode == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("kiosk: ")
+    assert result.stderr.strip().splitlines() == [f"kiosk: The folder {tmp_path / 'no' / 'such' / 'dir'} does not exist."]
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "link"])
+def test_export_never_replaces_a_device_or_a_link(kiosk, tmp_path, target):
+    if target == "link":
+        (tmp_path / "real.jsonl").write_text("keep me\n")
+        (tmp_path / "link").symlink_to(tmp_path / "real.jsonl")
+        target = tmp_path / "link"
+    result = kiosk("export", "--output", target)
+    assert result.returncode == 2 and "is not a regular file" in result.stderr
+    assert Path("/dev/null").is_char_device()
+    if (tmp_path / "link").exists():
+        assert (tmp_path / "link").is_symlink() and (tmp_path / "real.jsonl").read_text() == "keep me\n"
 
 
 def test_import_of_a_missing_file_is_one_line(kiosk, tmp_path):

@@ -3,6 +3,7 @@
 import copy
 import json
 import unicodedata
+from datetime import date, timedelta
 
 import jsonschema
 import pytest
@@ -55,13 +56,18 @@ def test_text_is_normalised_to_nfc_and_trimmed():
         (factories.complaint(title="x" * 151), "title", "too_long"),
         (factories.complaint(body="ring\x07" + "a" * 30), "body", "control_characters"),
         (factories.complaint(body="a" * 30 + "\ud800"), "body", "broken_unicode"),
-        (factories.complaint(incident_date="2026-08-18"), "incident_date", "incident_in_future"),
+        (factories.complaint(incident_date=(date.today() + timedelta(days=2)).isoformat()), "incident_date",
+         "incident_in_future"),
         (factories.complaint(incident_date="2026-02-30"), "incident_date", "not_a_date"),
         (factories.complaint(incident_date="17/08/2026"), "incident_date", "not_a_date"),
         (factories.complaint(anonymous=True, reporter={"name": "Budi"}), "reporter", "reporter_on_anonymous"),
         (factories.complaint(anonymous=1), "anonymous", "not_boolean"),
         (factories.complaint(reporter={"phone": "call me"}), "reporter.phone", "not_phone"),
         (factories.complaint(reporter={"email": "budi"}), "reporter.email", "not_email"),
+        (factories.complaint(reporter={"email": "a\x00b@desa.id"}), "reporter.email", "control_characters"),
+        (factories.attendance(gender=" female "), "gender", "not_one_of"),
+        (factories.event(starts_on="2026-08-17 "), "starts_on", "not_a_date"),
+        (factories.event(created_at="9999-12-31T23:59:59-23:59"), "created_at", "not_a_datetime"),
         (factories.complaint(location={"lat": 91, "lon": 0}), "location.lat", "too_large"),
         (factories.complaint(location={"lat": 1.0}), "location.lat", "lat_lon_pair"),
         (factories.complaint(location={"lat": float("nan"), "lon": 0}), "location.lat", "not_finite"),
@@ -101,6 +107,23 @@ def test_kind_and_shape():
     assert errors_of([1, 2]) == {"record": "not_object"}
     assert errors_of({"uuid": factories.new_uuid()}) == {"kind": "missing"}
     assert errors_of(factories.event(kind="meeting")) == {"kind": "unknown_kind"}
+    assert errors_of(factories.event(kind=["event"])) == {"kind": "unknown_kind"}
+    assert errors_of(factories.event(kind={})) == {"kind": "unknown_kind"}
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    nested = factories.event()
+    for _ in range(5000):
+        nested = {"location": nested}
+    assert errors_of(factories.event(location=nested)) in ({"record": "too_deep"}, {"location.location": "unknown_field"})
+
+
+def test_incident_date_follows_the_real_day_when_the_device_clock_is_wrong():
+    """A kiosk whose clock fell back to 1970 can still report last week's incident; tomorrow+1 never."""
+    last_week = (date.today() - timedelta(days=7)).isoformat()
+    assert validate(factories.complaint(created_at="1970-01-01T07:00:00+07:00", incident_date=last_week))
+    far = factories.complaint(created_at="2099-01-01T07:00:00+07:00", incident_date="2098-06-01")
+    assert validate(far)  # the device's own day also counts: a record valid once stays valid
 
 
 def test_every_error_is_reported_at_once():
@@ -132,7 +155,7 @@ def test_field_names_are_printable():
 @pytest.mark.parametrize(
     ("text", "code"),
     [('{"a": 1, "a": 2}', "duplicate_key"), ("[NaN]", "not_json_number"), ('{"x":', "not_json"),
-     ("[" * 100_000, "too_deep")],
+     ("[" * 100_000, "too_deep"), ('{"age": ' + "9" * 5000 + "}", "not_json_number")],
 )
 def test_strict_json(text, code):
     with pytest.raises(RecordInvalid) as caught:

@@ -80,6 +80,31 @@ def test_records_are_immutable(store):
     assert store.get(record["uuid"]) == record
 
 
+def test_insert_or_replace_cannot_overwrite_a_record(store):
+    """REPLACE deletes before it inserts: the delete trigger must fire on every connection."""
+    record = factories.event()
+    store.add_records([record])
+    other = connect(store.path)
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        other.execute(
+            "INSERT OR REPLACE INTO records (uuid, kind, created_at, digest, body, stored_at)"
+            " VALUES (?, 'event', 'x', 'x', '{}', 'x')", [record["uuid"]]
+        )
+    assert store.get(record["uuid"]) == record
+
+
+def test_many_processes_opening_a_new_data_dir_at_once(data_dir):
+    """Six kiosks commands starting together on a fresh folder all succeed; migrations run once."""
+    import subprocess
+    import sys
+
+    code = "import sys; from kiosk.store import Store; Store(sys.argv[1]).close()"
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(data_dir)], stderr=subprocess.PIPE) for _ in range(6)]
+    assert [(run.wait(), run.stderr.read()) for run in runs] == [(0, b"")] * 6
+    with Store(data_dir) as store:
+        assert store.applied_migrations() == STEPS
+
+
 def test_sync_state_only_takes_known_states(store):
     record = factories.event()
     store.add_records([record])

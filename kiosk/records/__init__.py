@@ -13,7 +13,7 @@ import unicodedata
 from pydantic import ValidationError
 
 from kiosk.records.errors import WHOLE_RECORD, FieldError, RecordInvalid, from_pydantic, shown
-from kiosk.records.models import MODELS, SCHEMA_VERSIONS
+from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS
 from kiosk.records.rules import cross_field_errors
 
 __all__ = [
@@ -34,28 +34,31 @@ _EDGE_SPACE = re.compile(r"^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
                          r"[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$")
 
 
-def _normalize(value):
-    if isinstance(value, str):
-        return _EDGE_SPACE.sub("", unicodedata.normalize("NFC", value))
-    if isinstance(value, dict):
-        return {key: _normalize(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_normalize(item) for item in value]
+def _normalize(value, spec):
+    """NFC and trimmed free text where `spec` (from TEXT_FIELDS) marks it; all else untouched."""
+    if spec is True:
+        return _EDGE_SPACE.sub("", unicodedata.normalize("NFC", value)) if isinstance(value, str) else value
+    if isinstance(spec, dict) and isinstance(value, dict):
+        return {key: _normalize(item, spec.get(key)) for key, item in value.items()}
+    if isinstance(spec, dict) and isinstance(value, list):
+        return [_normalize(item, spec) for item in value]
     return value
 
 
 def validate(value) -> dict:
     if not isinstance(value, dict):
         raise RecordInvalid([FieldError(WHOLE_RECORD, "not_object")])
-    record = _normalize(value)
-    kind = record.get("kind")
-    if kind not in MODELS:
-        code = "missing" if "kind" not in record else "unknown_kind"
+    kind = value.get("kind")
+    if not isinstance(kind, str) or kind not in MODELS:
+        code = "missing" if "kind" not in value else "unknown_kind"
         raise RecordInvalid([FieldError("kind", code, {"choices": ", ".join(KINDS)})])
+    record = _normalize(value, TEXT_FIELDS[kind])
     try:
         MODELS[kind].model_validate(record)
     except ValidationError as exc:
         raise RecordInvalid([from_pydantic(e) for e in exc.errors(include_url=False)]) from None
+    except RecursionError:
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "too_deep")]) from None
     errors = cross_field_errors(record)
     if errors:
         raise RecordInvalid(errors)
@@ -83,6 +86,10 @@ def parse_json(text: str):
         raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json", {"column": exc.colno})]) from None
     except RecursionError:
         raise RecordInvalid([FieldError(WHOLE_RECORD, "too_deep")]) from None
+    except RecordInvalid:
+        raise
+    except ValueError:  # e.g. an integer longer than Python converts
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json_number")]) from None
 
 
 def canonical_json(record: dict) -> str:

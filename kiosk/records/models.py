@@ -6,8 +6,8 @@ a valid value or absent. Rules that span fields live in `rules.py`.
 """
 
 import re
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import date, datetime, timezone
+from typing import Annotated, Literal, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -53,8 +53,8 @@ def _real_date(value: str) -> str:
 
 def _real_datetime(value: str) -> str:
     try:
-        datetime.fromisoformat(value)
-    except ValueError:
+        datetime.fromisoformat(value).astimezone(timezone.utc)  # also refuses moments outside years 1-9999 in UTC
+    except (ValueError, OverflowError):
         raise PydanticCustomError("not_a_datetime", "is not a real date and time") from None
     return value
 
@@ -126,8 +126,8 @@ class Consent(Strict):
 
 class Reporter(Strict):
     name: Text(200) = None
-    phone: Annotated[str, Field(max_length=20, pattern=PHONE_PATTERN)] = None
-    email: Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN)] = None
+    phone: Annotated[str, Field(max_length=20, pattern=PHONE_PATTERN), AfterValidator(_clean_characters)] = None
+    email: Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN), AfterValidator(_clean_characters)] = None
 
 
 class Attachment(Strict):
@@ -139,7 +139,9 @@ class Attachment(Strict):
 
 class Common(Strict):
     uuid: Uuid4
-    schema_: Annotated[int, AfterValidator(_known_schema)] = Field(alias="schema")
+    schema_: Annotated[int, AfterValidator(_known_schema)] = Field(
+        alias="schema", json_schema_extra={"enum": list(SCHEMA_VERSIONS)}
+    )
     created_at: Timestamp
     device_id: Annotated[str, Field(pattern=DEVICE_ID_PATTERN)] = None
     supersedes: Uuid4 = None
@@ -189,3 +191,36 @@ class Complaint(Common):
 
 
 MODELS: dict[str, type[Common]] = {"event": Event, "attendance": Attendance, "complaint": Complaint}
+
+
+def text_limits(model: type[Strict], name: str) -> tuple[int, int]:
+    """(min, max) length of a text field, read from the model so screens cannot drift from it."""
+    metadata = model.model_fields[name].metadata
+    low = next((m.min_length for m in metadata if getattr(m, "min_length", None)), 0)
+    high = next(m.max_length for m in metadata if getattr(m, "max_length", None))
+    return low, high
+
+
+def _is_text(info) -> bool:
+    return any(getattr(meta, "func", None) is _clean_characters for meta in info.metadata) and info.annotation is str
+
+
+def text_fields(model: type[Strict]) -> dict:
+    """Which fields hold free text (True) or nested records holding some ({...}), by JSON name.
+
+    Only these are normalised (NFC, trimmed); codes, uuids and dates must arrive exact.
+    """
+    spec = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if _is_text(info):
+            spec[key] = True
+            continue
+        inner = info.annotation
+        target = get_args(inner)[0] if get_origin(inner) is list else inner
+        if isinstance(target, type) and issubclass(target, Strict):
+            spec[key] = text_fields(target)
+    return spec
+
+
+TEXT_FIELDS = {kind: text_fields(model) for kind, model in MODELS.items()}

@@ -3,11 +3,18 @@
 They run after the models accepted every field, so values have their types here.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from kiosk.records.errors import FieldError
 
 AGE_BAND_RANGES = {"0-15": (0, 15), "16-30": (16, 30), "31-45": (31, 45), "46-60": (46, 60), "61+": (61, 120)}
+
+
+def _latest_today(created_at: str) -> date:
+    """The latest day it can be: by this machine's clock or by the recording device's, plus a
+    day for time zones. Village clocks run wrong both ways; a record valid once stays valid."""
+    device_day = datetime.fromisoformat(created_at).date()
+    return max(date.today(), device_day) + timedelta(days=1)
 
 
 def cross_field_errors(record: dict) -> list[FieldError]:
@@ -29,9 +36,8 @@ def cross_field_errors(record: dict) -> list[FieldError]:
             errors.append(FieldError("age", "age_outside_band", {"age": age, "age_band": band}))
     elif kind == "complaint":
         incident = record.get("incident_date")
-        created_on = datetime.fromisoformat(record["created_at"]).date()
-        if incident is not None and date.fromisoformat(incident) > created_on:
-            errors.append(FieldError("incident_date", "incident_in_future", {"created_on": created_on.isoformat()}))
+        if incident is not None and date.fromisoformat(incident) > _latest_today(record["created_at"]):
+            errors.append(FieldError("incident_date", "incident_in_future"))
         if record["anonymous"] and any(record.get("reporter", {}).values()):
             errors.append(FieldError("reporter", "reporter_on_anonymous"))
     return errors
