@@ -9,7 +9,7 @@ MO := $(PO:.po=.mo)
 .PHONY: run test system-deps locales extract update-locales schema clean
 
 run: system-deps $(VENV)/installed locales
-	$(BIN)/kiosk doctor
+	$(BIN)/kiosk run --demo --windowed
 
 test: system-deps $(VENV)/installed locales
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -117,6 +117,39 @@ def _parser(factory=_Parser, **kwargs) -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_run(args) -> int:
+    from kiosk.demo import DEMO_PIN, make_demo_dir
+
+    data_dir = _data_dir(args)
+    if args.demo:
+        data_dir = make_demo_dir()
+        print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
+    from kiosk.ui.app import run
+
+    return run(data_dir, windowed=args.windowed)
+
+
+def cmd_tour(args) -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from kiosk.ui.tour import render
+
+    written = render(Path(args.output))
+    print(_("{count} screens written to {path}").format(count=len(written), path=args.output))
+    return 0
+
+
+def cmd_set_pin(args) -> int:
+    import getpass
+
+    from kiosk import officer
+
+    pin = getpass.getpass(_("New officer PIN: ")) if sys.stdin.isatty() else sys.stdin.readline().strip()
+    with _open_store(args) as store:
+        officer.set_pin(store, pin, actor="cli")
+    print(_("The officer PIN is set."))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from kiosk.records import KINDS
 
@@ -148,6 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
     exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
     command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
+    runner = command("run", _("start the kiosk (the default command)"), cmd_run)
+    runner.add_argument("--windowed", action="store_true", help=_("in a window instead of full screen"))
+    runner.add_argument("--demo", action="store_true", help=_("on a throw-away data folder with a sample event"))
+    tour = command("tour", _("render every screen to PNG files, without a display"), cmd_tour)
+    tour.add_argument("--output", required=True, metavar=_("DIR"), help=_("folder for the images"))
+    officer = command("officer", _("officer set-up"), None)
+    officer_commands = officer.add_subparsers(dest="officer_command", metavar=_("COMMAND"), title=_("commands"),
+                                              required=True)
+    set_pin = _parser(officer_commands.add_parser, name="set-pin", parents=[common],
+                      help=_("set the officer PIN, read from standard input"))
+    set_pin.set_defaults(handler=cmd_set_pin)
     return parser
 
 
@@ -158,8 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
-        parser.print_help()
-        return EXIT_FAILED
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "run"])
     try:
         return args.handler(args)
     except KioskError as exc:

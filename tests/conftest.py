@@ -11,11 +11,14 @@ from kiosk import i18n
 from kiosk.store import Store
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True)
 def english_messages():
-    """Tests read English reasons; a missing catalog fails here instead of passing silently."""
+    """Tests read English reasons (the kiosk screens switch to Indonesian, and back after).
+
+    A missing catalog fails here instead of passing silently."""
     i18n.set_language("en")
     yield
+    i18n.set_language("en")
 
 
 @pytest.fixture
@@ -52,3 +55,7 @@ def write_jsonl(path, values) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for value in values:
             out.write((value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)) + "\n")
+
+
+# Qt tests run without a display; this must be set before the QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

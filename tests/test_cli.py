@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import __version__
 
-SUBCOMMANDS = ("import", "export", "doctor")
+SUBCOMMANDS = ("import", "export", "doctor", "run", "tour", "officer")
 
 
 def test_version(kiosk):
@@ -63,9 +63,17 @@ def test_doctor_fails_on_a_broken_database(kiosk, data_dir):
     assert "[OK] Free disk space" in result.stdout  # one broken part does not hide the others
 
 
-def test_no_command_prints_help_and_fails(kiosk):
-    result = kiosk()
-    assert result.returncode == 2 and "usage: kiosk" in result.stdout
+def test_no_command_starts_the_kiosk(kiosk, data_dir, qapp):
+    """`kiosk` alone means `kiosk run`: shown here by the one-instance guard answering."""
+    from kiosk.ui.app import single_instance
+
+    lock = single_instance(data_dir)
+    try:
+        result = kiosk(env={"QT_QPA_PLATFORM": "offscreen"})
+    finally:
+        lock.unlock()
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"kiosk: Another kiosk is already running with the data folder {data_dir}."
 
 
 def test_unknown_language_falls_back_to_indonesian(kiosk):

@@ -1,0 +1,1 @@
+"""Accessibility: display modes and (later) speech; may use QtCore/QtGui, never widgets."""

@@ -1,0 +1,36 @@
+"""A throw-away kiosk for trying things out: a temporary data folder with a sample event.
+
+Used by `kiosk run --demo` and `kiosk tour`; never touches a real kiosk's data.
+"""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from kiosk import config, intake, officer
+from kiosk.store import Store
+
+DEMO_PIN = "123456"
+
+
+def make_demo_dir() -> Path:
+    data_dir = Path(tempfile.mkdtemp(prefix="lapor-kiosk-demo-"))
+    with Store(data_dir) as store:
+        event = intake.new_event(
+            {
+                "name": "Sosialisasi SP4N-LAPOR! Desa Sukamaju",
+                "type": "socialization",
+                "starts_on": date.today().isoformat(),
+                "organizer": "Dinas Kominfo Kabupaten Garut",
+                "location": {"province": "Jawa Barat", "regency": "Garut", "district": "Cibatu", "village": "Sukamaju"},
+            }
+        )
+        store.add_records([event])
+        config.save(
+            store,
+            {"kiosk_name": "Balai Desa Sukamaju", "province": "Jawa Barat", "regency": "Garut",
+             "district": "Cibatu", "village": "Sukamaju", "open_event": event["uuid"]},
+            actor="demo",
+        )
+        officer.set_pin(store, DEMO_PIN, actor="demo")
+    return data_dir

@@ -1,0 +1,52 @@
+"""Starting the kiosk: one instance per data folder, the database thread, the window."""
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QApplication
+
+from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.ui.context import Context
+from kiosk.ui.dbworker import DbWorker
+from kiosk.ui.window import KioskWindow
+
+WINDOW_SIZE = (1024, 600)
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("lapor-kiosk")
+    return app
+
+
+def single_instance(data_dir: Path) -> QLockFile:
+    """Holds the data folder for this process; a lock left by a crash is stale and taken over."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock = QLockFile(str(data_dir / "kiosk.lock"))
+    if not lock.tryLock(100):
+        raise KioskError(_("Another kiosk is already running with the data folder {path}.").format(path=data_dir))
+    return lock
+
+
+def run(data_dir: Path, windowed: bool) -> int:
+    app = application()
+    lock = single_instance(data_dir)
+    db = DbWorker(data_dir)
+    try:
+        window = KioskWindow(Context(db=db), kiosk_mode=not windowed)
+        app.installEventFilter(window.idle_watcher)
+        db.failed.connect(lambda error: window.home.welcome.setText(
+            _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
+                reason=type(error).__name__)))
+        window.load()
+        if windowed:
+            window.resize(*WINDOW_SIZE)
+            window.show()
+        else:
+            window.showFullScreen()
+        return app.exec()
+    finally:
+        db.close()
+        lock.unlock()

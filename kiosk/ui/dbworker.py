@@ -1,0 +1,69 @@
+"""The single writer: one thread owns the Store, and every database call runs there.
+
+Screens hand it plain functions of the store and get the result back on the UI thread
+through a Qt signal, so the UI never waits on the disk and never shares a connection
+(the pattern of Anki's CollectionOp, in a few lines).
+"""
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class DbWorker(QObject):
+    failed = Signal(object)  # an exception no caller handled
+    _finished = Signal(object, object, object)  # callbacks, result, error
+
+    def __init__(self, data_dir: Path):
+        super().__init__()
+        self._data_dir = Path(data_dir)
+        self._store: Store | None = None  # opened by the first call, on the worker thread
+        self._pending = 0
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db")
+        self._finished.connect(self._deliver)
+
+    def call(self, job: Callable, *args, on_done: Callable | None = None, on_error: Callable | None = None) -> None:
+        """Run `job(store, *args)` on the database thread; `on_done(result)` runs on the UI thread."""
+        self._pending += 1
+
+        def run():
+            try:
+                if self._store is None:
+                    self._store = Store(self._data_dir)
+                result, error = job(self._store, *args), None
+            except Exception as exc:  # noqa: BLE001 - handed to the UI thread below
+                result, error = None, exc
+            self._finished.emit((on_done, on_error), result, error)
+
+        self._executor.submit(run)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def _deliver(self, callbacks, result, error) -> None:
+        self._pending -= 1
+        on_done, on_error = callbacks
+        if error is None:
+            if on_done:
+                on_done(result)
+        elif on_error:
+            on_error(error)
+        else:
+            log.error("database call failed: %s", type(error).__name__)
+            self.failed.emit(error)
+
+    def close(self) -> None:
+        def shut(store):
+            store.close()
+            self._store = None
+
+        self._executor.submit(lambda: self._store and shut(self._store))
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,87 @@
+"""Attendance at the open event: gender, age band, difficulty, consent; four taps for most people."""
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk import consent, intake
+from kiosk.i18n import N_, _
+from kiosk.records.models import Attendance, text_limits
+from kiosk.ui.context import Context
+from kiosk.ui.steps import ConsentStep, person_steps, record_answers
+from kiosk.ui.widgets import button, label, set_text
+from kiosk.ui.wizard import FieldsStep, Wizard
+
+NEXT_PERSON_MS = 5000
+
+
+class AttendanceScreen(QWidget):
+    left = Signal()
+
+    def __init__(self, context: Context):
+        super().__init__()
+        self.context = context
+        steps = [
+            *person_steps(optional=False),
+            FieldsStep("name", N_("Your name and village. You may skip this."), None,
+                       [("name", N_("Your name"), text_limits(Attendance, "name")[1]),
+                        ("village", N_("Village"), text_limits(Attendance, "village")[1])],
+                       when=lambda _answers: bool(self.context.settings.get("attendance_asks_name"))),
+            ConsentStep("consent", consent.ATTENDANCE, on_decline=self._declined),
+        ]
+        self.wizard = Wizard(steps)
+        self.wizard.finished.connect(self._save)
+        self.wizard.left.connect(self.left.emit)
+
+        self.thanks = QWidget()
+        thanks_layout = QVBoxLayout(self.thanks)
+        thanks_layout.setContentsMargins(24, 24, 24, 24)
+        self.thanks_text, self.next_person = label("question"), button("primary")
+        self.next_person.clicked.connect(self.start)
+        thanks_layout.addStretch(1)
+        thanks_layout.addWidget(self.thanks_text)
+        thanks_layout.addWidget(self.next_person)
+        thanks_layout.addStretch(1)
+        self.timer = QTimer(self, singleShot=True, interval=NEXT_PERSON_MS)
+        self.timer.timeout.connect(self.start)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.wizard)
+        self.pages.addWidget(self.thanks)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        self.retranslate()
+
+    def start(self) -> None:
+        self.timer.stop()
+        self.pages.setCurrentWidget(self.wizard)
+        self.wizard.start()
+
+    def reset(self) -> None:
+        self.timer.stop()
+        self.wizard.reset()
+        self.pages.setCurrentWidget(self.wizard)
+
+    def retranslate(self) -> None:
+        self.wizard.retranslate()
+        set_text(self.next_person, _("Next person"))
+
+    def _declined(self) -> None:
+        self._thank(_("Thank you. Nothing was recorded."))
+
+    def _save(self, answers: dict) -> None:
+        event_uuid = self.context.settings.get("open_event")
+        record = intake.new_attendance(event_uuid, record_answers(answers), self.context.device_id)
+        self.context.db.call(
+            lambda store, r: store.add_records([r])[0], record,
+            on_done=lambda _outcome: self._thank(_("Thank you. You are registered.")),
+            on_error=lambda _error: self.wizard.error.setText(
+                _("This could not be saved. Please ask the officer for help.")),
+        )
+
+    def _thank(self, text: str) -> None:
+        self.wizard.reset()
+        self.thanks_text.setText(text)
+        self.pages.setCurrentWidget(self.thanks)
+        self.next_person.setFocus()
+        self.timer.start()

@@ -1,0 +1,182 @@
+"""Filing a complaint, aspiration or information request, one question per screen."""
+
+from html import escape
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk import consent, intake, questions
+from kiosk.i18n import N_, _, current_language
+from kiosk.records import RecordInvalid
+from kiosk.records.models import Complaint, Location, Reporter, text_limits
+from kiosk.ui.context import Context
+from kiosk.ui.steps import ConsentStep, person_steps, record_answers
+from kiosk.ui.widgets import CheckBox, label
+from kiosk.ui.wizard import ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard
+
+
+class PrivacyStep(Step):
+    """Anonymous and confidential, each explained in one sentence."""
+
+    def __init__(self):
+        super().__init__("privacy", N_("Who may see your report?"))
+
+    def build(self):
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.anonymous, self.confidential = CheckBox(), CheckBox()
+        self.anonymous_help, self.confidential_help = label("hint"), label("hint")
+        for check, help_label in ((self.anonymous, self.anonymous_help), (self.confidential, self.confidential_help)):
+            layout.addWidget(check)
+            layout.addWidget(help_label)
+        layout.addStretch(1)
+        return box
+
+    def retranslate(self):
+        texts = (
+            (self.anonymous, self.anonymous_help, _("Anonymous"),
+             _("Your name is not asked and not sent: nobody, not even the agency, will know who reported.")),
+            (self.confidential, self.confidential_help, _("Confidential"),
+             _("Your report is not published: only the offices handling it can read it.")),
+        )
+        for check, help_label, title, sentence in texts:
+            check.setText(title)
+            check.setAccessibleName(title)
+            check.setAccessibleDescription(sentence)
+            help_label.setText(sentence)
+
+    def load(self, answers):
+        self.anonymous.setChecked(bool(answers.get("anonymous")))
+        self.confidential.setChecked(bool(answers.get("confidential")))
+
+    def save(self, answers):
+        answers["anonymous"] = self.anonymous.isChecked()
+        answers["confidential"] = self.confidential.isChecked()
+        if answers["anonymous"]:
+            answers.pop("reporter", None)  # an anonymous report carries no identity
+        return None
+
+    def clear(self):
+        self.anonymous.setChecked(False)
+        self.confidential.setChecked(False)
+
+    def focus_widget(self):
+        return self.anonymous
+
+
+class ReviewStep(Step):
+    """Everything the citizen answered, to read once more before sending."""
+
+    next_label = N_("Send my report")
+
+    def __init__(self):
+        super().__init__("review", N_("Please check your report"))
+
+    def build(self):
+        self.summary = label()
+        self.summary.setTextFormat(self.summary.textFormat().RichText)
+        return self.summary
+
+    def load(self, answers):
+        classification = dict((v, t) for v, t, _d in questions.CLASSIFICATION)
+        location = answers.get("location", {})
+        reporter = answers.get("reporter", {})
+        rows = [
+            (_("Type"), _(classification.get(answers.get("classification"), ""))),
+            (_("Subject"), answers.get("title", "")),
+            (_("What happened"), answers.get("body", "")),
+            (_("When"), answers.get("incident_date") or _("Not given")),
+            (_("Where"), ", ".join(v for v in (location.get("text"), location.get("village"), location.get("district")) if v)
+             or _("Not given")),
+            (_("Anonymous"), _("Yes") if answers.get("anonymous") else _("No")),
+            (_("Confidential"), _("Yes") if answers.get("confidential") else _("No")),
+        ]
+        if not answers.get("anonymous"):
+            rows.append((_("Contact"), ", ".join(v for v in reporter.values() if v) or _("Not given")))
+        self.summary.setText(
+            "".join(f"<p><b>{escape(name)}</b><br>{escape(value).replace(chr(10), '<br>')}</p>" for name, value in rows)
+        )
+
+
+class ComplaintScreen(QWidget):
+    """The wizard; on the last step the record is built, validated and stored off the UI thread."""
+
+    submitted = Signal(dict)  # the stored record
+    left = Signal()
+
+    def __init__(self, context: Context):
+        super().__init__()
+        self.context = context
+        self.where = FieldsStep(
+            "where", N_("Where did it happen?"), "location",
+            [("village", N_("Village"), text_limits(Location, "village")[1]),
+             ("district", N_("District"), text_limits(Location, "district")[1]),
+             ("text", N_("Place or address"), text_limits(Location, "text")[1])],
+            hint=N_("This kiosk's village is filled in. Change it if it happened somewhere else."),
+        )
+        steps = [
+            ChoiceStep("classification", N_("What would you like to send?"), "classification", questions.CLASSIFICATION),
+            TextStep("title", N_("In a few words, what is it about?"), "title", text_limits(Complaint, "title"),
+                     hint=N_("For example: The road in front of the school is broken")),
+            TextStep("body", N_("What happened?"), "body", text_limits(Complaint, "body"), multiline=True,
+                     hint=N_("Say what happened, where and who was affected. Please do not write other people's "
+                             "private details.")),
+            DateStep("when", N_("When did it happen?"), "incident_date", QDate.currentDate),
+            self.where,
+            FieldsStep("topic", N_("Which topic and which office? You may skip this."), None,
+                       [("category", N_("Topic, for example roads, health or schools"), text_limits(Complaint, "category")[1]),
+                        ("agency", N_("The office responsible, if you know it"), text_limits(Complaint, "agency")[1])]),
+            PrivacyStep(),
+            FieldsStep("contact", N_("How can the office reach you? You may skip this."), "reporter",
+                       [("name", N_("Your name"), text_limits(Reporter, "name")[1]),
+                        ("phone", N_("Phone number"), 20), ("email", N_("E-mail address"), 254)],
+                       hint=N_("Leave it empty if you prefer not to be contacted."),
+                       when=lambda answers: not answers.get("anonymous")),
+            *person_steps(optional=True),
+            ConsentStep("consent", consent.COMPLAINT, on_decline=self.left.emit),
+            ReviewStep(),
+        ]
+        self.wizard = Wizard(steps)
+        self.wizard.finished.connect(self._submit)
+        self.wizard.left.connect(self.left.emit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.wizard)
+
+    def start(self) -> None:
+        self.wizard.start()
+        settings = self.context.settings
+        self.where.prefill({"village": settings.get("village", ""), "district": settings.get("district", "")})
+
+    def reset(self) -> None:
+        self.wizard.reset()
+
+    def retranslate(self) -> None:
+        self.wizard.retranslate()
+
+    def _submit(self, answers: dict) -> None:
+        try:
+            record = intake.new_complaint(
+                {**record_answers(answers), "language": current_language() or "id"}, self.context.device_id
+            )
+        except RecordInvalid as exc:
+            self.wizard.error.setText("; ".join(str(error) for error in exc.errors))
+            return
+        self.wizard.next_button.setEnabled(False)
+        self.context.db.call(
+            lambda store, r: store.add_records([r])[0], record,
+            on_done=lambda _outcome: self._stored(record),
+            on_error=self._failed,
+        )
+
+    def _stored(self, record: dict) -> None:
+        self.wizard.next_button.setEnabled(True)
+        self.submitted.emit(record)
+
+    def _failed(self, error: Exception) -> None:
+        self.wizard.next_button.setEnabled(True)
+        self.wizard.error.setText(
+            _("Your report could not be saved. Please ask the officer for help. ({reason})").format(
+                reason=type(error).__name__)
+        )

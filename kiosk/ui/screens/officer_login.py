@@ -1,0 +1,125 @@
+"""The officer's way in: a PIN pad, or setting the PIN on first start.
+
+The PIN is checked on the database thread (scrypt takes a moment) and never shown.
+"""
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk import officer
+from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.ui.context import Context
+from kiosk.ui.widgets import button, label, scrolling, set_text
+
+
+class OfficerLogin(QWidget):
+    entered = Signal()
+    left = Signal()
+
+    def __init__(self, context: Context):
+        super().__init__()
+        self.context = context
+        self.setting_pin = False
+        self.first_entry = ""
+        self.question, self.message = label("question"), label("error")
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.returnPressed.connect(self.submit)
+        pad = QGridLayout()
+        self.keys = []
+        for index, digit in enumerate("123456789"):
+            key = button()
+            key.setText(digit)
+            key.setAccessibleName(digit)
+            key.clicked.connect(lambda _c=False, d=digit: self.pin.insert(d))
+            pad.addWidget(key, index // 3, index % 3)
+            self.keys.append(key)
+        self.erase, self.zero, self.ok = button(), button(), button("primary")
+        self.zero.setText("0")
+        self.zero.setAccessibleName("0")
+        self.zero.clicked.connect(lambda: self.pin.insert("0"))
+        self.erase.clicked.connect(self.pin.backspace)
+        self.ok.clicked.connect(self.submit)
+        pad.addWidget(self.erase, 3, 0)
+        pad.addWidget(self.zero, 3, 1)
+        pad.addWidget(self.ok, 3, 2)
+        self.cancel = button()
+        self.cancel.clicked.connect(self.left.emit)
+        column = QVBoxLayout()
+        column.addWidget(self.question)
+        column.addWidget(self.pin)
+        column.addLayout(pad)
+        column.addWidget(self.message)
+        column.addWidget(self.cancel)
+        column.addStretch(1)
+        content = QWidget()
+        row = QHBoxLayout(content)
+        row.addStretch(1)
+        row.addLayout(column, 2)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(content))
+        self.retranslate()
+
+    def start(self) -> None:
+        self.reset()
+        self.context.db.call(lambda store: officer.has_pin(store), on_done=self._mode)
+
+    def _mode(self, has_pin: bool) -> None:
+        self.setting_pin = not has_pin
+        self.retranslate()
+        self.pin.setFocus()
+
+    def reset(self) -> None:
+        self.pin.clear()
+        self.message.clear()
+        self.first_entry = ""
+
+    def retranslate(self) -> None:
+        if not self.setting_pin:
+            self.question.setText(_("Officer PIN"))
+        elif not self.first_entry:
+            self.question.setText(_("Choose an officer PIN of 6 to 12 digits"))
+        else:
+            self.question.setText(_("Type the same PIN once more"))
+        self.pin.setAccessibleName(self.question.text())
+        set_text(self.erase, _("Erase"))
+        set_text(self.ok, _("OK"))
+        set_text(self.cancel, _("Back to the kiosk"))
+
+    def submit(self) -> None:
+        pin = self.pin.text()
+        self.pin.clear()
+        if self.setting_pin:
+            self._set(pin)
+        else:
+            self.context.db.call(officer.check_pin, pin, on_done=self._checked)
+
+    def _set(self, pin: str) -> None:
+        try:
+            officer.check_format(pin)
+        except KioskError as exc:
+            self.message.setText(str(exc))
+            return
+        if not self.first_entry:
+            self.first_entry = pin
+            self.message.clear()
+        elif pin != self.first_entry:
+            self.first_entry = ""
+            self.message.setText(_("The two PINs differ. Please start again."))
+        else:
+            self.context.db.call(officer.set_pin, pin, on_done=lambda _r: self.entered.emit())
+            self.first_entry = ""
+        self.retranslate()
+
+    def _checked(self, result: officer.PinCheck) -> None:
+        if result.ok:
+            self.message.clear()
+            self.entered.emit()
+        elif result.locked_for:
+            self.message.setText(_("Too many wrong tries. Try again in {seconds} seconds.").format(
+                seconds=result.locked_for))
+        else:
+            self.message.setText(_("Wrong PIN. {tries} tries left.").format(tries=result.tries_left))

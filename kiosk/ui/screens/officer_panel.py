@@ -1,0 +1,270 @@
+"""Officer mode: events and their registration, kiosk settings, quarantined records, exit."""
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import config, intake, questions
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _
+from kiosk.records import RecordInvalid
+from kiosk.ui.context import Context
+from kiosk.ui.widgets import CheckBox, button, label, scrolling, set_text
+
+
+def _today_utc_start() -> str:
+    midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _event_overview(store):
+    return store.events(), store.attendance_counts(_today_utc_start()), store.attendance_counts(), store.quarantined()
+
+
+def _option_title(key: str) -> str:
+    title = config.OPTIONS[key].title
+    return _(title)
+
+
+def _table(columns: int) -> QTableWidget:
+    table = QTableWidget(0, columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+
+
+class EventsTab(QWidget):
+    def __init__(self, panel: "OfficerPanel"):
+        super().__init__()
+        self.panel = panel
+        self.events: list[dict] = []
+        self.table = _table(5)
+        self.name, self.organizer = QLineEdit(), QLineEdit()
+        self.type = QComboBox()
+        self.starts_on = QDateEdit(QDate.currentDate())
+        self.starts_on.setCalendarPopup(True)
+        self.starts_on.setDisplayFormat("yyyy-MM-dd")
+        self.form = QFormLayout()
+        self.captions = [label() for _ in range(4)]
+        for caption, field in zip(self.captions, (self.name, self.type, self.starts_on, self.organizer)):
+            caption.setBuddy(field)
+            self.form.addRow(caption, field)
+        self.create, self.open, self.close = button("primary"), button(), button()
+        self.create.clicked.connect(self.create_event)
+        self.open.clicked.connect(lambda: self.set_open(self.selected()))
+        self.close.clicked.connect(lambda: self.set_open(None))
+        self.message = label("error")
+        actions = QHBoxLayout()
+        actions.addWidget(self.open)
+        actions.addWidget(self.close)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addLayout(self.form)
+        layout.addWidget(self.create)
+        layout.addWidget(self.message)
+
+    def retranslate(self) -> None:
+        for caption, text in zip(self.captions, (_("Event name"), _("Type"), _("Date"), _("Organizer"))):
+            caption.setText(text)
+            caption.buddy().setAccessibleName(text)
+        current = self.type.currentData()
+        self.type.clear()
+        for value, title, _detail in questions.EVENT_TYPES:
+            self.type.addItem(_(title), value)
+        self.type.setCurrentIndex(max(0, self.type.findData(current)))
+        set_text(self.create, _("Create event"))
+        set_text(self.open, _("Open registration for the selected event"))
+        set_text(self.close, _("Close registration"))
+        self.table.setAccessibleName(_("Events"))
+
+    def show_overview(self, events, today, total) -> None:
+        self.events = events
+        open_uuid = self.panel.context.settings.get("open_event")
+        rows = [
+            [event["name"], event["starts_on"], str(today.get(event["uuid"], 0)), str(total.get(event["uuid"], 0)),
+             _("Open") if event["uuid"] == open_uuid else ""]
+            for event in events
+        ]
+        _fill(self.table, [_("Event"), _("Date"), _("Today"), _("In all"), _("Registration")], rows)
+
+    def selected(self) -> str | None:
+        row = self.table.currentRow()
+        return self.events[row]["uuid"] if 0 <= row < len(self.events) else None
+
+    def create_event(self) -> None:
+        settings = self.panel.context.settings
+        answers = {
+            "name": self.name.text().strip(),
+            "type": self.type.currentData(),
+            "starts_on": self.starts_on.date().toString("yyyy-MM-dd"),
+            "organizer": self.organizer.text().strip(),
+            "location": {key: settings.get(key, "") for key in ("province", "regency", "district", "village")},
+        }
+        try:
+            record = intake.new_event(answers, self.panel.context.device_id)
+        except RecordInvalid as exc:
+            self.message.setText("; ".join(str(error) for error in exc.errors))
+            return
+        self.message.clear()
+        self.name.clear()
+        self.organizer.clear()
+        self.panel.context.db.call(lambda store, r: store.add_records([r]), record, on_done=lambda _r: self.panel.refresh())
+
+    def set_open(self, event_uuid: str | None) -> None:
+        if event_uuid is None and self.sender() is self.open:
+            self.message.setText(_("Select an event in the list first."))
+            return
+        self.panel.save_settings({"open_event": event_uuid})
+
+
+class SettingsTab(QWidget):
+    def __init__(self, panel: "OfficerPanel"):
+        super().__init__()
+        self.panel = panel
+        self.texts = {key: QLineEdit() for key in ("kiosk_name", "province", "regency", "district", "village")}
+        self.idle = QSpinBox()
+        self.idle.setRange(config.MIN_IDLE_TIMEOUT, config.MAX_IDLE_TIMEOUT)
+        self.default_language = QComboBox()
+        for code in LANGUAGES:
+            self.default_language.addItem(LANGUAGE_NAMES[code], code)
+        self.offered = {code: CheckBox(LANGUAGE_NAMES[code]) for code in LANGUAGES}
+        self.asks_name = CheckBox()
+        self.form = QFormLayout(self)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.captions = {}
+        fields = {**self.texts, "idle_timeout": self.idle, "default_language": self.default_language}
+        for key, field in fields.items():
+            caption = label()
+            caption.setBuddy(field)
+            self.captions[key] = caption
+            self.form.addRow(caption, field)
+        languages = QHBoxLayout()
+        for check in self.offered.values():
+            check.setAccessibleName(check.text())
+            languages.addWidget(check)
+        self.languages_caption = label()
+        self.form.addRow(self.languages_caption, languages)
+        self.form.addRow(self.asks_name)
+        self.save, self.message = button("primary"), label("hint")
+        self.save.clicked.connect(self.save_changes)
+        self.form.addRow(self.save)
+        self.form.addRow(self.message)
+
+    def retranslate(self) -> None:
+        for key, caption in self.captions.items():
+            caption.setText(_option_title(key))
+            caption.buddy().setAccessibleName(caption.text())
+        self.languages_caption.setText(_option_title("languages"))
+        self.asks_name.setText(_option_title("attendance_asks_name"))
+        self.asks_name.setAccessibleName(self.asks_name.text())
+        set_text(self.save, _("Save settings"))
+
+    def load(self, settings: dict) -> None:
+        for key, edit in self.texts.items():
+            edit.setText(settings[key])
+        self.idle.setValue(settings["idle_timeout"])
+        self.default_language.setCurrentIndex(self.default_language.findData(settings["default_language"]))
+        for code, check in self.offered.items():
+            check.setChecked(code in settings["languages"])
+        self.asks_name.setChecked(settings["attendance_asks_name"])
+        self.message.clear()
+
+    def save_changes(self) -> None:
+        offered = [code for code, check in self.offered.items() if check.isChecked()]
+        default = self.default_language.currentData()
+        if default not in offered:
+            self.message.setText(_("The starting language must be one of the languages offered."))
+            return
+        changes = {key: edit.text().strip() for key, edit in self.texts.items()}
+        changes |= {"idle_timeout": self.idle.value(), "default_language": default, "languages": offered,
+                    "attendance_asks_name": self.asks_name.isChecked()}
+        self.panel.save_settings(changes)
+        self.message.setText(_("Settings saved."))
+
+
+class OfficerPanel(QWidget):
+    left = Signal()
+    exit_requested = Signal()
+    settings_changed = Signal()
+
+    def __init__(self, context: Context):
+        super().__init__()
+        self.context = context
+        self.title = label("question")
+        self.tabs = QTabWidget()
+        self.events, self.settings = EventsTab(self), SettingsTab(self)
+        self.quarantine = _table(4)
+        for page in (self.events, self.settings, self.quarantine):
+            self.tabs.addTab(scrolling(page) if page is not self.quarantine else page, "")
+        self.back, self.exit = button("primary"), button()
+        self.back.clicked.connect(self.left.emit)
+        self.exit.clicked.connect(self.exit_requested.emit)
+        nav = QHBoxLayout()
+        nav.addWidget(self.exit)
+        nav.addStretch(1)
+        nav.addWidget(self.back)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(nav)
+        self.retranslate()
+
+    def start(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.settings.load(self.context.settings)
+        self.refresh()
+
+    def reset(self) -> None:
+        self.events.message.clear()
+
+    def refresh(self) -> None:
+        self.context.db.call(_event_overview, on_done=self._show)
+
+    def _show(self, overview) -> None:
+        events, today, total, quarantined = overview
+        self.events.show_overview(events, today, total)
+        _fill(self.quarantine, [_("Record"), _("Kind"), _("Reason"), _("Since")],
+              [[q["uuid"], q["kind"], q["reason"] or "", q["updated_at"]] for q in quarantined])
+
+    def save_settings(self, changes: dict) -> None:
+        self.context.settings.update(changes)
+        self.context.db.call(config.save, changes, on_done=lambda _r: (self.settings_changed.emit(), self.refresh()))
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Officer mode"))
+        for index, text in enumerate((_("Events"), _("Settings"), _("Quarantined records"))):
+            self.tabs.setTabText(index, text)
+        self.quarantine.setAccessibleName(_("Quarantined records"))
+        set_text(self.back, _("Back to citizen mode"))
+        set_text(self.exit, _("Exit the kiosk"))
+        self.events.retranslate()
+        self.settings.retranslate()

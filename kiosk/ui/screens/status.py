@@ -1,0 +1,88 @@
+"""Checking a report's status by its reference code, typed or read by a barcode scanner.
+
+USB and Bluetooth barcode scanners type the code and press Enter, so the same field
+serves both.
+"""
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk import questions
+from kiosk.i18n import _
+from kiosk.refcode import normalize, ref_code
+from kiosk.ui.context import Context
+from kiosk.ui.widgets import button, label, set_text
+
+
+def _lookup(store, code):
+    record = store.find_complaint(code)
+    return (record, store.complaint_progress(record["uuid"])) if record else None
+
+
+class StatusScreen(QWidget):
+    left = Signal()
+
+    def __init__(self, context: Context):
+        super().__init__()
+        self.context = context
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        self.question, self.caption, self.result = label("question"), label(), label()
+        self.code = QLineEdit()
+        self.caption.setBuddy(self.code)
+        self.code.returnPressed.connect(self.check)
+        self.check_button, self.back_button = button("primary"), button()
+        self.check_button.clicked.connect(self.check)
+        self.back_button.clicked.connect(self.left.emit)
+        row = QHBoxLayout()
+        row.addWidget(self.code, 1)
+        row.addWidget(self.check_button)
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        layout.addWidget(self.question)
+        layout.addWidget(self.caption)
+        layout.addLayout(row)
+        layout.addWidget(self.result, 1)
+        layout.addLayout(nav)
+        self.retranslate()
+
+    def start(self) -> None:
+        self.reset()
+        self.code.setFocus()
+
+    def reset(self) -> None:
+        self.code.clear()
+        self.result.clear()
+
+    def retranslate(self) -> None:
+        self.question.setText(_("Check the status of a report"))
+        self.caption.setText(_("Reference code from your receipt, for example K7Q4-9XZM"))
+        self.code.setAccessibleName(_("Reference code"))
+        set_text(self.check_button, _("Check"))
+        set_text(self.back_button, _("Back"))
+
+    def check(self) -> None:
+        code = normalize(self.code.text())
+        if code is None:
+            self.result.setText(_("A reference code has 8 letters and digits, for example K7Q4-9XZM."))
+            return
+        self.context.db.call(_lookup, code, on_done=self._show)
+
+    def _show(self, found) -> None:
+        if found is None:
+            self.result.setText(_("No report with this code is on this kiosk. Check the code, or ask at lapor.go.id."))
+            return
+        record, progress = found
+        if progress.get("status"):
+            status = questions.COMPLAINT_STATUS[progress["status"]]
+            text = _("Status: {status}").format(status=_(status))
+            if progress.get("note"):
+                text += "\n" + _("Note from the agency: {note}").format(note=progress["note"])
+            if progress.get("tracking_id"):
+                text += "\n" + _("LAPOR! tracking number: {tracking}").format(tracking=progress["tracking_id"])
+        elif progress.get("sync_state") == "acked":
+            text = _("Status: sent to the agency, waiting for verification.")
+        else:
+            text = _("Status: saved on this kiosk, to be sent when the kiosk is online.")
+        self.result.setText(f"{ref_code(record['uuid'])}\n{text}")

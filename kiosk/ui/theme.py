@@ -1,0 +1,52 @@
+"""The style sheet of every display mode: one place for sizes, colours and focus.
+
+Large text is done here, in the style sheet, not with setFont(): a style sheet wins
+over fonts set in code, and layouts grow with the text.
+"""
+
+from kiosk.accessibility.display import MIN_TARGET_PX, DisplayMode
+
+FONT_FAMILIES = '"Noto Sans", "DejaVu Sans", "Segoe UI", sans-serif'
+
+
+def style_sheet(mode: DisplayMode) -> str:
+    p, px = mode.palette, mode.px
+    target = max(MIN_TARGET_PX, px(48))
+    bar_font = round(18 * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
+    return f"""
+QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(18)}px; color: {p.text}; background: {p.window}; }}
+QLabel#question {{ font-size: {px(26)}px; font-weight: bold; }}
+QLabel#title {{ font-size: {px(22)}px; font-weight: bold; }}
+QLabel#hint, QLabel#step {{ color: {p.muted}; }}
+QLabel#error {{ color: {p.error}; font-weight: bold; }}
+QLabel#code {{ font-size: {px(40)}px; font-weight: bold; font-family: "DejaVu Sans Mono", monospace; }}
+QLabel[tileText="true"] {{ background: transparent; }}
+QLabel[tileText="true"][onAccent="true"] {{ color: {p.accent_text}; }}
+QLabel#tileTitle {{ font-size: {px(22)}px; font-weight: bold; }}
+QPushButton {{
+    min-height: {target}px; min-width: {target}px; padding: {px(8)}px {px(16)}px;
+    background: {p.surface}; border: 3px solid {p.border}; border-radius: 10px;
+}}
+QPushButton:checked, QPushButton#primary {{ background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
+QPushButton:disabled {{ color: {p.muted}; border-style: dashed; }}
+QPushButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QDateEdit:focus, QSpinBox:focus,
+QComboBox:focus, QCheckBox:focus, QListWidget:focus, QTabBar::tab:focus {{ border: 3px solid {p.focus}; }}
+QPushButton:focus {{ border-width: 5px; padding: {px(8) - 2}px {px(16) - 2}px; }}
+QLineEdit, QPlainTextEdit, QDateEdit, QSpinBox, QComboBox, QListWidget {{
+    min-height: {target}px; background: {p.surface}; border: 3px solid {p.border}; border-radius: 8px;
+    padding: {px(4)}px {px(8)}px;
+}}
+QCheckBox {{ min-height: {target}px; spacing: {px(12)}px; }}
+QCheckBox::indicator {{ width: {px(28)}px; height: {px(28)}px; border: 3px solid {p.border}; background: {p.surface}; }}
+QCheckBox::indicator:checked {{ background: {p.accent}; }}
+QProgressBar {{ border: 2px solid {p.border}; border-radius: 6px; background: {p.surface}; height: {px(12)}px; }}
+QProgressBar::chunk {{ background: {p.accent}; }}
+QScrollArea, QScrollArea > QWidget > QWidget {{ border: none; }}
+QFrame#topbar {{ border-bottom: 3px solid {p.border}; }}
+QFrame#topbar QPushButton {{ font-size: {bar_font}px; padding: 4px 12px; }}
+QFrame#card {{ background: {p.surface}; border: 3px solid {p.border}; border-radius: 12px; }}
+QTabBar::tab {{ min-height: {target}px; padding: {px(6)}px {px(16)}px; border: 3px solid {p.border}; }}
+QTabBar::tab:selected {{ background: {p.accent}; color: {p.accent_text}; }}
+QTableWidget {{ gridline-color: {p.border}; background: {p.surface}; }}
+QHeaderView::section {{ background: {p.window}; font-weight: bold; border: 1px solid {p.border}; padding: 4px; }}
+"""

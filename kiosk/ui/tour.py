@@ -1,0 +1,137 @@
+"""Renders every screen, in every language and display mode, to PNG files.
+
+`kiosk tour --output DIR` writes `DIR/<screen>-<lang>-<mode>.png` from a throw-away demo
+kiosk, so anyone can look at the screens the way a citizen will, without a display.
+"""
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from kiosk import intake
+from kiosk.accessibility.display import DisplayMode
+from kiosk.demo import make_demo_dir
+from kiosk.i18n import LANGUAGES, _
+from kiosk.ui.app import WINDOW_SIZE, application
+from kiosk.ui.context import Context
+from kiosk.ui.dbworker import DbWorker
+from kiosk.ui.window import KioskWindow
+
+MODES = {"normal": DisplayMode(), "large": DisplayMode(scale=2.0), "contrast": DisplayMode(high_contrast=True)}
+
+SAMPLE_ANSWERS = {
+    "classification": "complaint",
+    "title": "Jalan di depan SD Sukamaju rusak",
+    "body": "Jalan di depan sekolah berlubang besar sejak Juni. Anak-anak harus berjalan di tepi saluran air.",
+    "incident_date": "2026-11-02",
+    "location": {"village": "Sukamaju", "district": "Cibatu", "text": "Jl. Raya Sukamaju depan SDN 1"},
+    "category": "Jalan",
+    "anonymous": False,
+    "confidential": True,
+    "reporter": {"name": "Siti Aminah", "phone": "081234567890"},
+}
+
+
+def settle(window: KioskWindow, timeout: float = 10.0) -> None:
+    """Lets queued database calls finish and their results reach the screens."""
+    deadline = time.monotonic() + timeout
+    while True:
+        QCoreApplication.processEvents()
+        if not window.context.db.busy or time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    QCoreApplication.processEvents()
+
+
+def _wizard_step(flow: str, key: str, answers: dict | None = None) -> Callable[[KioskWindow], None]:
+    def show(window: KioskWindow) -> None:
+        window.go(flow)
+        screen = getattr(window, flow)
+        if answers:
+            screen.wizard.answers = dict(answers)
+        screen.wizard.show_step(key)
+
+    return show
+
+
+def _receipt(window: KioskWindow) -> None:
+    window.show_receipt(intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"}))
+
+
+def _thanks(window: KioskWindow) -> None:
+    window.go("attendance")
+    window.attendance._thank(_("Thank you. You are registered."))
+
+
+def _status(window: KioskWindow) -> None:
+    window.go("status")
+    record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
+    window.status.code.setText("K7Q4-9XZM")
+    window.status._show((record, {"status": "forwarded", "note": "Diteruskan ke Dinas PUPR Kabupaten Garut.",
+                                   "tracking_id": "LAP-2026-118734", "sync_state": "acked"}))
+
+
+def _officer_tab(index: int) -> Callable[[KioskWindow], None]:
+    def show(window: KioskWindow) -> None:
+        window.go("officer")
+        window.officer.tabs.setCurrentIndex(index)
+
+    return show
+
+
+def _idle(window: KioskWindow) -> None:
+    _wizard_step("complaint", "body", SAMPLE_ANSWERS)(window)
+    window.idle_warning.begin()
+    window.idle_warning.tick.stop()
+
+
+def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
+    """Every screen by file name, with what puts the window there."""
+    shown = {"home": lambda window: None}
+    for key in (step.key for step in window.complaint.wizard.steps):
+        shown[f"complaint-{key}"] = _wizard_step("complaint", key, {**SAMPLE_ANSWERS, "_difficulty": "yes"})
+    shown["receipt"] = _receipt
+    for key in ("gender", "age", "difficulty", "wgss-seeing", "wgss-communication", "consent"):
+        shown[f"attendance-{key}"] = _wizard_step("attendance", key, {"_difficulty": "yes"})
+    shown["attendance-done"] = _thanks
+    shown["status"] = _status
+    shown["about"] = lambda window: window.go("about")
+    shown["officer-login"] = lambda window: window.go("officer_login")
+    shown["officer-events"] = _officer_tab(0)
+    shown["officer-settings"] = _officer_tab(1)
+    shown["officer-quarantine"] = _officer_tab(2)
+    shown["idle-warning"] = _idle
+    return shown
+
+
+def render(output: Path, size: tuple[int, int] = WINDOW_SIZE, languages=LANGUAGES, modes=tuple(MODES)) -> list[Path]:
+    application()
+    output.mkdir(parents=True, exist_ok=True)
+    data_dir = make_demo_dir()
+    window = KioskWindow(Context(db=DbWorker(data_dir)), kiosk_mode=False)
+    written = []
+    try:
+        window.resize(*size)
+        window.show()
+        window.load()
+        settle(window)
+        for language in languages:
+            for mode in modes:
+                for name, show in screens(window).items():
+                    window.start_over()
+                    settle(window)
+                    window.set_language(language)
+                    window.set_mode(MODES[mode])
+                    show(window)
+                    settle(window)
+                    path = output / f"{name}-{language}-{mode}.png"
+                    window.grab().save(str(path))
+                    written.append(path)
+    finally:
+        window.context.db.close()
+        window.deleteLater()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return written

@@ -1,0 +1,189 @@
+"""Building blocks shared by the screens: big tiles, choice lists, labelled fields."""
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import _
+
+
+def label(name: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel()
+    widget.setWordWrap(wrap)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def button(name: str = "") -> QPushButton:
+    widget = QPushButton()
+    if name:
+        widget.setObjectName(name)
+    widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return widget
+
+
+def set_text(widget, text: str, description: str = "") -> None:
+    """Sets visible text and the accessible name screen readers announce, together."""
+    widget.setText(text)
+    widget.setAccessibleName(text.replace("&", ""))
+    if description:
+        widget.setAccessibleDescription(description)
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """Wraps content that may outgrow a small screen at large text sizes."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    return area
+
+
+class CheckBox(QCheckBox):
+    """A check box that a tap anywhere on its row toggles, not just on the small square."""
+
+    def hitButton(self, pos) -> bool:
+        return self.rect().contains(pos)
+
+
+class Tile(QPushButton):
+    """A big button with a bold title and a wrapped sentence under it."""
+
+    def __init__(self, checkable: bool = False):
+        super().__init__()
+        self.title, self.detail = label("tileTitle"), label()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 14, 8)
+        layout.setSpacing(2)
+        layout.addStretch(1)
+        for part in (self.title, self.detail):
+            part.setProperty("tileText", True)
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(part)
+        layout.addStretch(1)
+        self.setCheckable(checkable)
+        self.toggled.connect(self._restyle)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_texts(self, title: str, detail: str = "") -> None:
+        self.title.setText(title)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(detail)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return self.layout().sizeHint().expandedTo(QSize(48, 48))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.layout().minimumSize().expandedTo(QSize(48, 48))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(48, self.layout().heightForWidth(width))
+
+    def _restyle(self, checked: bool) -> None:
+        for part in (self.title, self.detail):
+            part.setProperty("onAccent", checked)
+            part.style().unpolish(part)
+            part.style().polish(part)
+
+
+class ChoiceList(QWidget):
+    """One tile per option, one of them chosen; `chosen` fires on every tap."""
+
+    chosen = Signal(object)
+
+    def __init__(self, options: list[tuple[object, str, str]]):
+        """options: (value, title msgid, detail msgid or "")."""
+        super().__init__()
+        self.options = options
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        # Short answers without explanations sit two to a row, so four to six fit a small screen.
+        columns = 2 if len(options) > 3 and not any(detail for _v, _t, detail in options) else 1
+        self.tiles: dict[object, Tile] = {}
+        for index, (value, _title, _detail) in enumerate(options):
+            tile = Tile(checkable=True)
+            tile.clicked.connect(lambda _checked=False, v=value: self.chosen.emit(v))
+            self.group.addButton(tile)
+            grid.addWidget(tile, index // columns, index % columns)
+            self.tiles[value] = tile
+        outer.addLayout(grid)
+        outer.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for value, title, detail in self.options:
+            self.tiles[value].set_texts(_(title), _(detail) if detail else "")
+
+    def value(self):
+        return next((value for value, tile in self.tiles.items() if tile.isChecked()), None)
+
+    def set_value(self, value) -> None:
+        self.group.setExclusive(False)
+        for key, tile in self.tiles.items():
+            tile.setChecked(key == value)
+        self.group.setExclusive(True)
+
+
+class Fields(QWidget):
+    """Labelled one-line inputs; each label is its field's buddy, so it names it for screen readers."""
+
+    def __init__(self, fields: list[tuple[str, str, int]]):
+        """fields: (key, label msgid, max length)."""
+        super().__init__()
+        self.fields = fields
+        layout = QFormLayout(self)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.inputs: dict[str, QLineEdit] = {}
+        self.labels: dict[str, QLabel] = {}
+        for key, _label, max_length in fields:
+            edit = QLineEdit()
+            caption = label()
+            caption.setBuddy(edit)
+            layout.addRow(caption, edit)
+            self.inputs[key], self.labels[key] = edit, caption
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for key, caption, _max in self.fields:
+            self.labels[key].setText(_(caption))
+            self.inputs[key].setAccessibleName(_(caption))
+
+    def problem(self) -> str | None:
+        """A message for the first answer over its length (never cut silently), or None."""
+        for key, caption, max_length in self.fields:
+            if len(self.inputs[key].text().strip()) > max_length:
+                return _("{field}: please shorten this to at most {max} characters.").format(
+                    field=_(caption), max=max_length
+                )
+        return None
+
+    def values(self) -> dict[str, str]:
+        return {key: edit.text().strip() for key, edit in self.inputs.items()}
+
+    def set_values(self, values: dict) -> None:
+        for key, edit in self.inputs.items():
+            edit.setText(values.get(key, ""))

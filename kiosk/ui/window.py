@@ -1,0 +1,231 @@
+"""The kiosk window: a top bar that is always there, and one screen at a time below it.
+
+The top bar holds the logo (a long press opens officer mode), the language choice and
+the display toggles. Everything a citizen typed lives in the screens, and `start_over`
+clears every one of them.
+"""
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.accessibility.display import DisplayMode
+from kiosk.i18n import LANGUAGE_NAMES, _, current_language, set_language
+from kiosk.ui.context import Context
+from kiosk.ui.idle import IdleWarning, IdleWatcher
+from kiosk.ui.screens.about import AboutScreen
+from kiosk.ui.screens.attendance import AttendanceScreen
+from kiosk.ui.screens.complaint import ComplaintScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.officer_login import OfficerLogin
+from kiosk.ui.screens.officer_panel import OfficerPanel
+from kiosk.ui.screens.receipt import ReceiptScreen
+from kiosk.ui.screens.status import StatusScreen
+from kiosk.ui.theme import style_sheet
+from kiosk.ui.widgets import button, label, set_text
+
+LONG_PRESS_MS = 2000
+
+
+def _load_settings(store):
+    from kiosk import config
+
+    settings = config.load(store)
+    open_event = next((e for e in store.events() if e["uuid"] == settings["open_event"]), None)
+    return settings, open_event["name"] if open_event else None
+
+
+class KioskWindow(QWidget):
+    ready = Signal()  # settings are loaded and the home screen shows
+
+    def __init__(self, context: Context, kiosk_mode: bool = True):
+        super().__init__()
+        self.context = context
+        self.kiosk_mode = kiosk_mode
+        self.may_close = not kiosk_mode
+        self.mode = DisplayMode()
+        self.setObjectName("kiosk")
+
+        self.logo = button()
+        self.logo.setText("LAPOR!")
+        self.logo.setAccessibleName("LAPOR!")
+        self.long_press = QTimer(self, singleShot=True, interval=LONG_PRESS_MS)
+        self.long_press.timeout.connect(self.open_officer)
+        self.logo.pressed.connect(self.long_press.start)
+        self.logo.released.connect(self.long_press.stop)
+        self.language_buttons: dict[str, object] = {}
+        self.languages_box = QHBoxLayout()
+        self.text_size, self.contrast, self.read_aloud = button(), button(), button()
+        for toggle in (self.contrast, self.read_aloud):
+            toggle.setCheckable(True)
+        self.text_size.clicked.connect(self.next_text_size)
+        self.contrast.toggled.connect(self.set_contrast)
+        top = QFrame()
+        top.setObjectName("topbar")
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(12, 6, 12, 6)
+        bar.addWidget(self.logo)
+        bar.addStretch(1)
+        bar.addLayout(self.languages_box)
+        for toggle in (self.text_size, self.contrast, self.read_aloud):
+            bar.addWidget(toggle)
+
+        self.home = HomeScreen()
+        self.complaint = ComplaintScreen(context)
+        self.receipt = ReceiptScreen()
+        self.attendance = AttendanceScreen(context)
+        self.status = StatusScreen(context)
+        self.about = AboutScreen()
+        self.officer_login = OfficerLogin(context)
+        self.officer = OfficerPanel(context)
+        self.screens = {
+            "home": self.home, "complaint": self.complaint, "receipt": self.receipt, "attendance": self.attendance,
+            "status": self.status, "about": self.about, "officer_login": self.officer_login, "officer": self.officer,
+        }
+        self.stack = QStackedWidget()
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+        self.home.chosen.connect(self.go)
+        for screen in (self.complaint, self.attendance, self.status, self.about, self.officer_login, self.officer):
+            screen.left.connect(self.start_over)
+        self.complaint.submitted.connect(self.show_receipt)
+        self.receipt.done.connect(self.start_over)
+        self.officer_login.entered.connect(lambda: self.go("officer"))
+        self.officer.exit_requested.connect(self.exit_kiosk)
+        self.officer.settings_changed.connect(self.reload_settings)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(top)
+        layout.addWidget(self.stack, 1)
+        self.idle_watcher = IdleWatcher(90)
+        self.idle_warning = IdleWarning(self)
+        self.idle_watcher.idle.connect(self.warn_idle)
+        self.idle_warning.expired.connect(self.start_over)
+        self.idle_warning.resumed.connect(self.idle_watcher.timer.start)
+        self.apply_mode()
+
+    # settings and language
+    def load(self) -> None:
+        self.context.db.call(_load_settings, on_done=self._loaded)
+
+    def reload_settings(self) -> None:
+        self.context.db.call(_load_settings, on_done=lambda result: self._loaded(result, keep_screen=True))
+
+    def _loaded(self, result, keep_screen: bool = False) -> None:
+        settings, event_name = result
+        self.context.settings.clear()
+        self.context.settings.update(settings)
+        self.idle_watcher.set_timeout(settings["idle_timeout"])
+        self.home.set_event(event_name)
+        self._build_language_buttons()
+        if not keep_screen:
+            self.set_language(settings["default_language"])
+            self.go("home")
+        self.retranslate()
+        self.ready.emit()
+
+    def _build_language_buttons(self) -> None:
+        while self.languages_box.count():
+            self.languages_box.takeAt(0).widget().deleteLater()
+        self.language_buttons = {}
+        for code in self.context.settings["languages"]:
+            choice = button()
+            choice.setCheckable(True)
+            choice.setAutoExclusive(True)
+            set_text(choice, code.upper(), LANGUAGE_NAMES[code])
+            choice.clicked.connect(lambda _checked=False, c=code: self.set_language(c))
+            self.languages_box.addWidget(choice)
+            self.language_buttons[code] = choice
+
+    def set_language(self, code: str) -> None:
+        set_language(code)
+        for language, choice in self.language_buttons.items():
+            choice.setChecked(language == code)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.home.set_place(self.context.settings.get("kiosk_name", ""))
+        self.logo.setAccessibleDescription(_("Officers: press and hold for two seconds"))
+        self._label_text_size()
+        set_text(self.contrast, _("Contrast"), _("High contrast: light text on black"))
+        set_text(self.read_aloud, _("Read aloud"))
+        for screen in self.screens.values():
+            screen.retranslate()
+        self.idle_warning.retranslate()
+        self.setWindowTitle(_("LAPOR! Field Kiosk"))
+
+    # display modes
+    def next_text_size(self) -> None:
+        self.mode = self.mode.next_scale()
+        self.apply_mode()
+
+    def set_contrast(self, on: bool) -> None:
+        self.mode = DisplayMode(self.mode.scale, on)
+        self.apply_mode()
+
+    def set_mode(self, mode: DisplayMode) -> None:
+        if mode == self.mode:
+            return  # restyling the whole window is not free
+        self.mode = mode
+        self.contrast.setChecked(mode.high_contrast)
+        self.apply_mode()
+
+    def apply_mode(self) -> None:
+        self.setStyleSheet(style_sheet(self.mode))
+        self._label_text_size()
+
+    def _label_text_size(self) -> None:
+        percent = round(self.mode.scale * 100)
+        self.text_size.setText(f"Aa {percent}%")
+        self.text_size.setAccessibleName(_("Text size {percent}%").format(percent=percent))
+        self.text_size.setAccessibleDescription(_("Makes the text larger; press again for larger still"))
+
+    # navigation
+    def go(self, name: str) -> None:
+        screen = self.screens[name]
+        self.stack.setCurrentWidget(screen)
+        screen.start()
+
+    def show_receipt(self, record: dict) -> None:
+        self.complaint.reset()
+        self.stack.setCurrentWidget(self.receipt)
+        self.receipt.show_record(record)
+
+    def open_officer(self) -> None:
+        self.go("officer_login")
+
+    def warn_idle(self) -> None:
+        if self.stack.currentWidget() is self.home:
+            self.start_over()  # nothing typed to lose: start over without asking
+        else:
+            self.idle_warning.begin()
+
+    def start_over(self) -> None:
+        """Clears every screen, closes the warning, and shows home in the starting language."""
+        self.idle_warning.stop()
+        for screen in self.screens.values():
+            screen.reset()
+        self.set_mode(DisplayMode())
+        self.read_aloud.setChecked(False)
+        if self.context.settings:
+            self.set_language(self.context.settings["default_language"])
+        self.go("home")
+        self.idle_watcher.timer.start()
+
+    def exit_kiosk(self) -> None:
+        self.may_close = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """In kiosk mode only officer mode may close the window."""
+        if self.may_close:
+            event.accept()
+            QApplication.instance().quit()
+        else:
+            event.ignore()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.idle_warning.setGeometry(self.rect())

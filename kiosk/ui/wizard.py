@@ -1,0 +1,399 @@
+"""One question per screen: the flow machinery shared by the complaint and attendance flows.
+
+A flow is a list of steps. Each step reads and writes a plain `answers` dict, may not
+apply (the contact step of an anonymous complaint), and may move on by itself when a
+choice is tapped. Going back never loses what was typed: widgets keep their contents
+until the flow is reset.
+"""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import N_, _
+from kiosk.ui.widgets import ChoiceList, Fields, button, label, scrolling, set_text
+
+
+def get_path(answers: dict, path: str):
+    node = answers
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def set_path(answers: dict, path: str, value) -> None:
+    *parents, last = path.split(".")
+    node = answers
+    for part in parents:
+        node = node.setdefault(part, {})
+    if value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value
+
+
+class Step:
+    """A question: its widget, whether it applies, and how it loads and saves answers."""
+
+    auto_advance = False
+    next_label = N_("Next")
+
+    def __init__(self, key: str, question: str):
+        self.key, self.question = key, question
+        self.widget = self.build()
+        self.advance = lambda: None  # set by the wizard
+
+    def build(self) -> QWidget:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        pass
+
+    def applies(self, answers: dict) -> bool:
+        return True
+
+    def load(self, answers: dict) -> None:
+        pass
+
+    def save(self, answers: dict) -> str | None:
+        """Write this step's answers; return a message when they cannot be accepted."""
+        return None
+
+    def clear(self) -> None:
+        pass
+
+    def focus_widget(self) -> QWidget | None:
+        return None
+
+
+class ChoiceStep(Step):
+    auto_advance = True
+
+    def __init__(self, key, question, field, options, optional=False, when=None):
+        self.field, self.options, self.optional, self.when = field, options, optional, when
+        super().__init__(key, question)
+
+    def build(self):
+        self.choices = ChoiceList(self.options)
+        self.choices.chosen.connect(lambda _value: self.advance())
+        return self.choices
+
+    def retranslate(self):
+        self.choices.retranslate()
+
+    def applies(self, answers):
+        return self.when(answers) if self.when else True
+
+    def load(self, answers):
+        self.choices.set_value(get_path(answers, self.field))
+
+    def save(self, answers):
+        value = self.choices.value()
+        if value is None and not self.optional:
+            return _("Please choose one of the answers.")
+        set_path(answers, self.field, value)
+        return None
+
+    def clear(self):
+        self.choices.set_value(None)
+
+    def focus_widget(self):
+        return self.choices.tiles[self.choices.value()] if self.choices.value() is not None else None
+
+
+class TextStep(Step):
+    def __init__(self, key, question, field, limits, hint="", multiline=False):
+        self.field, self.limits, self.hint, self.multiline = field, limits, hint, multiline
+        super().__init__(key, question)
+
+    def build(self):
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.hint_label = label("hint")
+        self.edit = QPlainTextEdit() if self.multiline else QLineEdit()
+        if self.multiline:
+            self.edit.setMinimumHeight(160)
+            self.edit.setTabChangesFocus(True)
+        else:
+            self.edit.returnPressed.connect(lambda: self.advance())  # Enter goes on, as Next does
+        self.counter = label("hint")
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.edit.textChanged.connect(self._count)
+        for part in (self.hint_label, self.edit, self.counter):
+            layout.addWidget(part)
+        layout.addStretch(1)
+        return box
+
+    def _text(self) -> str:
+        return (self.edit.toPlainText() if self.multiline else self.edit.text()).strip()
+
+    def _count(self):
+        self.counter.setText(_("{count} of at most {max} characters").format(count=len(self._text()), max=self.limits[1]))
+
+    def retranslate(self):
+        self.hint_label.setText(_(self.hint) if self.hint else "")
+        self.hint_label.setVisible(bool(self.hint))
+        self.edit.setAccessibleName(_(self.question))
+        self._count()
+
+    def load(self, answers):
+        text = get_path(answers, self.field) or ""
+        if text != self._text():
+            (self.edit.setPlainText if self.multiline else self.edit.setText)(text)
+
+    def save(self, answers):
+        text, (low, high) = self._text(), self.limits
+        if len(text) < low:
+            return _("Please write at least {min} characters.").format(min=low)
+        if len(text) > high:
+            return _("Please shorten this to at most {max} characters.").format(max=high)
+        set_path(answers, self.field, text or None)
+        return None
+
+    def clear(self):
+        self.edit.clear()
+
+    def focus_widget(self):
+        return self.edit
+
+
+class FieldsStep(Step):
+    """Several optional one-line answers on one screen (place, contact, name)."""
+
+    def __init__(self, key, question, group, fields, hint="", when=None):
+        self.group, self.fields, self.hint, self.when = group, fields, hint, when
+        super().__init__(key, question)
+
+    def build(self):
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.hint_label = label("hint")
+        self.form = Fields(self.fields)
+        for edit in self.form.inputs.values():
+            edit.returnPressed.connect(lambda: self.advance())
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        return box
+
+    def retranslate(self):
+        self.hint_label.setText(_(self.hint) if self.hint else "")
+        self.hint_label.setVisible(bool(self.hint))
+        self.form.retranslate()
+
+    def applies(self, answers):
+        return self.when(answers) if self.when else True
+
+    def _target(self, answers):
+        return answers.setdefault(self.group, {}) if self.group else answers
+
+    def load(self, answers):
+        current = get_path(answers, self.group) if self.group else answers
+        if current:
+            self.form.set_values({k: v for k, v in current.items() if isinstance(v, str)})
+
+    def save(self, answers):
+        message = self.form.problem()
+        target = self._target(answers)
+        for key, value in self.form.values().items():
+            set_path(target, key, value or None)
+        return message
+
+    def clear(self):
+        self.form.set_values({})
+
+    def focus_widget(self):
+        return next(iter(self.form.inputs.values()))
+
+    def prefill(self, values: dict) -> None:
+        """Defaults (the kiosk's own village) shown before the citizen types anything."""
+        self.form.set_values(values)
+
+
+class DateStep(Step):
+    """When did it happen: today, yesterday, another day (picked), or not remembered."""
+
+    auto_advance = True
+
+    def __init__(self, key, question, field, today):
+        self.field, self.today = field, today
+        super().__init__(key, question)
+
+    def build(self):
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.choices = ChoiceList(
+            [("today", N_("Today"), ""), ("yesterday", N_("Yesterday"), ""), ("other", N_("Another day"), ""),
+             ("unknown", N_("I don't remember"), "")]
+        )
+        self.choices.chosen.connect(self._chosen)
+        self.picker = QDateEdit()
+        self.picker.setCalendarPopup(True)
+        self.picker.setDisplayFormat("yyyy-MM-dd")
+        self.picker.setMaximumDate(self.today())
+        self.picker.setDate(self.today())
+        self.picker.setEnabled(False)
+        self.picker_label = label()
+        self.picker_label.setBuddy(self.picker)
+        layout.addWidget(self.choices)
+        layout.addWidget(self.picker_label)
+        layout.addWidget(self.picker)
+        layout.addStretch(1)
+        return box
+
+    def _chosen(self, value):
+        self.picker.setEnabled(value == "other")
+        if value == "other":
+            self.picker.setFocus()
+        else:
+            self.advance()
+
+    def retranslate(self):
+        self.choices.retranslate()
+        self.picker_label.setText(_("The day it happened"))
+        self.picker.setAccessibleName(_("The day it happened"))
+
+    def load(self, answers):
+        self.picker.setMaximumDate(self.today())
+
+    def save(self, answers):
+        choice, today = self.choices.value(), self.today()
+        days = {"today": today, "yesterday": today.addDays(-1), "other": self.picker.date()}
+        if choice is None:
+            return _("Please choose one of the answers.")
+        set_path(answers, self.field, days[choice].toString("yyyy-MM-dd") if choice in days else None)
+        return None
+
+    def clear(self):
+        self.choices.set_value(None)
+        self.picker.setDate(self.today())
+        self.picker.setEnabled(False)
+
+
+class Wizard(QWidget):
+    """Shows one step at a time with progress, Back and Next; emits the answers at the end."""
+
+    finished = Signal(dict)
+    left = Signal()  # Back on the first step
+
+    def __init__(self, steps: list[Step]):
+        super().__init__()
+        self.steps = steps
+        self.answers: dict = {}
+        self.index = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        top = QHBoxLayout()
+        self.step_label = label("step", wrap=False)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        top.addWidget(self.step_label)
+        top.addWidget(self.progress, 1)
+        self.stack = QStackedWidget()
+        self.questions = []
+        for step in steps:
+            step.advance = self.next
+            page = QWidget()
+            column = QVBoxLayout(page)
+            column.setContentsMargins(0, 0, 8, 0)
+            question = label("question")
+            column.addWidget(question)
+            column.addWidget(step.widget, 1)
+            self.questions.append(question)
+            self.stack.addWidget(scrolling(page))  # question and answers scroll together at large sizes
+        self.error = label("error")
+        self.error.setAccessibleName("")
+        nav = QHBoxLayout()
+        self.back_button, self.next_button = button(), button("primary")
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(nav)
+        self.retranslate()
+
+    @property
+    def question(self):
+        """The label asking the current step's question."""
+        return self.questions[self.index]
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.index]
+
+    def _applicable(self) -> list[int]:
+        return [i for i, step in enumerate(self.steps) if step.applies(self.answers)]
+
+    def start(self) -> None:
+        self.reset()
+        self._show(self._applicable()[0])
+
+    def reset(self) -> None:
+        self.answers = {}
+        for step in self.steps:
+            step.clear()
+        self.error.clear()
+
+    def show_step(self, key: str) -> None:
+        """Jump to a step by key (for the review screen's "change" and the tour)."""
+        self._show(next(i for i, step in enumerate(self.steps) if step.key == key))
+
+    def _show(self, index: int) -> None:
+        self.index = index
+        self.step.load(self.answers)
+        self.stack.setCurrentIndex(index)
+        self.error.clear()
+        self.retranslate()
+        target = self.step.focus_widget()
+        if target is not None:
+            target.setFocus()
+
+    def next(self) -> None:
+        message = self.step.save(self.answers)
+        if message:
+            self.error.setText(message)
+            return
+        later = [i for i in self._applicable() if i > self.index]
+        if later:
+            self._show(later[0])
+        else:
+            self.finished.emit(self.answers)
+
+    def back(self) -> None:
+        self.step.save(self.answers)  # keep what was typed, even if not complete yet
+        earlier = [i for i in self._applicable() if i < self.index]
+        if earlier:
+            self._show(earlier[-1])
+        else:
+            self.left.emit()
+
+    def retranslate(self) -> None:
+        applicable = self._applicable()
+        position = applicable.index(self.index) + 1 if self.index in applicable else 1
+        self.step_label.setText(_("Question {number} of {total}").format(number=position, total=len(applicable)))
+        self.progress.setRange(0, len(applicable))
+        self.progress.setValue(position)
+        self.progress.setAccessibleName(self.step_label.text())
+        for step, question in zip(self.steps, self.questions):
+            question.setText(_(step.question))
+        set_text(self.back_button, _("Back"))
+        set_text(self.next_button, _(self.step.next_label))
+        for step in self.steps:
+            step.retranslate()

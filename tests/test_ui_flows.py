@@ -1,0 +1,325 @@
+"""The kiosk screens driven like a citizen and an officer would: clicks, taps and keys."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk import config, intake, officer
+from kiosk.errors import KioskError
+from kiosk.records import validate
+from kiosk.refcode import ref_code
+from kiosk.store import Store
+from kiosk.ui.app import single_instance
+from kiosk.ui.context import Context
+from kiosk.ui.dbworker import DbWorker
+from kiosk.ui.window import KioskWindow
+
+PIN = "246810"
+
+
+@pytest.fixture
+def event(data_dir):
+    with Store(data_dir) as store:
+        event = intake.new_event({"name": "Sosialisasi LAPOR! Desa Mekarsari", "type": "socialization",
+                                  "starts_on": "2026-11-20"})
+        store.add_records([event])
+        config.save(store, {"village": "Mekarsari", "district": "Cibatu", "open_event": event["uuid"]})
+        officer.set_pin(store, PIN)
+    return event
+
+
+@pytest.fixture
+def window(qtbot, data_dir, event):
+    shown = KioskWindow(Context(db=DbWorker(data_dir)), kiosk_mode=False)
+    qtbot.addWidget(shown)
+    shown.resize(1024, 600)
+    shown.show()
+    with qtbot.waitSignal(shown.ready, timeout=10_000):
+        shown.load()
+    yield shown
+    shown.context.db.close()
+
+
+def settle(qtbot, window):
+    qtbot.waitUntil(lambda: not window.context.db.busy, timeout=10_000)
+
+
+def stored(data_dir, kind):
+    with Store(data_dir) as store:
+        return [json.loads(line) for line in store.record_lines(kind)]
+
+
+def click(qtbot, widget):
+    assert widget.isVisible() and widget.isEnabled(), widget.accessibleName()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def test_complaint_flow_end_to_end(qtbot, window, data_dir):
+    """Every question answered by clicks and typing; the stored record holds exactly that."""
+    wizard = window.complaint.wizard
+    click(qtbot, window.home.tiles["complaint"])
+    steps = {step.key: step for step in wizard.steps}
+    click(qtbot, steps["classification"].choices.tiles["aspiration"])
+    assert wizard.step.key == "title"
+    qtbot.keyClicks(steps["title"].edit, "Lampu jalan mati")
+    click(qtbot, wizard.next_button)
+    qtbot.keyClicks(steps["body"].edit, "Lampu jalan di gang kami mati sejak dua minggu.")
+    click(qtbot, wizard.back_button)
+    assert steps["title"].edit.text() == "Lampu jalan mati"  # nothing lost going back
+    click(qtbot, wizard.next_button)
+    assert steps["body"].edit.toPlainText().startswith("Lampu jalan di gang")
+    click(qtbot, wizard.next_button)
+    click(qtbot, steps["when"].choices.tiles["yesterday"])
+    assert steps["where"].form.inputs["village"].text() == "Mekarsari"  # the kiosk's village as default
+    qtbot.keyClicks(steps["where"].form.inputs["text"], "Gang Melati")
+    click(qtbot, wizard.next_button)
+    qtbot.keyClicks(steps["topic"].form.inputs["category"], "Penerangan jalan")
+    click(qtbot, wizard.next_button)
+    click(qtbot, steps["privacy"].confidential)
+    click(qtbot, wizard.next_button)
+    qtbot.keyClicks(steps["contact"].form.inputs["name"], "Siti Aminah")
+    qtbot.keyClicks(steps["contact"].form.inputs["phone"], "081234567890")
+    click(qtbot, wizard.next_button)
+    click(qtbot, steps["gender"].choices.tiles["female"])
+    click(qtbot, steps["age"].choices.tiles["31-45"])
+    click(qtbot, steps["difficulty"].choices.tiles["yes"])
+    for domain, answer in (("seeing", 2), ("hearing", 1), ("walking", 3), ("cognition", 1), ("selfcare", 1),
+                           ("communication", 1)):
+        assert wizard.step.key == f"wgss-{domain}"
+        click(qtbot, steps[f"wgss-{domain}"].choices.tiles[answer])
+    assert wizard.step.key == "consent"
+    click(qtbot, wizard.next_button)
+    assert wizard.step.key == "review"
+    assert "Lampu jalan mati" in steps["review"].summary.text()
+    click(qtbot, wizard.next_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt, timeout=10_000)
+
+    (record,) = stored(data_dir, "complaint")
+    assert validate(record) == record
+    assert window.receipt.code == ref_code(record["uuid"])
+    assert {k: record[k] for k in ("classification", "title", "confidential", "anonymous", "gender", "age_band")} == {
+        "classification": "aspiration", "title": "Lampu jalan mati", "confidential": True, "anonymous": False,
+        "gender": "female", "age_band": "31-45"}
+    assert record["location"] == {"village": "Mekarsari", "district": "Cibatu", "text": "Gang Melati"}
+    assert record["reporter"] == {"name": "Siti Aminah", "phone": "081234567890"}
+    assert record["wgss"] == {"seeing": 2, "hearing": 1, "walking": 3, "cognition": 1, "selfcare": 1,
+                              "communication": 1}
+    assert record["category"] == "Penerangan jalan" and record["language"] == "id"
+    assert "_difficulty" not in record and "incident_date" in record
+
+    click(qtbot, window.receipt.done_button)
+    assert window.stack.currentWidget() is window.home
+    assert steps["title"].edit.text() == ""  # the next person sees nothing of this one
+
+
+def test_an_anonymous_complaint_is_never_asked_for_identity(qtbot, window, data_dir):
+    wizard = window.complaint.wizard
+    click(qtbot, window.home.tiles["complaint"])
+    steps = {step.key: step for step in wizard.steps}
+    click(qtbot, steps["classification"].choices.tiles["complaint"])
+    qtbot.keyClicks(steps["title"].edit, "Pungutan liar di kantor desa")
+    qtbot.keyClick(steps["title"].edit, Qt.Key.Key_Return)  # Enter goes on, like Next
+    assert wizard.step.key == "body"
+    click(qtbot, wizard.next_button)
+    assert "paling sedikit 20" in wizard.error.text()  # the body is too short: refused with a reason
+    qtbot.keyClicks(steps["body"].edit, "Petugas meminta uang untuk surat keterangan.")
+    click(qtbot, wizard.next_button)
+    click(qtbot, steps["when"].choices.tiles["unknown"])
+    click(qtbot, wizard.next_button)
+    click(qtbot, wizard.next_button)
+    click(qtbot, steps["privacy"].anonymous)
+    click(qtbot, wizard.next_button)
+    assert wizard.step.key == "gender"  # the contact step does not apply
+    for key in ("gender", "age", "difficulty"):
+        click(qtbot, wizard.next_button)  # optional: skipped without an answer
+    click(qtbot, wizard.next_button)
+    click(qtbot, wizard.next_button)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt, timeout=10_000)
+    (record,) = stored(data_dir, "complaint")
+    assert record["anonymous"] is True and "reporter" not in record and "incident_date" not in record
+    assert "gender" not in record and "wgss" not in record
+
+
+def test_attendance_takes_four_taps(qtbot, window, data_dir, event):
+    """Gender, age band, "no difficulty", "I agree": stored, and the screen is ready for the next person."""
+    attendance = window.attendance
+    click(qtbot, window.home.tiles["attendance"])
+    steps = {step.key: step for step in attendance.wizard.steps}
+    taps = [steps["gender"].choices.tiles["male"], steps["age"].choices.tiles["16-30"],
+            steps["difficulty"].choices.tiles["no"], attendance.wizard.next_button]
+    for tap in taps:
+        click(qtbot, tap)
+    qtbot.waitUntil(lambda: attendance.pages.currentWidget() is attendance.thanks, timeout=10_000)
+    (record,) = stored(data_dir, "attendance")
+    assert validate(record) == record
+    assert (record["event_uuid"], record["gender"], record["age_band"]) == (event["uuid"], "male", "16-30")
+    assert "wgss" not in record and record["consent"]["given"] is True
+    click(qtbot, attendance.next_person)
+    assert attendance.wizard.step.key == "gender" and steps["gender"].choices.value() is None
+
+
+def test_declining_consent_records_nothing(qtbot, window, data_dir):
+    attendance = window.attendance
+    click(qtbot, window.home.tiles["attendance"])
+    steps = {step.key: step for step in attendance.wizard.steps}
+    for tile in (steps["gender"].choices.tiles["female"], steps["age"].choices.tiles["61+"],
+                 steps["difficulty"].choices.tiles["skip"]):
+        click(qtbot, tile)
+    click(qtbot, steps["consent"].decline)
+    assert attendance.pages.currentWidget() is attendance.thanks
+    settle(qtbot, window)
+    assert stored(data_dir, "attendance") == []
+
+
+def test_no_open_event_hides_attendance(qtbot, window):
+    window.officer.save_settings({"open_event": None})
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not window.home.tiles["attendance"].isVisible())
+
+
+def test_idle_reset_clears_everything(qtbot, window):
+    """Left alone mid-report: a warning, then everything typed is gone and home shows in Indonesian."""
+    click(qtbot, window.language_buttons["en"])
+    click(qtbot, window.home.tiles["complaint"])
+    steps = {step.key: step for step in window.complaint.wizard.steps}
+    click(qtbot, steps["classification"].choices.tiles["complaint"])
+    qtbot.keyClicks(steps["title"].edit, "Rahasia pribadi saya")
+    click(qtbot, window.text_size)
+    window.idle_watcher.idle.emit()
+    assert window.idle_warning.isVisible()
+    click(qtbot, window.idle_warning.resume)  # "continue" keeps everything
+    assert steps["title"].edit.text() == "Rahasia pribadi saya"
+    window.idle_watcher.idle.emit()
+    window.idle_warning.remaining = 1
+    window.idle_warning._count()
+    assert window.stack.currentWidget() is window.home and not window.idle_warning.isVisible()
+    assert steps["title"].edit.text() == "" and steps["classification"].choices.value() is None
+    assert window.home.tiles["complaint"].title.text() == "Sampaikan Laporan"
+    assert window.mode.scale == 1.0
+
+
+def test_idle_warning_counts_down_at_least_twenty_seconds():
+    from kiosk.ui.idle import WARNING_SECONDS
+
+    assert WARNING_SECONDS >= 20
+
+
+def test_officer_mode_by_long_press_and_pin_lockout(qtbot, window, data_dir):
+    qtbot.mousePress(window.logo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.officer_login, timeout=4000)
+    qtbot.mouseRelease(window.logo, Qt.MouseButton.LeftButton)
+    login = window.officer_login
+    settle(qtbot, window)
+    for attempt in range(5):
+        qtbot.keyClicks(login.pin, "000000")
+        qtbot.keyClick(login.pin, Qt.Key.Key_Return)
+        settle(qtbot, window)
+    assert "Too many wrong tries" in login.message.text() or "Terlalu banyak" in login.message.text()
+    qtbot.keyClicks(login.pin, PIN)
+    qtbot.keyClick(login.pin, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    assert window.stack.currentWidget() is window.officer_login  # locked even for the right PIN
+    with Store(data_dir) as store:
+        assert [e["action"] for e in store.audit_entries()].count("pin_failed") == 5
+
+
+def test_short_press_does_not_open_officer_mode(qtbot, window):
+    click(qtbot, window.logo)
+    qtbot.wait(100)
+    assert window.stack.currentWidget() is window.home
+
+
+def test_officer_creates_and_opens_an_event(qtbot, window, data_dir):
+    window.go("officer_login")
+    settle(qtbot, window)
+    for digit in PIN:
+        click(qtbot, window.officer_login.keys[int(digit) - 1] if digit != "0" else window.officer_login.zero)
+    click(qtbot, window.officer_login.ok)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.officer, timeout=10_000)
+    events = window.officer.events
+    qtbot.keyClicks(events.name, "Lokakarya Pengaduan Kampus")
+    events.type.setCurrentIndex(events.type.findData("campus"))
+    click(qtbot, events.create)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: events.table.rowCount() == 2)
+    events.table.selectRow(0)
+    click(qtbot, events.open)
+    settle(qtbot, window)
+    new_event = stored(data_dir, "event")[-1]
+    assert new_event["name"] == "Lokakarya Pengaduan Kampus" and new_event["type"] == "campus"
+    assert new_event["location"] == {"district": "Cibatu", "village": "Mekarsari"}
+    with Store(data_dir) as store:
+        assert store.setting("open_event") == new_event["uuid"]
+    click(qtbot, window.officer.back)
+    assert window.home.tiles["attendance"].detail.text().endswith("Lokakarya Pengaduan Kampus")
+
+
+def test_officer_settings_are_saved(qtbot, window, data_dir):
+    window.go("officer")
+    settings = window.officer.settings
+    settings.idle.setValue(120)
+    settings.offered["en"].setChecked(False)
+    settings.texts["kiosk_name"].setText("Kantor Desa Mekarsari")
+    click(qtbot, window.officer.tabs.tabBar())  # focus moves; nothing else happens
+    settings.save_changes()
+    settle(qtbot, window)
+    with Store(data_dir) as store:
+        saved = config.load(store)
+    assert (saved["idle_timeout"], saved["languages"], saved["kiosk_name"]) == (120, ["id"], "Kantor Desa Mekarsari")
+    qtbot.waitUntil(lambda: list(window.language_buttons) == ["id"])
+
+
+def test_status_check_by_reference_code(qtbot, window, data_dir):
+    complaint = intake.new_complaint({"classification": "complaint", "title": "Sampah menumpuk",
+                                      "body": "Sampah di pasar desa tidak diangkut selama seminggu.", "language": "id"})
+    with Store(data_dir) as store:
+        store.add_records([complaint])
+    click(qtbot, window.home.tiles["status"])
+    code = ref_code(complaint["uuid"])
+    qtbot.keyClicks(window.status.code, code.lower().replace("-", " "))
+    qtbot.keyClick(window.status.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: code in window.status.result.text(), timeout=10_000)
+    assert "tersimpan di kios ini" in window.status.result.text()
+    window.status.code.setText("ZZZZ-ZZZZ")
+    click(qtbot, window.status.check_button)
+    qtbot.waitUntil(lambda: "Tidak ada laporan" in window.status.result.text(), timeout=10_000)
+
+
+def test_language_switch_retranslates_the_live_window(qtbot, window):
+    assert window.home.tiles["complaint"].title.text() == "Sampaikan Laporan"
+    click(qtbot, window.language_buttons["en"])
+    assert window.home.tiles["complaint"].title.text() == "File a report"
+    assert window.home.tiles["complaint"].accessibleName() == "File a report"
+
+
+def test_one_kiosk_per_data_dir(qapp, data_dir):
+    lock = single_instance(data_dir)
+    try:
+        with pytest.raises(KioskError, match="already running"):
+            single_instance(data_dir)
+    finally:
+        lock.unlock()
+    single_instance(data_dir).unlock()
+
+
+def test_officer_set_pin_from_standard_input(kiosk, data_dir):
+    result = kiosk("officer", "set-pin", input="13572468\n")
+    assert result.returncode == 0, result.stderr
+    with Store(data_dir) as store:
+        assert officer.check_pin(store, "13572468").ok
+    assert kiosk("officer", "set-pin", input="12\n").returncode == 2
+
+
+def test_the_qt_binding_survives_many_signals():
+    """Guards the pinned PySide6: some releases lose a reference per emit and abort."""
+    code = (
+        "from PySide6.QtCore import QObject, Signal\n"
+        "class W(QObject):\n    s = Signal(object)\n"
+        "w = W()\nw.s.connect(lambda x: None)\n"
+        "for _ in range(300000):\n    w.s.emit(None)\nprint('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "ok", result.stderr[-500:]

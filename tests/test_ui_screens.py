@@ -1,0 +1,102 @@
+"""Every screen, in both languages and at every text size: named controls, big targets, fits."""
+
+import pytest
+from PySide6.QtGui import QAccessible, QImage
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QWidget,
+)
+
+from kiosk.demo import make_demo_dir
+from kiosk.ui import tour
+from kiosk.ui.context import Context
+from kiosk.ui.dbworker import DbWorker
+from kiosk.ui.window import KioskWindow
+
+INTERACTIVE = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView, QTextBrowser)
+
+
+@pytest.fixture(scope="module")
+def demo_window(qapp):
+    window = KioskWindow(Context(db=DbWorker(make_demo_dir())), kiosk_mode=False)
+    window.resize(1024, 600)
+    window.show()
+    window.load()
+    tour.settle(window)
+    yield window
+    window.context.db.close()
+    window.deleteLater()
+
+
+def _inside_composite(widget) -> bool:
+    """Parts of a composite control (a spin box's editor, a table's corner button) count with it."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, (QAbstractItemView, QAbstractSpinBox, QComboBox)):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def visible_controls(window):
+    """What a person can see and operate now: the top bar and the current screen."""
+    return [
+        w for w in window.findChildren(QWidget)
+        if isinstance(w, INTERACTIVE) and w.isVisible() and not _inside_composite(w)
+    ]
+
+
+def show(window, language, mode, name):
+    window.start_over()
+    tour.settle(window)
+    window.set_language(language)
+    window.set_mode(tour.MODES[mode])
+    tour.screens(window)[name](window)
+    tour.settle(window)
+
+
+@pytest.mark.parametrize("mode", ["normal", "large"])
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_control_is_named_and_big_enough(demo_window, language, mode):
+    """Each visible control has an accessible name and is at least 48 x 48 logical pixels."""
+    problems = []
+    for name in tour.screens(demo_window):
+        show(demo_window, language, mode, name)
+        assert demo_window.size().toTuple() == (1024, 600), name  # nothing forced the window larger
+        controls = visible_controls(demo_window)
+        assert len(controls) >= 7, name  # the top bar's six, and the screen's own
+        for control in controls:
+            interface = QAccessible.queryAccessibleInterface(control)
+            label = interface.text(QAccessible.Text.Name) if interface else ""
+            if not label:
+                problems.append(f"{name}: unnamed {type(control).__name__} {control.text() if hasattr(control, 'text') else ''}")
+            if isinstance(control, QAbstractButton) and (control.width() < 48 or control.height() < 48):
+                problems.append(f"{name}: {label!r} is {control.width()}x{control.height()}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("mode", ["normal", "large", "contrast"])
+def test_the_window_fits_1024_by_600(demo_window, mode):
+    """No screen asks for more than a small kiosk screen; larger content scrolls instead."""
+    for language in ("id", "en"):
+        demo_window.set_language(language)
+        demo_window.set_mode(tour.MODES[mode])
+        hint = demo_window.minimumSizeHint()
+        assert hint.width() <= 1024 and hint.height() <= 600, (language, mode, hint)
+
+
+def test_tour_writes_every_screen(tmp_path, qapp):
+    written = tour.render(tmp_path, languages=("id",), modes=("normal", "contrast"))
+    names = {path.name for path in written}
+    assert {"home-id-normal.png", "receipt-id-contrast.png", "officer-settings-id-normal.png",
+            "attendance-gender-id-normal.png", "complaint-review-id-normal.png", "idle-warning-id-normal.png"} <= names
+    for path in written:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1024, 600), path.name
+        assert len({image.pixel(x, y) for x in range(0, 1024, 64) for y in range(0, 600, 40)}) > 2, path.name
