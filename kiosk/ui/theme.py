@@ -11,7 +11,7 @@ FONT_FAMILIES = '"Noto Sans", "DejaVu Sans", "Segoe UI", sans-serif'
 
 def style_sheet(mode: DisplayMode) -> str:
     p, px = mode.palette, mode.px
-    target = max(MIN_TARGET_PX, px(48))
+    target = max(MIN_TARGET_PX, px(34))  # grows with the text, but leaves room on a 600 px screen
     bar_font = round(18 * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
     return f"""
 QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(18)}px; color: {p.text}; background: {p.window}; }}

@@ -42,6 +42,16 @@ def set_text(widget, text: str, description: str = "") -> None:
         widget.setAccessibleDescription(description)
 
 
+def clear_layout(layout) -> None:
+    """Removes and deletes a layout's widgets now, so none lingers on screen until deletion."""
+    while layout.count():
+        widget = layout.takeAt(0).widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+
+
 def scrolling(content: QWidget) -> QScrollArea:
     """Wraps content that may outgrow a small screen at large text sizes."""
     area = QScrollArea()

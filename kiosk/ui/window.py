@@ -22,7 +22,7 @@ from kiosk.ui.screens.officer_panel import OfficerPanel
 from kiosk.ui.screens.receipt import ReceiptScreen
 from kiosk.ui.screens.status import StatusScreen
 from kiosk.ui.theme import style_sheet
-from kiosk.ui.widgets import button, label, set_text
+from kiosk.ui.widgets import button, clear_layout, set_text
 
 LONG_PRESS_MS = 2000
 
@@ -127,8 +127,7 @@ class KioskWindow(QWidget):
         self.ready.emit()
 
     def _build_language_buttons(self) -> None:
-        while self.languages_box.count():
-            self.languages_box.takeAt(0).widget().deleteLater()
+        clear_layout(self.languages_box)
         self.language_buttons = {}
         for code in self.context.settings["languages"]:
             choice = button()

@@ -315,7 +315,7 @@ class Wizard(QWidget):
             self.questions.append(question)
             self.stack.addWidget(scrolling(page))  # question and answers scroll together at large sizes
         self.error = label("error")
-        self.error.setAccessibleName("")
+        self.error.hide()
         nav = QHBoxLayout()
         self.back_button, self.next_button = button(), button("primary")
         self.back_button.clicked.connect(self.back)
@@ -345,11 +345,15 @@ class Wizard(QWidget):
         self.reset()
         self._show(self._applicable()[0])
 
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
     def reset(self) -> None:
         self.answers = {}
         for step in self.steps:
             step.clear()
-        self.error.clear()
+        self.show_error("")
 
     def show_step(self, key: str) -> None:
         """Jump to a step by key (for the review screen's "change" and the tour)."""
@@ -359,7 +363,7 @@ class Wizard(QWidget):
         self.index = index
         self.step.load(self.answers)
         self.stack.setCurrentIndex(index)
-        self.error.clear()
+        self.show_error("")
         self.retranslate()
         target = self.step.focus_widget()
         if target is not None:
@@ -368,7 +372,7 @@ class Wizard(QWidget):
     def next(self) -> None:
         message = self.step.save(self.answers)
         if message:
-            self.error.setText(message)
+            self.show_error(message)
             return
         later = [i for i in self._applicable() if i > self.index]
         if later:

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
 
 from kiosk import materials
 from kiosk.i18n import _, current_language
-from kiosk.ui.widgets import button, set_text
+from kiosk.ui.widgets import button, clear_layout, set_text
 
 
 class AboutScreen(QWidget):
@@ -40,10 +40,7 @@ class AboutScreen(QWidget):
     def retranslate(self) -> None:
         set_text(self.back_button, _("Back"))
         self.text.setAccessibleName(_("About LAPOR!"))
-        while self.menu.count():
-            old = self.menu.takeAt(0).widget()
-            if old is not None:
-                old.deleteLater()
+        clear_layout(self.menu)
         self.items = materials.load(current_language() or "id")
         for index, item in enumerate(self.items):
             entry = button()

@@ -75,7 +75,7 @@ class AttendanceScreen(QWidget):
         self.context.db.call(
             lambda store, r: store.add_records([r])[0], record,
             on_done=lambda _outcome: self._thank(_("Thank you. You are registered.")),
-            on_error=lambda _error: self.wizard.error.setText(
+            on_error=lambda _error: self.wizard.show_error(
                 _("This could not be saved. Please ask the officer for help.")),
         )
 

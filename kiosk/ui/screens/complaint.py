@@ -161,7 +161,7 @@ class ComplaintScreen(QWidget):
                 {**record_answers(answers), "language": current_language() or "id"}, self.context.device_id
             )
         except RecordInvalid as exc:
-            self.wizard.error.setText("; ".join(str(error) for error in exc.errors))
+            self.wizard.show_error("; ".join(str(error) for error in exc.errors))
             return
         self.wizard.next_button.setEnabled(False)
         self.context.db.call(
@@ -176,7 +176,7 @@ class ComplaintScreen(QWidget):
 
     def _failed(self, error: Exception) -> None:
         self.wizard.next_button.setEnabled(True)
-        self.wizard.error.setText(
+        self.wizard.show_error(
             _("Your report could not be saved. Please ask the officer for help. ({reason})").format(
                 reason=type(error).__name__)
         )

@@ -4,7 +4,7 @@ USB and Bluetooth barcode scanners type the code and press Enter, so the same fi
 serves both.
 """
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk import questions
@@ -27,7 +27,8 @@ class StatusScreen(QWidget):
         self.context = context
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
-        self.question, self.caption, self.result = label("question"), label(), label()
+        self.question, self.caption, self.result = label("question"), label(), label("title")
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.code = QLineEdit()
         self.caption.setBuddy(self.code)
         self.code.returnPressed.connect(self.check)
