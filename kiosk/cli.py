@@ -7,6 +7,7 @@ check failed, 2 when the command could not run at all.
 
 import argparse
 import os
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -120,13 +121,16 @@ def _parser(factory=_Parser, **kwargs) -> argparse.ArgumentParser:
 def cmd_run(args) -> int:
     from kiosk.demo import DEMO_PIN, make_demo_dir
 
-    data_dir = _data_dir(args)
-    if args.demo:
-        data_dir = make_demo_dir()
-        print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
     from kiosk.ui.app import run
 
-    return run(data_dir, windowed=args.windowed)
+    if not args.demo:
+        return run(_data_dir(args), windowed=args.windowed, exit_after_startup=args.exit_after_startup)
+    data_dir = make_demo_dir()
+    print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
+    try:
+        return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)  # throw-away: nothing of a demo stays behind
 
 
 def cmd_tour(args) -> int:
@@ -184,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     runner = command("run", _("start the kiosk (the default command)"), cmd_run)
     runner.add_argument("--windowed", action="store_true", help=_("in a window instead of full screen"))
     runner.add_argument("--demo", action="store_true", help=_("on a throw-away data folder with a sample event"))
+    runner.add_argument(
+        "--exit-after-startup", action="store_true", help=_("quit once the home screen shows, printing how long it took")
+    )
     tour = command("tour", _("render every screen to PNG files, without a display"), cmd_tour)
     tour.add_argument("--output", required=True, metavar=_("DIR"), help=_("folder for the images"))
     officer = command("officer", _("officer set-up"), None)

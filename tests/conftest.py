@@ -44,7 +44,7 @@ def kiosk(data_dir):
             text=True,
             input=input,
             env=environment,
-            timeout=300,
+            timeout=120,
         )
 
     return run

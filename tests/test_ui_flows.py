@@ -1,8 +1,10 @@
 """The kiosk screens driven like a citizen and an officer would: clicks, taps and keys."""
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -323,3 +325,37 @@ def test_the_qt_binding_survives_many_signals():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "ok", result.stderr[-500:]
+
+
+@pytest.mark.parametrize("extra", [["--windowed"], []])
+def test_the_kiosk_starts_and_shows_home(kiosk, extra):
+    """The real entry point, full screen or windowed, on the demo data; the demo folder is removed after."""
+    result = kiosk("run", "--demo", "--exit-after-startup", *extra, env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()
+    assert "123456" in first and re.search(r" \d+ m[sd]$", second)  # in the kiosk's own language
+    demo_dir = first.split(" in ", 1)[1].split(";")[0]
+    assert not Path(demo_dir).exists()
+
+
+def test_idle_timer_fires_without_input(qtbot, window):
+    window.idle_watcher.set_timeout(1)
+    window.go("status")
+    with qtbot.waitSignal(window.idle_watcher.idle, timeout=3000):
+        pass
+    assert window.idle_warning.isVisible()
+
+
+def test_receipt_prints(qtbot, window, tmp_path):
+    """The receipt goes to a printer; here the printer writes a PDF that we can measure."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    record = intake.new_complaint({"classification": "complaint", "title": "Air bersih tidak mengalir",
+                                   "body": "Air PDAM tidak mengalir ke dusun kami sejak tiga hari.", "language": "id"})
+    window.show_receipt(record)
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "receipt.pdf"))
+    window.receipt.print_receipt(printer)
+    pdf = (tmp_path / "receipt.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
