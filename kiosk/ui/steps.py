@@ -1,11 +1,9 @@
 """Steps both flows share: who the person is (gender, age, WG-SS) and consent."""
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
-
 from kiosk import questions
 from kiosk.i18n import N_, _
 from kiosk.records.models import WGSS_DOMAINS
-from kiosk.ui.widgets import button, label, set_text
+from kiosk.ui.widgets import button, column, label, set_text
 from kiosk.ui.wizard import ChoiceStep, Step
 
 DIFFICULTY_KEY = "_difficulty"  # a screen answer only; never stored
@@ -46,9 +44,7 @@ class ConsentStep(Step):
         super().__init__(key, N_("Do you agree?"))
 
     def build(self):
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        box, layout = column()
         self.body = label()
         self.decline = button()
         self.decline.clicked.connect(lambda: self.on_decline())

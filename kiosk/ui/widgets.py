@@ -42,6 +42,20 @@ def set_text(widget, text: str, description: str = "") -> None:
         widget.setAccessibleDescription(description)
 
 
+def column() -> tuple[QWidget, QVBoxLayout]:
+    """A plain box stacking its content, for a screen's body."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return box, layout
+
+
+def show_hint(widget: QLabel, hint: str) -> None:
+    """Shows a translated hint, or hides the label when there is none."""
+    widget.setText(_(hint) if hint else "")
+    widget.setVisible(bool(hint))
+
+
 def clear_layout(layout) -> None:
     """Removes and deletes a layout's widgets now, so none lingers on screen until deletion."""
     while layout.count():

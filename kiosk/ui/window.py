@@ -10,7 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.accessibility.display import DisplayMode
-from kiosk.i18n import LANGUAGE_NAMES, _, current_language, set_language
+from kiosk.i18n import LANGUAGE_NAMES, _, set_language
 from kiosk.ui.context import Context
 from kiosk.ui.idle import IdleWarning, IdleWatcher
 from kiosk.ui.screens.about import AboutScreen

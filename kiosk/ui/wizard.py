@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import N_, _
-from kiosk.ui.widgets import ChoiceList, Fields, button, label, scrolling, set_text
+from kiosk.ui.widgets import ChoiceList, Fields, button, column, label, scrolling, set_text, show_hint
 
 
 def get_path(answers: dict, path: str):
@@ -48,8 +48,8 @@ class Step:
     auto_advance = False
     next_label = N_("Next")
 
-    def __init__(self, key: str, question: str):
-        self.key, self.question = key, question
+    def __init__(self, key: str, question: str, when=None):
+        self.key, self.question, self.when = key, question, when
         self.widget = self.build()
         self.advance = lambda: None  # set by the wizard
 
@@ -60,7 +60,7 @@ class Step:
         pass
 
     def applies(self, answers: dict) -> bool:
-        return True
+        return self.when(answers) if self.when else True
 
     def load(self, answers: dict) -> None:
         pass
@@ -80,8 +80,8 @@ class ChoiceStep(Step):
     auto_advance = True
 
     def __init__(self, key, question, field, options, optional=False, when=None):
-        self.field, self.options, self.optional, self.when = field, options, optional, when
-        super().__init__(key, question)
+        self.field, self.options, self.optional = field, options, optional
+        super().__init__(key, question, when)
 
     def build(self):
         self.choices = ChoiceList(self.options)
@@ -90,9 +90,6 @@ class ChoiceStep(Step):
 
     def retranslate(self):
         self.choices.retranslate()
-
-    def applies(self, answers):
-        return self.when(answers) if self.when else True
 
     def load(self, answers):
         self.choices.set_value(get_path(answers, self.field))
@@ -117,9 +114,7 @@ class TextStep(Step):
         super().__init__(key, question)
 
     def build(self):
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        box, layout = column()
         self.hint_label = label("hint")
         self.edit = QPlainTextEdit() if self.multiline else QLineEdit()
         if self.multiline:
@@ -142,8 +137,7 @@ class TextStep(Step):
         self.counter.setText(_("{count} of at most {max} characters").format(count=len(self._text()), max=self.limits[1]))
 
     def retranslate(self):
-        self.hint_label.setText(_(self.hint) if self.hint else "")
-        self.hint_label.setVisible(bool(self.hint))
+        show_hint(self.hint_label, self.hint)
         self.edit.setAccessibleName(_(self.question))
         self._count()
 
@@ -172,13 +166,11 @@ class FieldsStep(Step):
     """Several optional one-line answers on one screen (place, contact, name)."""
 
     def __init__(self, key, question, group, fields, hint="", when=None):
-        self.group, self.fields, self.hint, self.when = group, fields, hint, when
-        super().__init__(key, question)
+        self.group, self.fields, self.hint = group, fields, hint
+        super().__init__(key, question, when)
 
     def build(self):
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        box, layout = column()
         self.hint_label = label("hint")
         self.form = Fields(self.fields)
         for edit in self.form.inputs.values():
@@ -189,12 +181,8 @@ class FieldsStep(Step):
         return box
 
     def retranslate(self):
-        self.hint_label.setText(_(self.hint) if self.hint else "")
-        self.hint_label.setVisible(bool(self.hint))
+        show_hint(self.hint_label, self.hint)
         self.form.retranslate()
-
-    def applies(self, answers):
-        return self.when(answers) if self.when else True
 
     def _target(self, answers):
         return answers.setdefault(self.group, {}) if self.group else answers
@@ -232,9 +220,7 @@ class DateStep(Step):
         super().__init__(key, question)
 
     def build(self):
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        box, layout = column()
         self.choices = ChoiceList(
             [("today", N_("Today"), ""), ("yesterday", N_("Yesterday"), ""), ("other", N_("Another day"), ""),
              ("unknown", N_("I don't remember"), "")]

@@ -2,7 +2,7 @@
 
 from html import escape
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import consent, intake, questions
@@ -11,7 +11,7 @@ from kiosk.records import RecordInvalid
 from kiosk.records.models import Complaint, Location, Reporter, text_limits
 from kiosk.ui.context import Context
 from kiosk.ui.steps import ConsentStep, person_steps, record_answers
-from kiosk.ui.widgets import CheckBox, label
+from kiosk.ui.widgets import CheckBox, column, label
 from kiosk.ui.wizard import ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard
 
 
@@ -22,9 +22,7 @@ class PrivacyStep(Step):
         super().__init__("privacy", N_("Who may see your report?"))
 
     def build(self):
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        box, layout = column()
         self.anonymous, self.confidential = CheckBox(), CheckBox()
         self.anonymous_help, self.confidential_help = label("hint"), label("hint")
         for check, help_label in ((self.anonymous, self.anonymous_help), (self.confidential, self.confidential_help)):
@@ -75,7 +73,7 @@ class ReviewStep(Step):
 
     def build(self):
         self.summary = label()
-        self.summary.setTextFormat(self.summary.textFormat().RichText)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         return self.summary
 
     def load(self, answers):
