@@ -359,3 +359,17 @@ def test_receipt_prints(qtbot, window, tmp_path):
     window.receipt.print_receipt(printer)
     pdf = (tmp_path / "receipt.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+def test_registration_closed_mid_flow_records_nothing(qtbot, window, data_dir):
+    attendance = window.attendance
+    click(qtbot, window.home.tiles["attendance"])
+    steps = {step.key: step for step in attendance.wizard.steps}
+    click(qtbot, steps["gender"].choices.tiles["female"])
+    click(qtbot, steps["age"].choices.tiles["46-60"])
+    window.context.settings["open_event"] = None  # the officer closed it meanwhile
+    click(qtbot, steps["difficulty"].choices.tiles["no"])
+    click(qtbot, attendance.wizard.next_button)
+    assert "closed" in attendance.thanks_text.text() or "ditutup" in attendance.thanks_text.text()
+    settle(qtbot, window)
+    assert stored(data_dir, "attendance") == []

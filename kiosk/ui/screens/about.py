@@ -14,6 +14,8 @@ class AboutScreen(QWidget):
     def __init__(self):
         super().__init__()
         self.items: list[materials.Material] = []
+        self.shown_language = None
+        self.cache: dict[str, list[materials.Material]] = {}  # read once per language, not at every reset
         self.menu = QVBoxLayout()
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
@@ -40,8 +42,14 @@ class AboutScreen(QWidget):
     def retranslate(self) -> None:
         set_text(self.back_button, _("Back"))
         self.text.setAccessibleName(_("About LAPOR!"))
+        language = current_language() or "id"
+        if language == self.shown_language:
+            return
+        self.shown_language = language
         clear_layout(self.menu)
-        self.items = materials.load(current_language() or "id")
+        if language not in self.cache:
+            self.cache[language] = materials.load(language)
+        self.items = self.cache[language]
         for index, item in enumerate(self.items):
             entry = button()
             entry.setCheckable(True)

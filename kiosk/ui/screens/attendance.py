@@ -71,6 +71,9 @@ class AttendanceScreen(QWidget):
 
     def _save(self, answers: dict) -> None:
         event_uuid = self.context.settings.get("open_event")
+        if event_uuid is None:  # the officer closed registration while this person was answering
+            self._thank(_("Registration for this event has closed. Nothing was recorded."))
+            return
         record = intake.new_attendance(event_uuid, record_answers(answers), self.context.device_id)
         self.context.db.call(
             lambda store, r: store.add_records([r])[0], record,
