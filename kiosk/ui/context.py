@@ -1,5 +1,11 @@
-"""What every screen shares: the database worker and the kiosk's current settings."""
+"""What every screen shares: the database worker, the kiosk's settings, and the session.
 
+A session is one person's turn at the kiosk; `start_over` begins a new one. A database
+result that arrives after its session ended is dropped, so a slow disk can never show
+one citizen's receipt, or open officer mode, in front of the next person.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kiosk.ui.dbworker import DbWorker
@@ -10,3 +16,12 @@ class Context:
     db: DbWorker
     settings: dict = field(default_factory=dict)
     device_id: str | None = None
+    session: int = 0
+
+    def new_session(self) -> None:
+        self.session += 1
+
+    def in_session(self, callback: Callable) -> Callable:
+        """`callback`, run only if the session it was made in is still going on."""
+        started = self.session
+        return lambda *args: callback(*args) if self.session == started else None

@@ -28,11 +28,11 @@ LONG_PRESS_MS = 2000
 
 
 def _load_settings(store):
-    from kiosk import config
+    from kiosk import config, officer
 
     settings = config.load(store)
     open_event = next((e for e in store.events() if e["uuid"] == settings["open_event"]), None)
-    return settings, open_event["name"] if open_event else None
+    return settings, open_event["name"] if open_event else None, officer.has_pin(store)
 
 
 class KioskWindow(QWidget):
@@ -44,6 +44,7 @@ class KioskWindow(QWidget):
         self.kiosk_mode = kiosk_mode
         self.may_close = not kiosk_mode
         self.mode = DisplayMode()
+        self.needs_pin = False
         self.setObjectName("kiosk")
 
         self.logo = button()
@@ -90,7 +91,7 @@ class KioskWindow(QWidget):
             screen.left.connect(self.start_over)
         self.complaint.submitted.connect(self.show_receipt)
         self.receipt.done.connect(self.start_over)
-        self.officer_login.entered.connect(lambda: self.go("officer"))
+        self.officer_login.entered.connect(self._officer_entered)
         self.officer.exit_requested.connect(self.exit_kiosk)
         self.officer.settings_changed.connect(self.reload_settings)
 
@@ -114,7 +115,8 @@ class KioskWindow(QWidget):
         self.context.db.call(_load_settings, on_done=lambda result: self._loaded(result, keep_screen=True))
 
     def _loaded(self, result, keep_screen: bool = False) -> None:
-        settings, event_name = result
+        settings, event_name, has_pin = result
+        self.needs_pin = not has_pin
         self.context.settings.clear()
         self.context.settings.update(settings)
         self.idle_watcher.set_timeout(settings["idle_timeout"])
@@ -122,7 +124,7 @@ class KioskWindow(QWidget):
         self._build_language_buttons()
         if not keep_screen:
             self.set_language(settings["default_language"])
-            self.go("home")
+            self.start_over()
         self.retranslate()
         self.ready.emit()
 
@@ -195,6 +197,10 @@ class KioskWindow(QWidget):
     def open_officer(self) -> None:
         self.go("officer_login")
 
+    def _officer_entered(self) -> None:
+        self.needs_pin = False
+        self.go("officer")
+
     def warn_idle(self) -> None:
         if self.stack.currentWidget() is self.home:
             self.start_over()  # nothing typed to lose: start over without asking
@@ -202,7 +208,10 @@ class KioskWindow(QWidget):
             self.idle_warning.begin()
 
     def start_over(self) -> None:
-        """Clears every screen, closes the warning, and shows home in the starting language."""
+        """Clears every screen, closes the warning, and shows home in the starting language.
+
+        On a kiosk without an officer PIN, the first thing shown is choosing one."""
+        self.context.new_session()
         self.idle_warning.stop()
         for screen in self.screens.values():
             screen.reset()
@@ -210,7 +219,11 @@ class KioskWindow(QWidget):
         self.read_aloud.setChecked(False)
         if self.context.settings:
             self.set_language(self.context.settings["default_language"])
-        self.go("home")
+        if self.needs_pin:
+            self.stack.setCurrentWidget(self.officer_login)
+            self.officer_login.begin_setup()
+        else:
+            self.go("home")
         self.idle_watcher.timer.start()
 
     def exit_kiosk(self) -> None:

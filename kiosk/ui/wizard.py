@@ -6,7 +6,9 @@ choice is tapped. Going back never loses what was typed: widgets keep their cont
 until the flow is reset.
 """
 
-from PySide6.QtCore import Qt, Signal
+from pydantic import ValidationError
+from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, Qt, Signal
+from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -18,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, current_language
+from kiosk.records.errors import from_pydantic
 from kiosk.ui.widgets import ChoiceList, Fields, button, column, label, scrolling, set_text, show_hint
 
 
@@ -117,6 +120,7 @@ class TextStep(Step):
         box, layout = column()
         self.hint_label = label("hint")
         self.edit = QPlainTextEdit() if self.multiline else QLineEdit()
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no undo menu, no English
         if self.multiline:
             self.edit.setMinimumHeight(160)
             self.edit.setTabChangesFocus(True)
@@ -142,9 +146,9 @@ class TextStep(Step):
         self._count()
 
     def load(self, answers):
-        text = get_path(answers, self.field) or ""
-        if text != self._text():
-            (self.edit.setPlainText if self.multiline else self.edit.setText)(text)
+        """Fills an empty field from the answers; what is in the field (even a draft) is kept."""
+        if not self._text():
+            (self.edit.setPlainText if self.multiline else self.edit.setText)(get_path(answers, self.field) or "")
 
     def save(self, answers):
         text, (low, high) = self._text(), self.limits
@@ -156,7 +160,8 @@ class TextStep(Step):
         return None
 
     def clear(self):
-        self.edit.clear()
+        # setText/setPlainText also drop the undo history: Ctrl+Z must not bring back the last person's words.
+        (self.edit.setPlainText if self.multiline else self.edit.setText)("")
 
     def focus_widget(self):
         return self.edit
@@ -165,8 +170,9 @@ class TextStep(Step):
 class FieldsStep(Step):
     """Several optional one-line answers on one screen (place, contact, name)."""
 
-    def __init__(self, key, question, group, fields, hint="", when=None):
-        self.group, self.fields, self.hint = group, fields, hint
+    def __init__(self, key, question, group, fields, hint="", when=None, model=None):
+        """`model`: the record part these fields fill (Reporter, Location), checked on Next."""
+        self.group, self.fields, self.hint, self.model = group, fields, hint, model
         super().__init__(key, question, when)
 
     def build(self):
@@ -193,11 +199,22 @@ class FieldsStep(Step):
             self.form.set_values({k: v for k, v in current.items() if isinstance(v, str)})
 
     def save(self, answers):
-        message = self.form.problem()
         target = self._target(answers)
         for key, value in self.form.values().items():
             set_path(target, key, value or None)
-        return message
+        return self.form.problem() or self._model_problem()
+
+    def _model_problem(self) -> str | None:
+        if self.model is None:
+            return None
+        given = {key: value for key, value in self.form.values().items() if value}
+        try:
+            self.model.model_validate(given)
+        except ValidationError as exc:
+            error = from_pydantic(exc.errors(include_url=False)[0])
+            caption = dict((key, title) for key, title, _max in self.fields)[error.field.split(".")[0]]
+            return f"{_(caption)}: {error.message()}"
+        return None
 
     def clear(self):
         self.form.set_values({})
@@ -249,6 +266,7 @@ class DateStep(Step):
 
     def retranslate(self):
         self.choices.retranslate()
+        self.picker.setLocale(QLocale(current_language() or "id"))  # month names in the citizen's language
         self.picker_label.setText(_("The day it happened"))
         self.picker.setAccessibleName(_("The day it happened"))
 
@@ -267,6 +285,30 @@ class DateStep(Step):
         self.choices.set_value(None)
         self.picker.setDate(self.today())
         self.picker.setEnabled(False)
+
+
+class TapGuard(QObject):
+    """Swallows taps on a freshly shown page for a moment, so the second half of a double tap
+    does not answer a question the person has not seen (which would skew the statistics)."""
+
+    def __init__(self, wizard: QWidget):
+        super().__init__(wizard)
+        self.wizard = wizard
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.timeout.connect(lambda: QApplication.instance().removeEventFilter(self))
+
+    @property
+    def armed(self) -> bool:
+        return self.timer.isActive()
+
+    def arm(self) -> None:
+        QApplication.instance().installEventFilter(self)
+        self.timer.start(QApplication.doubleClickInterval())
+
+    def eventFilter(self, watched, event) -> bool:
+        taps = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+                QEvent.Type.TouchBegin)
+        return (event.type() in taps and isinstance(watched, QWidget) and self.wizard.isAncestorOf(watched))
 
 
 class Wizard(QWidget):
@@ -313,6 +355,7 @@ class Wizard(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.error)
         layout.addLayout(nav)
+        self.guard = TapGuard(self)
         self.retranslate()
 
     @property
@@ -331,6 +374,11 @@ class Wizard(QWidget):
         self.reset()
         self._show(self._applicable()[0])
 
+    def set_busy(self, busy: bool) -> None:
+        """While the answers are being saved, Back and Next do nothing (no double records)."""
+        self.back_button.setEnabled(not busy)
+        self.next_button.setEnabled(not busy)
+
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
@@ -340,6 +388,7 @@ class Wizard(QWidget):
         for step in self.steps:
             step.clear()
         self.show_error("")
+        self.set_busy(False)
 
     def show_step(self, key: str) -> None:
         """Jump to a step by key (for the review screen's "change" and the tour)."""
@@ -354,6 +403,7 @@ class Wizard(QWidget):
         target = self.step.focus_widget()
         if target is not None:
             target.setFocus()
+        self.guard.arm()
 
     def next(self) -> None:
         message = self.step.save(self.answers)
@@ -363,7 +413,8 @@ class Wizard(QWidget):
         later = [i for i in self._applicable() if i > self.index]
         if later:
             self._show(later[0])
-        else:
+        elif self.next_button.isEnabled():
+            self.set_busy(True)  # until the screen says it is saved, or failed
             self.finished.emit(self.answers)
 
     def back(self) -> None:

@@ -20,6 +20,7 @@ class AttendanceScreen(QWidget):
     def __init__(self, context: Context):
         super().__init__()
         self.context = context
+        self.event_uuid: str | None = None
         steps = [
             *person_steps(optional=False),
             FieldsStep("name", N_("Your name and village. You may skip this."), None,
@@ -53,6 +54,7 @@ class AttendanceScreen(QWidget):
         self.retranslate()
 
     def start(self) -> None:
+        self.event_uuid = self.context.settings.get("open_event")  # the event this person came for
         self.timer.stop()
         self.pages.setCurrentWidget(self.wizard)
         self.wizard.start()
@@ -70,17 +72,16 @@ class AttendanceScreen(QWidget):
         self._thank(_("Thank you. Nothing was recorded."))
 
     def _save(self, answers: dict) -> None:
-        event_uuid = self.context.settings.get("open_event")
-        if event_uuid is None:  # the officer closed registration while this person was answering
-            self._thank(_("Registration for this event has closed. Nothing was recorded."))
-            return
-        record = intake.new_attendance(event_uuid, record_answers(answers), self.context.device_id)
+        record = intake.new_attendance(self.event_uuid, record_answers(answers), self.context.device_id)
         self.context.db.call(
             lambda store, r: store.add_records([r])[0], record,
-            on_done=lambda _outcome: self._thank(_("Thank you. You are registered.")),
-            on_error=lambda _error: self.wizard.show_error(
-                _("This could not be saved. Please ask the officer for help.")),
+            on_done=self.context.in_session(lambda _outcome: self._thank(_("Thank you. You are registered."))),
+            on_error=self.context.in_session(self._failed),
         )
+
+    def _failed(self, _error: Exception) -> None:
+        self.wizard.set_busy(False)
+        self.wizard.show_error(_("This could not be saved. Please ask the officer for help."))
 
     def _thank(self, text: str) -> None:
         self.wizard.reset()

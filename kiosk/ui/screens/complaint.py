@@ -72,11 +72,16 @@ class ReviewStep(Step):
         super().__init__("review", N_("Please check your report"))
 
     def build(self):
+        self.answers: dict = {}
         self.summary = label()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         return self.summary
 
+    def retranslate(self):
+        self.load(self.answers)
+
     def load(self, answers):
+        self.answers = answers
         classification = dict((v, t) for v, t, _d in questions.CLASSIFICATION)
         location = answers.get("location", {})
         reporter = answers.get("reporter", {})
@@ -112,6 +117,7 @@ class ComplaintScreen(QWidget):
              ("district", N_("District"), text_limits(Location, "district")[1]),
              ("text", N_("Place or address"), text_limits(Location, "text")[1])],
             hint=N_("This kiosk's village is filled in. Change it if it happened somewhere else."),
+            model=Location,
         )
         steps = [
             ChoiceStep("classification", N_("What would you like to send?"), "classification", questions.CLASSIFICATION),
@@ -130,7 +136,7 @@ class ComplaintScreen(QWidget):
                        [("name", N_("Your name"), text_limits(Reporter, "name")[1]),
                         ("phone", N_("Phone number"), 20), ("email", N_("E-mail address"), 254)],
                        hint=N_("Leave it empty if you prefer not to be contacted."),
-                       when=lambda answers: not answers.get("anonymous")),
+                       when=lambda answers: not answers.get("anonymous"), model=Reporter),
             *person_steps(optional=True),
             ConsentStep("consent", consent.COMPLAINT, on_decline=self.left.emit),
             ReviewStep(),
@@ -159,21 +165,20 @@ class ComplaintScreen(QWidget):
                 {**record_answers(answers), "language": current_language() or "id"}, self.context.device_id
             )
         except RecordInvalid as exc:
+            self.wizard.set_busy(False)
             self.wizard.show_error("; ".join(str(error) for error in exc.errors))
             return
-        self.wizard.next_button.setEnabled(False)
         self.context.db.call(
             lambda store, r: store.add_records([r])[0], record,
-            on_done=lambda _outcome: self._stored(record),
-            on_error=self._failed,
+            on_done=self.context.in_session(lambda _outcome: self._stored(record)),
+            on_error=self.context.in_session(self._failed),
         )
 
     def _stored(self, record: dict) -> None:
-        self.wizard.next_button.setEnabled(True)
         self.submitted.emit(record)
 
     def _failed(self, error: Exception) -> None:
-        self.wizard.next_button.setEnabled(True)
+        self.wizard.set_busy(False)
         self.wizard.show_error(
             _("Your report could not be saved. Please ask the officer for help. ({reason})").format(
                 reason=type(error).__name__)

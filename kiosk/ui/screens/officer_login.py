@@ -64,11 +64,18 @@ class OfficerLogin(QWidget):
         self.retranslate()
 
     def start(self) -> None:
+        """The long-press way in: only ever asks for an existing PIN."""
         self.reset()
-        self.context.db.call(lambda store: officer.has_pin(store), on_done=self._mode)
+        self.setting_pin = False
+        self.cancel.show()
+        self.retranslate()
+        self.pin.setFocus()
 
-    def _mode(self, has_pin: bool) -> None:
-        self.setting_pin = not has_pin
+    def begin_setup(self) -> None:
+        """First start: the officer setting up the kiosk chooses the PIN; there is no way around it."""
+        self.reset()
+        self.setting_pin = True
+        self.cancel.hide()
         self.retranslate()
         self.pin.setFocus()
 
@@ -95,7 +102,8 @@ class OfficerLogin(QWidget):
         if self.setting_pin:
             self._set(pin)
         else:
-            self.context.db.call(officer.check_pin, pin, on_done=self._checked)
+            self.context.db.call(officer.check_pin, pin, on_done=self.context.in_session(self._checked),
+                                 on_error=self.context.in_session(lambda error: self.message.setText(str(error))))
 
     def _set(self, pin: str) -> None:
         try:
@@ -110,9 +118,14 @@ class OfficerLogin(QWidget):
             self.first_entry = ""
             self.message.setText(_("The two PINs differ. Please start again."))
         else:
-            self.context.db.call(officer.set_pin, pin, on_done=lambda _r: self.entered.emit())
+            self.context.db.call(officer.set_pin, pin, on_done=self.context.in_session(lambda _r: self._set_done()))
             self.first_entry = ""
         self.retranslate()
+
+    def _set_done(self) -> None:
+        self.setting_pin = False
+        self.cancel.show()
+        self.entered.emit()
 
     def _checked(self, result: officer.PinCheck) -> None:
         if result.ok:

@@ -1,10 +1,11 @@
 """The receipt: the reference code, its QR code, how to follow up, and printing."""
 
 import io
+import threading
 
 import segno
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QFont, QPainter, QPixmap
+from PySide6.QtGui import QFont, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -13,20 +14,42 @@ from kiosk.refcode import ref_code
 from kiosk.ui.widgets import button, label, scrolling, set_text
 
 
-def qr_pixmap(text: str, scale: int = 10) -> QPixmap:
+def qr_image(text: str, scale: int = 10) -> QImage:
+    """A QImage, not a QPixmap: printing draws it on a worker thread, where pixmaps are not allowed."""
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
-    pixmap = QPixmap()
-    pixmap.loadFromData(buffer.getvalue(), "PNG")
-    return pixmap
+    return QImage.fromData(buffer.getvalue(), "PNG")
+
+
+def _print(printer: QPrinter, code: str, instructions: str) -> None:
+    painter = QPainter(printer)
+    try:
+        page = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
+        unit = page.width() // 40
+        painter.setFont(QFont("DejaVu Sans", 14))
+        painter.drawText(QRect(0, 0, page.width(), unit * 3), Qt.AlignmentFlag.AlignLeft, "SP4N-LAPOR!")
+        painter.setFont(QFont("DejaVu Sans Mono", 28, QFont.Weight.Bold))
+        painter.drawText(QRect(0, unit * 3, page.width(), unit * 5), Qt.AlignmentFlag.AlignLeft, code)
+        painter.drawImage(QRect(0, unit * 9, unit * 12, unit * 12), qr_image(code, scale=16))
+        painter.setFont(QFont("DejaVu Sans", 11))
+        painter.drawText(
+            QRect(0, unit * 22, page.width(), page.height() - unit * 22),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+            instructions,
+        )
+    finally:
+        painter.end()
 
 
 class ReceiptScreen(QWidget):
     done = Signal()
+    printers_found = Signal(bool)
 
     def __init__(self):
         super().__init__()
         self.code = ""
+        self.has_printer = False
+        self.printers_found.connect(self._printers)
         content = QWidget()
         grid = QGridLayout(content)
         self.heading, self.code_label, self.follow_up = label("question"), label("code", wrap=False), label()
@@ -50,12 +73,13 @@ class ReceiptScreen(QWidget):
         layout.addWidget(scrolling(content), 1)
         layout.addLayout(nav)
         self.retranslate()
+        self._find_printers()
 
     def show_record(self, record: dict) -> None:
         self.code = ref_code(record["uuid"])
         self.code_label.setText(self.code)
         self.code_label.setAccessibleName(_("Your reference code: {code}").format(code=" ".join(self.code)))
-        self.qr.setPixmap(qr_pixmap(self.code))
+        self.qr.setPixmap(QPixmap.fromImage(qr_image(self.code)))
         self.qr.setAccessibleName(_("QR code of your reference code"))
         self.retranslate()
         self.done_button.setFocus()
@@ -80,28 +104,23 @@ class ReceiptScreen(QWidget):
         self.follow_up.setText(self.instructions())
         set_text(self.done_button, _("Done"))
         set_text(self.print_button, _("Print receipt"))
-        has_printer = bool(QPrinterInfo.availablePrinterNames())
-        self.print_button.setEnabled(has_printer)
-        self.print_button.setToolTip("" if has_printer else _("No printer is connected."))
+        self.print_button.setEnabled(self.has_printer)
+        self.print_button.setToolTip("" if self.has_printer else _("No printer is connected."))
 
-    def print_receipt(self, printer: QPrinter | None = None) -> None:
-        """Prints straight to the default printer: a citizen never meets a print dialog."""
+    def print_receipt(self, printer: QPrinter | None = None) -> threading.Thread:
+        """Prints straight to the default printer (a citizen never meets a print dialog), on a
+        worker thread: spooling to a slow or network printer must not freeze the screen."""
         printer = printer or QPrinter(QPrinterInfo.defaultPrinter())
-        painter = QPainter(printer)
-        try:
-            page = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-            unit = page.width() // 40
-            painter.setFont(QFont("DejaVu Sans", 14))
-            painter.drawText(QRect(0, 0, page.width(), unit * 3), Qt.AlignmentFlag.AlignLeft, "SP4N-LAPOR!")
-            painter.setFont(QFont("DejaVu Sans Mono", 28, QFont.Weight.Bold))
-            painter.drawText(QRect(0, unit * 3, page.width(), unit * 5), Qt.AlignmentFlag.AlignLeft, self.code)
-            qr = qr_pixmap(self.code, scale=16)
-            painter.drawPixmap(QRect(0, unit * 9, unit * 12, unit * 12), qr)
-            painter.setFont(QFont("DejaVu Sans", 11))
-            painter.drawText(
-                QRect(0, unit * 22, page.width(), page.height() - unit * 22),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-                self.instructions(),
-            )
-        finally:
-            painter.end()
+        job = threading.Thread(target=_print, args=(printer, self.code, self.instructions()), daemon=True)
+        job.start()
+        return job
+
+    def _find_printers(self) -> None:
+        """Asking the print system can take seconds (network printers): done once, off the UI thread."""
+        threading.Thread(
+            target=lambda: self.printers_found.emit(bool(QPrinterInfo.availablePrinterNames())), daemon=True
+        ).start()
+
+    def _printers(self, available: bool) -> None:
+        self.has_printer = available
+        self.retranslate()

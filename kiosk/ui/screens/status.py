@@ -29,7 +29,9 @@ class StatusScreen(QWidget):
         layout.setContentsMargins(24, 12, 24, 12)
         self.question, self.caption, self.result = label("question"), label(), label("title")
         self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.found = None
         self.code = QLineEdit()
+        self.code.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.caption.setBuddy(self.code)
         self.code.returnPressed.connect(self.check)
         self.check_button, self.back_button = button("primary"), button()
@@ -53,7 +55,8 @@ class StatusScreen(QWidget):
         self.code.setFocus()
 
     def reset(self) -> None:
-        self.code.clear()
+        self.code.setText("")  # unlike clear(), leaves nothing to undo for the next person
+        self.found = None
         self.result.clear()
 
     def retranslate(self) -> None:
@@ -62,15 +65,18 @@ class StatusScreen(QWidget):
         self.code.setAccessibleName(_("Reference code"))
         set_text(self.check_button, _("Check"))
         set_text(self.back_button, _("Back"))
+        if self.found is not None:  # a result on screen follows the language too
+            self._show(*self.found)
 
     def check(self) -> None:
         code = normalize(self.code.text())
         if code is None:
             self.result.setText(_("A reference code has 8 letters and digits, for example K7Q4-9XZM."))
             return
-        self.context.db.call(_lookup, code, on_done=self._show)
+        self.context.db.call(_lookup, code, on_done=self.context.in_session(self._show))
 
     def _show(self, found) -> None:
+        self.found = (found,)
         if found is None:
             self.result.setText(_("No report with this code is on this kiosk. Check the code, or ask at lapor.go.id."))
             return
