@@ -5,7 +5,7 @@ When it runs out, a warning counts down (at least 20 s, WCAG 2.2.1) with one big
 "continue" button; when that runs out too, the window resets everything.
 """
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.i18n import _
@@ -45,7 +45,8 @@ class IdleWarning(QWidget):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.setAutoFillBackground(True)
+        self.setObjectName("overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the style sheet's background
         self.remaining = WARNING_SECONDS
         self.text, self.resume = label("question"), button("primary")
         self.resume.clicked.connect(self._resume)

@@ -13,9 +13,11 @@ def style_sheet(mode: DisplayMode) -> str:
     p, px = mode.palette, mode.px
     target = max(MIN_TARGET_PX, px(34))  # grows with the text, but leaves room on a 600 px screen
     bar_font = round(18 * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
+    heading = round(26 * min(mode.scale, 1.5))  # still above the body text, and leaves room for the answers
     return f"""
 QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(18)}px; color: {p.text}; background: {p.window}; }}
-QLabel#question {{ font-size: {px(26)}px; font-weight: bold; }}
+QLabel#question {{ font-size: {heading}px; font-weight: bold; }}
+QWidget#overlay {{ background: {p.window}; }}
 QLabel#title {{ font-size: {px(22)}px; font-weight: bold; }}
 QLabel#hint, QLabel#step {{ color: {p.muted}; }}
 QLabel#error {{ color: {p.error}; font-weight: bold; }}
