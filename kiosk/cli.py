@@ -6,6 +6,7 @@ check failed, 2 when the command could not run at all.
 """
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -94,6 +95,11 @@ def cmd_doctor(args) -> int:
     checks = run_checks(_data_dir(args))
     for check in checks:
         print(check.line())
+    if args.speech_sample:
+        from kiosk.doctor import speech_samples
+
+        for path in speech_samples(Path(args.speech_sample)):
+            print(_("Spoken sample written to {path}").format(path=path))
     return EXIT_REFUSED if any(check.status == FAIL for check in checks) else 0
 
 
@@ -184,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = command("export", _("write every local record as JSON Lines"), cmd_export)
     exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
     exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
-    command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
+    doctor = command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
+    doctor.add_argument("--speech-sample", metavar=_("DIR"),
+                        help=_("also write one short spoken WAV per language to DIR/<lang>.wav"))
     runner = command("run", _("start the kiosk (the default command)"), cmd_run)
     runner.add_argument("--windowed", action="store_true", help=_("in a window instead of full screen"))
     runner.add_argument("--demo", action="store_true", help=_("on a throw-away data folder with a sample event"))
@@ -203,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # the speech worker is a spawned process, also in a bundle
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(errors="backslashreplace")
     _choose_language()

@@ -27,6 +27,8 @@ OPTIONS = {
     "languages": Option(list(LANGUAGES), N_("Languages offered to citizens")),
     "attendance_asks_name": Option(False, N_("Ask attendees for their name and village")),
     "open_event": Option(None, N_("Event open for registration")),
+    "speech_rate": Option(160, N_("Reading speed, in words per minute")),
+    "speech_volume": Option(100, N_("Reading volume, in percent")),
 }
 MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 30, 1800
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.i18n import LANGUAGES, CatalogMissing, N_, _, load_catalog
+from kiosk.i18n import LANGUAGES, CatalogMissing, N_, _, current_language, load_catalog
 from kiosk.records import KINDS
 from kiosk.store import Store
 
@@ -88,13 +88,48 @@ def _catalogs(_data_dir: Path):
     return OK, ", ".join(LANGUAGES)
 
 
+def _speech(_data_dir: Path):
+    from kiosk.accessibility.speech import describe
+
+    try:
+        voices = describe()
+    except Exception as exc:  # noqa: BLE001 - no engine at all
+        return WARN, _("no speech engine ({reason}); the kiosk works without read-aloud").format(
+            reason=f"{type(exc).__name__}: {exc}")
+    parts = [f"{language}: {voice.name} ({voice.id})" if voice else _("{language}: no voice").format(language=language)
+             for language, voice in voices.items()]
+    return (OK if all(voices.values()) else WARN), "; ".join(parts)
+
+
 CHECKS = (
     (N_("Data folder"), _data_dir),
     (N_("Database"), _database),
     (N_("Free disk space"), _free_disk),
     (N_("Clock"), _clock),
     (N_("Translations"), _catalogs),
+    (N_("Speech voices"), _speech),
 )
+
+
+SAMPLE_TEXT = N_("This is the LAPOR! kiosk. If you can hear this, read-aloud works.")
+
+
+def speech_samples(folder: Path) -> list[Path]:
+    """One short spoken WAV per language, for checking the speakers before an event."""
+    from kiosk.accessibility.speech import Speech
+    from kiosk.i18n import set_language
+
+    folder.mkdir(parents=True, exist_ok=True)
+    speech, written, before = Speech(), [], current_language()
+    try:
+        for language in LANGUAGES:
+            set_language(language)
+            written.append(speech.synthesize(_(SAMPLE_TEXT), language, folder / f"{language}.wav"))
+    finally:
+        speech.close()
+        if before:
+            set_language(before)
+    return written
 
 
 def run_checks(data_dir: Path) -> list[Check]:

@@ -53,6 +53,9 @@ class ConsentStep(Step):
         layout.addStretch(1)
         return box
 
+    def speech_text(self):
+        return self.body.text()
+
     def retranslate(self):
         self.body.setText(_(self.text))
         set_text(self.decline, _("I do not agree"))

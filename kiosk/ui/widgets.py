@@ -26,8 +26,18 @@ def label(name: str = "", wrap: bool = True) -> QLabel:
     return widget
 
 
+class Button(QPushButton):
+    """A push button that Enter presses too, not only Space: keyboard users expect both."""
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            self.click()
+        else:
+            super().keyPressEvent(event)
+
+
 def button(name: str = "") -> QPushButton:
-    widget = QPushButton()
+    widget = Button()
     if name:
         widget.setObjectName(name)
     widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -72,6 +82,7 @@ def scrolling(content: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own: Tab goes to what is inside
     area.setWidget(content)
     return area
 
@@ -83,7 +94,7 @@ class CheckBox(QCheckBox):
         return self.rect().contains(pos)
 
 
-class Tile(QPushButton):
+class Tile(Button):
     """A big button with a bold title and a wrapped sentence under it."""
 
     def __init__(self, checkable: bool = False):
@@ -163,6 +174,13 @@ class ChoiceList(QWidget):
 
     def value(self):
         return next((value for value, tile in self.tiles.items() if tile.isChecked()), None)
+
+    def speech_text(self) -> str:
+        return " ".join(f"{tile.title.text()}. {tile.detail.text()}".strip() for tile in self.tiles.values())
+
+    def focus_tile(self) -> Tile:
+        """The chosen answer, or the first one: keyboard users start on the answers."""
+        return self.tiles.get(self.value()) or next(iter(self.tiles.values()))
 
     def set_value(self, value) -> None:
         self.group.setExclusive(False)

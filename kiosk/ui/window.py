@@ -13,6 +13,7 @@ from kiosk.accessibility.display import DisplayMode
 from kiosk.i18n import LANGUAGE_NAMES, _, set_language
 from kiosk.ui.context import Context
 from kiosk.ui.idle import IdleWarning, IdleWatcher
+from kiosk.ui.narrator import Narrator
 from kiosk.ui.screens.about import AboutScreen
 from kiosk.ui.screens.attendance import AttendanceScreen
 from kiosk.ui.screens.complaint import ComplaintScreen
@@ -56,11 +57,15 @@ class KioskWindow(QWidget):
         self.logo.released.connect(self.long_press.stop)
         self.language_buttons: dict[str, object] = {}
         self.languages_box = QHBoxLayout()
-        self.text_size, self.contrast, self.read_aloud = button(), button(), button()
+        self.text_size, self.contrast, self.read_aloud, self.repeat = button(), button(), button(), button()
         for toggle in (self.contrast, self.read_aloud):
             toggle.setCheckable(True)
         self.text_size.clicked.connect(self.next_text_size)
         self.contrast.toggled.connect(self.set_contrast)
+        self.narrator = Narrator(self, context.settings)
+        self.read_aloud.toggled.connect(self._read_aloud)
+        self.repeat.clicked.connect(self.narrator.read_screen)
+        self.repeat.hide()
         top = QFrame()
         top.setObjectName("topbar")
         bar = QHBoxLayout(top)
@@ -68,7 +73,7 @@ class KioskWindow(QWidget):
         bar.addWidget(self.logo)
         bar.addStretch(1)
         bar.addLayout(self.languages_box)
-        for toggle in (self.text_size, self.contrast, self.read_aloud):
+        for toggle in (self.text_size, self.contrast, self.read_aloud, self.repeat):
             bar.addWidget(toggle)
 
         self.home = HomeScreen()
@@ -87,6 +92,8 @@ class KioskWindow(QWidget):
         for screen in self.screens.values():
             self.stack.addWidget(screen)
         self.home.chosen.connect(self.go)
+        for screen in (self.complaint.wizard, self.attendance.wizard, self.attendance, self.status):
+            screen.shown.connect(self.narrator.read_screen)
         for screen in (self.complaint, self.attendance, self.status, self.about, self.officer_login, self.officer):
             screen.left.connect(self.start_over)
         self.complaint.submitted.connect(self.show_receipt)
@@ -145,13 +152,15 @@ class KioskWindow(QWidget):
         for language, choice in self.language_buttons.items():
             choice.setChecked(language == code)
         self.retranslate()
+        self.narrator.read_screen()  # speech follows the language
 
     def retranslate(self) -> None:
         self.home.set_place(self.context.settings.get("kiosk_name", ""))
         self.logo.setAccessibleDescription(_("Officers: press and hold for two seconds"))
         self._label_text_size()
         set_text(self.contrast, _("Contrast"), _("High contrast: light text on black"))
-        set_text(self.read_aloud, _("Read aloud"))
+        set_text(self.read_aloud, _("Read aloud"), _("Reads each screen aloud"))
+        set_text(self.repeat, _("Repeat"), _("Reads this screen aloud again"))
         for screen in self.screens.values():
             screen.retranslate()
         self.idle_warning.retranslate()
@@ -188,11 +197,13 @@ class KioskWindow(QWidget):
         screen = self.screens[name]
         self.stack.setCurrentWidget(screen)
         screen.start()
+        self.narrator.read_screen()
 
     def show_receipt(self, record: dict) -> None:
         self.complaint.reset()
         self.stack.setCurrentWidget(self.receipt)
         self.receipt.show_record(record)
+        self.narrator.read_screen()
 
     def open_officer(self) -> None:
         self.go("officer_login")
@@ -206,6 +217,7 @@ class KioskWindow(QWidget):
             self.start_over()  # nothing typed to lose: start over without asking
         else:
             self.idle_warning.begin()
+            self.narrator.say(self.idle_warning.text.text())
 
     def start_over(self) -> None:
         """Clears every screen, closes the warning, and shows home in the starting language.
@@ -226,6 +238,10 @@ class KioskWindow(QWidget):
             self.go("home")
         self.idle_watcher.timer.start()
 
+    def _read_aloud(self, on: bool) -> None:
+        self.repeat.setVisible(on)
+        self.narrator.set_enabled(on)
+
     def exit_kiosk(self) -> None:
         self.may_close = True
         self.close()
@@ -234,6 +250,7 @@ class KioskWindow(QWidget):
         """In kiosk mode only officer mode may close the window."""
         if self.may_close:
             event.accept()
+            self.narrator.close()
             QApplication.instance().quit()
         else:
             event.ignore()

@@ -78,6 +78,10 @@ class Step:
     def focus_widget(self) -> QWidget | None:
         return None
 
+    def speech_text(self) -> str:
+        """What read-aloud says after the question: the same translated words the screen shows."""
+        return ""
+
 
 class ChoiceStep(Step):
     auto_advance = True
@@ -94,6 +98,9 @@ class ChoiceStep(Step):
     def retranslate(self):
         self.choices.retranslate()
 
+    def speech_text(self):
+        return self.choices.speech_text()
+
     def load(self, answers):
         self.choices.set_value(get_path(answers, self.field))
 
@@ -108,7 +115,7 @@ class ChoiceStep(Step):
         self.choices.set_value(None)
 
     def focus_widget(self):
-        return self.choices.tiles[self.choices.value()] if self.choices.value() is not None else None
+        return self.choices.focus_tile()
 
 
 class TextStep(Step):
@@ -139,6 +146,9 @@ class TextStep(Step):
 
     def _count(self):
         self.counter.setText(_("{count} of at most {max} characters").format(count=len(self._text()), max=self.limits[1]))
+
+    def speech_text(self):
+        return self.hint_label.text()
 
     def retranslate(self):
         show_hint(self.hint_label, self.hint)
@@ -189,6 +199,9 @@ class FieldsStep(Step):
     def retranslate(self):
         show_hint(self.hint_label, self.hint)
         self.form.retranslate()
+
+    def speech_text(self):
+        return " ".join([self.hint_label.text(), *(label.text() + "." for label in self.form.labels.values())])
 
     def _target(self, answers):
         return answers.setdefault(self.group, {}) if self.group else answers
@@ -257,6 +270,12 @@ class DateStep(Step):
         layout.addStretch(1)
         return box
 
+    def speech_text(self):
+        return self.choices.speech_text()
+
+    def focus_widget(self):
+        return self.choices.focus_tile()
+
     def _chosen(self, value):
         self.picker.setEnabled(value == "other")
         if value == "other":
@@ -316,6 +335,7 @@ class Wizard(QWidget):
 
     finished = Signal(dict)
     left = Signal()  # Back on the first step
+    shown = Signal()  # a step appeared: read it aloud
 
     def __init__(self, steps: list[Step]):
         super().__init__()
@@ -400,10 +420,12 @@ class Wizard(QWidget):
         self.stack.setCurrentIndex(index)
         self.show_error("")
         self.retranslate()
-        target = self.step.focus_widget()
-        if target is not None:
-            target.setFocus()
+        (self.step.focus_widget() or self.next_button).setFocus()
         self.guard.arm()
+        self.shown.emit()
+
+    def speech_text(self) -> str:
+        return f"{_(self.step.question)} {self.step.speech_text()}".strip()
 
     def next(self) -> None:
         message = self.step.save(self.answers)

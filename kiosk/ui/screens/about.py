@@ -61,6 +61,9 @@ class AboutScreen(QWidget):
         if self.items:
             self.show_item(0)
 
+    def speech_text(self) -> str:
+        return self.text.toPlainText()
+
     def show_item(self, index: int) -> None:
         self.text.setMarkdown(self.items[index].markdown)
         self.menu.itemAt(index).widget().setChecked(True)

@@ -16,6 +16,7 @@ NEXT_PERSON_MS = 5000
 
 class AttendanceScreen(QWidget):
     left = Signal()
+    shown = Signal()  # the thank-you page appeared
 
     def __init__(self, context: Context):
         super().__init__()
@@ -68,6 +69,9 @@ class AttendanceScreen(QWidget):
         self.wizard.retranslate()
         set_text(self.next_person, _("Next person"))
 
+    def speech_text(self) -> str:
+        return self.thanks_text.text() if self.pages.currentWidget() is self.thanks else self.wizard.speech_text()
+
     def _declined(self) -> None:
         self._thank(_("Thank you. Nothing was recorded."))
 
@@ -89,3 +93,4 @@ class AttendanceScreen(QWidget):
         self.pages.setCurrentWidget(self.thanks)
         self.next_person.setFocus()
         self.timer.start()
+        self.shown.emit()

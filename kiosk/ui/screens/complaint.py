@@ -44,6 +44,10 @@ class PrivacyStep(Step):
             check.setAccessibleDescription(sentence)
             help_label.setText(sentence)
 
+    def speech_text(self):
+        return " ".join(f"{check.text()}: {help_label.text()}" for check, help_label in
+                        ((self.anonymous, self.anonymous_help), (self.confidential, self.confidential_help)))
+
     def load(self, answers):
         self.anonymous.setChecked(bool(answers.get("anonymous")))
         self.confidential.setChecked(bool(answers.get("confidential")))
@@ -79,6 +83,9 @@ class ReviewStep(Step):
 
     def retranslate(self):
         self.load(self.answers)
+
+    def speech_text(self):
+        return self.summary.text().replace("<br>", ". ").replace("</p>", ". ")
 
     def load(self, answers):
         self.answers = answers
@@ -158,6 +165,9 @@ class ComplaintScreen(QWidget):
 
     def retranslate(self) -> None:
         self.wizard.retranslate()
+
+    def speech_text(self) -> str:
+        return self.wizard.speech_text()
 
     def _submit(self, answers: dict) -> None:
         try:

@@ -18,6 +18,7 @@ class HomeScreen(QWidget):
         self.grid = QGridLayout(grid_box)
         self.grid.setSpacing(16)
         for key, tile in self.tiles.items():
+            tile.setParent(grid_box)  # in reading order, which is also the Tab order
             tile.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -47,6 +48,10 @@ class HomeScreen(QWidget):
 
     def reset(self) -> None:
         pass
+
+    def speech_text(self) -> str:
+        tiles = [tile for tile in self.tiles.values() if not tile.isHidden()]
+        return " ".join([self.welcome.text(), *(f"{t.title.text()}: {t.detail.text()}." for t in tiles)])
 
     def retranslate(self) -> None:
         if self.place:

@@ -84,6 +84,9 @@ class OfficerLogin(QWidget):
         self.message.clear()
         self.first_entry = ""
 
+    def speech_text(self) -> str:
+        return ""  # officers' screens are not read aloud
+
     def retranslate(self) -> None:
         if not self.setting_pin:
             self.question.setText(_("Officer PIN"))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import config, intake, questions
+from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _
 from kiosk.records import RecordInvalid
 from kiosk.ui.context import Context
@@ -33,6 +34,17 @@ def _today_utc_start() -> str:
 
 def _event_overview(store):
     return store.events(), store.attendance_counts(_today_utc_start()), store.attendance_counts(), store.quarantined()
+
+
+def voice_report() -> str:
+    """One line for the officer: which voice reads each language, or why nothing can be read."""
+    try:
+        voices = speech.describe()
+    except Exception as exc:  # noqa: BLE001 - no engine: the kiosk works on, silently
+        return _("Read-aloud is not available on this machine: {reason}").format(reason=f"{type(exc).__name__}: {exc}")
+    fallback = _("no voice of its own, so the Indonesian voice reads it")
+    parts = [f"{LANGUAGE_NAMES[lang]}: {voice.name if voice else fallback}" for lang, voice in voices.items()]
+    return _("Voices: {voices}").format(voices="; ".join(parts))
 
 
 def _option_title(key: str) -> str:
@@ -152,6 +164,9 @@ class SettingsTab(QWidget):
         self.texts = {key: QLineEdit() for key in ("kiosk_name", "province", "regency", "district", "village")}
         self.idle = QSpinBox()
         self.idle.setRange(config.MIN_IDLE_TIMEOUT, config.MAX_IDLE_TIMEOUT)
+        self.rate, self.volume = QSpinBox(), QSpinBox()
+        self.rate.setRange(80, 300)
+        self.volume.setRange(10, 100)
         self.default_language = QComboBox()
         for code in LANGUAGES:
             self.default_language.addItem(LANGUAGE_NAMES[code], code)
@@ -160,7 +175,8 @@ class SettingsTab(QWidget):
         self.form = QFormLayout(self)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.captions = {}
-        fields = {**self.texts, "idle_timeout": self.idle, "default_language": self.default_language}
+        fields = {**self.texts, "idle_timeout": self.idle, "default_language": self.default_language,
+                  "speech_rate": self.rate, "speech_volume": self.volume}
         for key, field in fields.items():
             caption = label()
             caption.setBuddy(field)
@@ -173,6 +189,8 @@ class SettingsTab(QWidget):
         self.languages_caption = label()
         self.form.addRow(self.languages_caption, languages)
         self.form.addRow(self.asks_name)
+        self.speech_status = label("hint")
+        self.form.addRow(self.speech_status)
         self.save, self.message = button("primary"), label("hint")
         self.save.clicked.connect(self.save_changes)
         self.form.addRow(self.save)
@@ -191,6 +209,8 @@ class SettingsTab(QWidget):
         for key, edit in self.texts.items():
             edit.setText(settings[key])
         self.idle.setValue(settings["idle_timeout"])
+        self.rate.setValue(settings["speech_rate"])
+        self.volume.setValue(settings["speech_volume"])
         self.default_language.setCurrentIndex(self.default_language.findData(settings["default_language"]))
         for code, check in self.offered.items():
             check.setChecked(code in settings["languages"])
@@ -205,6 +225,7 @@ class SettingsTab(QWidget):
             return
         changes = {key: edit.text().strip() for key, edit in self.texts.items()}
         changes |= {"idle_timeout": self.idle.value(), "default_language": default, "languages": offered,
+                    "speech_rate": self.rate.value(), "speech_volume": self.volume.value(),
                     "attendance_asks_name": self.asks_name.isChecked()}
         self.panel.save_settings(changes)
         self.message.setText(_("Settings saved."))
@@ -242,6 +263,7 @@ class OfficerPanel(QWidget):
         self.tabs.setCurrentIndex(0)
         self.settings.load(self.context.settings)
         self.refresh()
+        self.context.db.call(lambda _store: voice_report(), on_done=self.settings.speech_status.setText)
 
     def reset(self) -> None:
         self.events.message.clear()
@@ -258,6 +280,9 @@ class OfficerPanel(QWidget):
     def save_settings(self, changes: dict) -> None:
         self.context.settings.update(changes)
         self.context.db.call(config.save, changes, on_done=lambda _r: (self.settings_changed.emit(), self.refresh()))
+
+    def speech_text(self) -> str:
+        return ""  # officers' screens are not read aloud
 
     def retranslate(self) -> None:
         self.title.setText(_("Officer mode"))

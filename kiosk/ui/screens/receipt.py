@@ -84,6 +84,10 @@ class ReceiptScreen(QWidget):
         self.retranslate()
         self.done_button.setFocus()
 
+    def speech_text(self) -> str:
+        spelled = _("Your reference code: {code}").format(code=", ".join(self.code.replace("-", "")))
+        return f"{self.heading.text()} {spelled}. {self.instructions()}"
+
     def start(self) -> None:
         self.done_button.setFocus()
 

@@ -11,7 +11,7 @@ from kiosk import questions
 from kiosk.i18n import _
 from kiosk.refcode import normalize, ref_code
 from kiosk.ui.context import Context
-from kiosk.ui.widgets import button, label, set_text
+from kiosk.ui.widgets import button, column, label, scrolling, set_text
 
 
 def _lookup(store, code):
@@ -21,14 +21,12 @@ def _lookup(store, code):
 
 class StatusScreen(QWidget):
     left = Signal()
+    shown = Signal()  # a result appeared
 
     def __init__(self, context: Context):
         super().__init__()
         self.context = context
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 12, 24, 12)
         self.question, self.caption, self.result = label("question"), label(), label("title")
-        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.found = None
         self.code = QLineEdit()
         self.code.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -40,13 +38,18 @@ class StatusScreen(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.code, 1)
         row.addWidget(self.check_button)
+        content, column_layout = column()
+        for part in (self.question, self.caption):
+            column_layout.addWidget(part)
+        column_layout.addLayout(row)
+        column_layout.addWidget(self.result)
+        column_layout.addStretch(1)
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addStretch(1)
-        layout.addWidget(self.question)
-        layout.addWidget(self.caption)
-        layout.addLayout(row)
-        layout.addWidget(self.result, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        layout.addWidget(scrolling(content), 1)  # a long answer at 200% text scrolls, never clips
         layout.addLayout(nav)
         self.retranslate()
 
@@ -68,6 +71,9 @@ class StatusScreen(QWidget):
         if self.found is not None:  # a result on screen follows the language too
             self._show(*self.found)
 
+    def speech_text(self) -> str:
+        return " ".join(part for part in (self.question.text(), self.caption.text(), self.result.text()) if part)
+
     def check(self) -> None:
         code = normalize(self.code.text())
         if code is None:
@@ -79,6 +85,7 @@ class StatusScreen(QWidget):
         self.found = (found,)
         if found is None:
             self.result.setText(_("No report with this code is on this kiosk. Check the code, or ask at lapor.go.id."))
+            self.shown.emit()
             return
         record, progress = found
         if progress.get("status"):
@@ -93,3 +100,4 @@ class StatusScreen(QWidget):
         else:
             text = _("Status: saved on this kiosk, to be sent when the kiosk is online.")
         self.result.setText(f"{ref_code(record['uuid'])}\n{text}")
+        self.shown.emit()

@@ -1,0 +1,67 @@
+"""Read-aloud mode: says each citizen screen as it appears, and each control reached by keyboard.
+
+The words come from the screen itself (`speech_text()`), so what is heard is what is shown,
+in the same language. Speech runs in its own process (kiosk.accessibility.speech); nothing
+here waits for it.
+"""
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.accessibility.speech import Speech
+from kiosk.i18n import DEFAULT_LANGUAGE, current_language
+
+_KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.ShortcutFocusReason)
+
+
+class Narrator(QObject):
+    def __init__(self, window: QWidget, settings: dict):
+        super().__init__(window)
+        self.window, self.settings = window, settings
+        self.enabled = False
+        self._speech: Speech | None = None  # started on first use: no speech process unless asked for
+        QApplication.instance().installEventFilter(self)
+
+    @property
+    def speech(self) -> Speech:
+        if self._speech is None:
+            self._speech = Speech()
+        self._speech.rate = self.settings.get("speech_rate", self._speech.rate)
+        self._speech.volume = self.settings.get("speech_volume", 100) / 100
+        return self._speech
+
+    def set_enabled(self, on: bool) -> None:
+        self.enabled = on
+        if on:
+            self.read_screen()
+        else:
+            self.stop()
+
+    def read_screen(self) -> None:
+        """Says the current screen from the top (also what the Repeat button does)."""
+        screen = self.window.stack.currentWidget()
+        if self.enabled:
+            self.say(screen.speech_text())
+
+    def say(self, text: str) -> None:
+        if self.enabled and text:
+            self.speech.speak(text, current_language() or DEFAULT_LANGUAGE)
+
+    def stop(self) -> None:
+        if self._speech is not None:
+            self._speech.stop()
+
+    def close(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+        self.stop()
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            self.enabled
+            and event.type() == QEvent.Type.FocusIn
+            and event.reason() in _KEYBOARD_FOCUS
+            and isinstance(watched, QWidget)
+            and self.window.isAncestorOf(watched)
+        ):
+            self.say(". ".join(part for part in (watched.accessibleName(), watched.accessibleDescription()) if part))
+        return False
