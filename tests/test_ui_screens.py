@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.accessibility.display import DisplayMode
 from kiosk.demo import make_demo_dir
 from kiosk.ui import tour
 from kiosk.ui.context import Context
@@ -52,16 +53,19 @@ def visible_controls(window):
     ]
 
 
+MODES = {**tour.MODES, "150%": DisplayMode(scale=1.5)}
+
+
 def show(window, language, mode, name):
     window.start_over()
     tour.settle(window)
     window.set_language(language)
-    window.set_mode(tour.MODES[mode])
+    window.set_mode(MODES[mode])
     tour.screens(window)[name](window)
     tour.settle(window)
 
 
-@pytest.mark.parametrize("mode", ["normal", "large"])
+@pytest.mark.parametrize("mode", ["normal", "150%", "large"])
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_every_control_is_named_and_big_enough(demo_window, language, mode):
     """Each visible control has an accessible name and is at least 48 x 48 logical pixels."""
@@ -70,7 +74,7 @@ def test_every_control_is_named_and_big_enough(demo_window, language, mode):
         show(demo_window, language, mode, name)
         assert demo_window.size().toTuple() == (1024, 600), name  # nothing forced the window larger
         controls = visible_controls(demo_window)
-        assert len(controls) >= 7, name  # the top bar's six, and the screen's own
+        assert len(controls) >= 8, name  # the top bar's seven, and the screen's own
         for control in controls:
             interface = QAccessible.queryAccessibleInterface(control)
             label = interface.text(QAccessible.Text.Name) if interface else ""

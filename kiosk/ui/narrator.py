@@ -38,10 +38,15 @@ class Narrator(QObject):
             self.stop()
 
     def read_screen(self) -> None:
-        """Says the current screen from the top (also what the Repeat button does)."""
-        screen = self.window.stack.currentWidget()
+        """Says the current screen from the top, when read-aloud is on."""
         if self.enabled:
-            self.say(screen.speech_text())
+            self.say(self.window.stack.currentWidget().speech_text())
+
+    def repeat(self) -> None:
+        """The Repeat button: says the screen once even with read-aloud off, for whoever asks."""
+        text = self.window.stack.currentWidget().speech_text()
+        if text:
+            self.speech.speak(text, current_language() or DEFAULT_LANGUAGE)
 
     def say(self, text: str) -> None:
         if self.enabled and text:

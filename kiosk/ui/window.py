@@ -64,8 +64,7 @@ class KioskWindow(QWidget):
         self.contrast.toggled.connect(self.set_contrast)
         self.narrator = Narrator(self, context.settings)
         self.read_aloud.toggled.connect(self._read_aloud)
-        self.repeat.clicked.connect(self.narrator.read_screen)
-        self.repeat.hide()
+        self.repeat.clicked.connect(self.narrator.repeat)
         top = QFrame()
         top.setObjectName("topbar")
         bar = QHBoxLayout(top)
@@ -229,6 +228,7 @@ class KioskWindow(QWidget):
             screen.reset()
         self.set_mode(DisplayMode())
         self.read_aloud.setChecked(False)
+        self.narrator.stop()  # also what Repeat started
         if self.context.settings:
             self.set_language(self.context.settings["default_language"])
         if self.needs_pin:
@@ -239,7 +239,6 @@ class KioskWindow(QWidget):
         self.idle_watcher.timer.start()
 
     def _read_aloud(self, on: bool) -> None:
-        self.repeat.setVisible(on)
         self.narrator.set_enabled(on)
 
     def exit_kiosk(self) -> None:
