@@ -21,8 +21,8 @@ _ACTIVITY = {
 class IdleWatcher(QObject):
     idle = Signal()  # time to warn
 
-    def __init__(self, seconds: int):
-        super().__init__()
+    def __init__(self, seconds: int, parent: QObject):
+        super().__init__(parent)  # dies with its window: a stray timer must never call a deleted one
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.idle.emit)
         self.set_timeout(seconds)

@@ -106,7 +106,7 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(top)
         layout.addWidget(self.stack, 1)
-        self.idle_watcher = IdleWatcher(90)
+        self.idle_watcher = IdleWatcher(90, parent=self)
         self.idle_warning = IdleWarning(self)
         self.idle_watcher.idle.connect(self.warn_idle)
         self.idle_warning.expired.connect(self.start_over)

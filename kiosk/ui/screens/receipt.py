@@ -4,10 +4,10 @@ import io
 import threading
 
 import segno
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import _
 from kiosk.refcode import ref_code
@@ -41,15 +41,40 @@ def _print(printer: QPrinter, code: str, instructions: str) -> None:
         painter.end()
 
 
+class _PrinterProbe(QObject):
+    """Asks the print system once per run, off the UI thread (network printers can take
+    seconds), and lives as long as the application, so the answer never reaches a screen
+    that is gone."""
+
+    found = Signal(bool)
+
+    def __init__(self):
+        super().__init__(QApplication.instance())
+        self.available: bool | None = None
+        self.found.connect(lambda available: setattr(self, "available", available))
+        threading.Thread(target=lambda: self.found.emit(bool(QPrinterInfo.availablePrinterNames())),
+                         daemon=True).start()
+
+
+_probe: _PrinterProbe | None = None
+
+
+def printer_probe() -> _PrinterProbe:
+    global _probe
+    if _probe is None:
+        _probe = _PrinterProbe()
+    return _probe
+
+
 class ReceiptScreen(QWidget):
     done = Signal()
-    printers_found = Signal(bool)
 
     def __init__(self):
         super().__init__()
         self.code = ""
-        self.has_printer = False
-        self.printers_found.connect(self._printers)
+        probe = printer_probe()
+        self.has_printer = bool(probe.available)
+        probe.found.connect(self._printers)
         content = QWidget()
         grid = QGridLayout(content)
         self.heading, self.code_label, self.follow_up = label("question"), label("code", wrap=False), label()
@@ -73,7 +98,6 @@ class ReceiptScreen(QWidget):
         layout.addWidget(scrolling(content), 1)
         layout.addLayout(nav)
         self.retranslate()
-        self._find_printers()
 
     def show_record(self, record: dict) -> None:
         self.code = ref_code(record["uuid"])
@@ -118,12 +142,6 @@ class ReceiptScreen(QWidget):
         job = threading.Thread(target=_print, args=(printer, self.code, self.instructions()), daemon=True)
         job.start()
         return job
-
-    def _find_printers(self) -> None:
-        """Asking the print system can take seconds (network printers): done once, off the UI thread."""
-        threading.Thread(
-            target=lambda: self.printers_found.emit(bool(QPrinterInfo.availablePrinterNames())), daemon=True
-        ).start()
 
     def _printers(self, available: bool) -> None:
         self.has_printer = available
