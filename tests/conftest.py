@@ -59,3 +59,29 @@ def write_jsonl(path, values) -> None:
 
 # Qt tests run without a display; this must be set before the QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """Opens a kiosk window (1024x600, windowed) on a data dir and waits until it is ready;
+    closes its speech and database threads afterwards."""
+    from kiosk.ui.context import Context
+    from kiosk.ui.dbworker import DbWorker
+    from kiosk.ui.window import KioskWindow
+
+    opened = []
+
+    def open_on(data_dir):
+        window = KioskWindow(Context(db=DbWorker(data_dir)), kiosk_mode=False)
+        qtbot.addWidget(window)
+        window.resize(1024, 600)
+        window.show()
+        with qtbot.waitSignal(window.ready, timeout=10_000):
+            window.load()
+        opened.append(window)
+        return window
+
+    yield open_on
+    for window in opened:
+        window.narrator.close()
+        window.context.db.close()

@@ -11,10 +11,7 @@ from kiosk.accessibility.speech import Speech
 from kiosk.demo import make_demo_dir
 from kiosk.store import Store
 from kiosk.ui import tour
-from kiosk.ui.context import Context
-from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.theme import style_sheet
-from kiosk.ui.window import KioskWindow
 
 OFFICER_SCREENS = ("officer-login", "officer-events", "officer-settings", "officer-quarantine")
 
@@ -33,17 +30,9 @@ class RecordingSpeech:
 
 
 @pytest.fixture
-def demo(qtbot):
+def demo(open_window):
     data_dir = make_demo_dir()
-    window = KioskWindow(Context(db=DbWorker(data_dir)), kiosk_mode=False)
-    qtbot.addWidget(window)
-    window.resize(1024, 600)
-    window.show()
-    with qtbot.waitSignal(window.ready, timeout=10_000):
-        window.load()
-    yield window, data_dir
-    window.narrator.close()
-    window.context.db.close()
+    return open_window(data_dir), data_dir
 
 
 def show(window, language, mode, name):

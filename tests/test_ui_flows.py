@@ -15,9 +15,6 @@ from kiosk.records import validate
 from kiosk.refcode import ref_code
 from kiosk.store import Store
 from kiosk.ui.app import single_instance
-from kiosk.ui.context import Context
-from kiosk.ui.dbworker import DbWorker
-from kiosk.ui.window import KioskWindow
 from kiosk.ui.wizard import Wizard
 
 PIN = "246810"
@@ -35,15 +32,8 @@ def event(data_dir):
 
 
 @pytest.fixture
-def window(qtbot, data_dir, event):
-    shown = KioskWindow(Context(db=DbWorker(data_dir)), kiosk_mode=False)
-    qtbot.addWidget(shown)
-    shown.resize(1024, 600)
-    shown.show()
-    with qtbot.waitSignal(shown.ready, timeout=10_000):
-        shown.load()
-    yield shown
-    shown.context.db.close()
+def window(open_window, data_dir, event):
+    return open_window(data_dir)
 
 
 def settle(qtbot, window):
@@ -446,28 +436,22 @@ def test_a_late_result_never_reaches_the_next_person(qtbot, window):
     assert window.stack.currentWidget() is window.home
 
 
-def test_a_fresh_kiosk_asks_for_the_officer_pin_first(qtbot, tmp_path):
+def test_a_fresh_kiosk_asks_for_the_officer_pin_first(qtbot, open_window, tmp_path):
     """No PIN yet: the kiosk opens on choosing one; the long press never offers to choose it."""
-    fresh = KioskWindow(Context(db=DbWorker(tmp_path / "fresh")), kiosk_mode=False)
-    qtbot.addWidget(fresh)
-    with qtbot.waitSignal(fresh.ready, timeout=10_000):
-        fresh.load()
-    try:
-        login = fresh.officer_login
-        assert fresh.stack.currentWidget() is login and login.setting_pin and not login.cancel.isVisibleTo(fresh)
-        fresh.idle_watcher.idle.emit()
-        fresh.idle_warning.remaining = 1
-        fresh.idle_warning._count()
-        assert fresh.stack.currentWidget() is login and login.setting_pin  # idle reset does not skip it
-        for pin in ("135790", "135790"):
-            login.pin.setText(pin)
-            login.submit()
-        qtbot.waitUntil(lambda: fresh.stack.currentWidget() is fresh.officer, timeout=10_000)
-        fresh.start_over()
-        fresh.open_officer()
-        assert not login.setting_pin  # from now on, only the PIN opens officer mode
-    finally:
-        fresh.context.db.close()
+    fresh = open_window(tmp_path / "fresh")
+    login = fresh.officer_login
+    assert fresh.stack.currentWidget() is login and login.setting_pin and not login.cancel.isVisibleTo(fresh)
+    fresh.idle_watcher.idle.emit()
+    fresh.idle_warning.remaining = 1
+    fresh.idle_warning._count()
+    assert fresh.stack.currentWidget() is login and login.setting_pin  # idle reset does not skip it
+    for pin in ("135790", "135790"):
+        login.pin.setText(pin)
+        login.submit()
+    qtbot.waitUntil(lambda: fresh.stack.currentWidget() is fresh.officer, timeout=10_000)
+    fresh.start_over()
+    fresh.open_officer()
+    assert not login.setting_pin  # from now on, only the PIN opens officer mode
 
 
 def test_contact_details_are_checked_on_their_own_screen(qtbot, window):
