@@ -53,3 +53,12 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
+
+
+def format_day(iso_date: str) -> str:
+    """A date as people write it in the current language: "17 Agustus 2026", "17 August 2026"."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(iso_date), format="long", locale=_language or DEFAULT_LANGUAGE)

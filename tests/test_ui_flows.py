@@ -469,9 +469,11 @@ def test_contact_details_are_checked_on_their_own_screen(qtbot, window):
 def test_review_follows_a_language_switch(qtbot, window):
     wizard = window.complaint.wizard
     window.go("complaint")
-    wizard.answers = {"classification": "complaint", "title": "Jalan rusak", "anonymous": True}
+    wizard.answers = {"classification": "complaint", "title": "Jalan rusak", "anonymous": True,
+                      "incident_date": "2026-08-17"}
     wizard.show_step("review")
     review = {step.key: step for step in wizard.steps}["review"]
-    assert "Pokok laporan" in review.summary.text()
+    assert "Pokok laporan" in review.summary.text() and "17 Agustus 2026" in review.summary.text()
     click(qtbot, window.language_buttons["en"])
     assert "Subject" in review.summary.text() and "Pokok laporan" not in review.summary.text()
+    assert "August 17, 2026" in review.summary.text() or "17 August 2026" in review.summary.text()

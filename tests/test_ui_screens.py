@@ -104,3 +104,38 @@ def test_tour_writes_every_screen(tmp_path, qapp):
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1024, 600), path.name
         assert len({image.pixel(x, y) for x in range(0, 1024, 64) for y in range(0, 600, 40)}) > 2, path.name
+
+
+def _english_only_texts() -> set[str]:
+    """Every English message whose Indonesian translation differs: seen on an Indonesian screen, it is a bug."""
+    from kiosk.i18n import load_catalog
+
+    catalog = load_catalog("id")
+    return {msgid for msgid in catalog._catalog if isinstance(msgid, str) and msgid and catalog.gettext(msgid) != msgid}
+
+
+def test_no_english_on_indonesian_screens(demo_window):
+    """Widget texts (not pixels) of every screen of the tour, in Indonesian, hold no untranslated message."""
+    from PySide6.QtWidgets import QLabel, QTabBar
+
+    english = _english_only_texts()
+    found, checked = [], 0
+    for name in tour.screens(demo_window):
+        show(demo_window, "id", "normal", name)
+        for widget in demo_window.findChildren(QWidget):
+            if not widget.isVisible():
+                continue
+            texts = [widget.accessibleName(), widget.accessibleDescription()]
+            if isinstance(widget, (QLabel, QAbstractButton)):
+                texts.append(widget.text())
+            if isinstance(widget, QLineEdit):
+                texts.append(widget.placeholderText())
+            if isinstance(widget, QTabBar):
+                texts += [widget.tabText(i) for i in range(widget.count())]
+            if isinstance(widget, QComboBox):
+                texts += [widget.itemText(i) for i in range(widget.count())]
+            checked += len(texts)
+            found += [f"{name}: {text!r}" for text in texts if text in english]
+    assert found == []
+    assert checked > 1000
+    assert "Next" in english and "Back" in english  # the check knows what English looks like

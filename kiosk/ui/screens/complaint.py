@@ -6,7 +6,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import consent, intake, questions
-from kiosk.i18n import N_, _, current_language
+from kiosk.i18n import N_, _, current_language, format_day
 from kiosk.records import RecordInvalid
 from kiosk.records.models import Complaint, Location, Reporter, text_limits
 from kiosk.ui.context import Context
@@ -96,7 +96,7 @@ class ReviewStep(Step):
             (_("Type"), _(classification.get(answers.get("classification"), ""))),
             (_("Subject"), answers.get("title", "")),
             (_("What happened"), answers.get("body", "")),
-            (_("When"), answers.get("incident_date") or _("Not given")),
+            (_("When"), format_day(answers["incident_date"]) if answers.get("incident_date") else _("Not given")),
             (_("Where"), ", ".join(v for v in (location.get("text"), location.get("village"), location.get("district")) if v)
              or _("Not given")),
             (_("Anonymous"), _("Yes") if answers.get("anonymous") else _("No")),
