@@ -50,3 +50,20 @@ def test_catalog_is_complete_and_in_step_with_the_sources(language):
 
 def test_indonesian_has_one_plural_form():
     assert catalog("id").plural_forms == "nplurals=1; plural=0;"
+
+
+def test_every_material_exists_in_both_languages_and_renders(qapp):
+    """Same number of materials per language, each with a title and text a browser shows."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    from kiosk import materials
+
+    by_language = {language: materials.load(language) for language in LANGUAGES}
+    assert len({len(items) for items in by_language.values()}) == 1 and len(by_language["id"]) >= 4
+    browser = QTextBrowser()
+    for language, items in by_language.items():
+        for item in items:
+            browser.setMarkdown(item.markdown)
+            shown = browser.toPlainText()
+            assert item.title in shown and len(shown) > 200, (language, item.path.name)
+            assert "#" not in shown.splitlines()[0]  # Markdown was rendered, not shown raw

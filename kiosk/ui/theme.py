@@ -44,6 +44,8 @@ QCheckBox::indicator:checked {{ background: {p.accent}; }}
 QProgressBar {{ border: 2px solid {p.border}; border-radius: 6px; background: {p.surface}; height: {px(12)}px; }}
 QProgressBar::chunk {{ background: {p.accent}; }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ border: none; }}
+QListWidget::item {{ padding: {max(15, px(10))}px 8px; border-bottom: 1px solid {p.border}; }}
+QListWidget::item:selected {{ background: {p.accent}; color: {p.accent_text}; }}
 QFrame#topbar {{ border-bottom: 3px solid {p.border}; }}
 QFrame#topbar QPushButton {{ font-size: {bar_font}px; padding: 4px 12px; }}
 QFrame#card {{ background: {p.surface}; border: 3px solid {p.border}; border-radius: 12px; }}

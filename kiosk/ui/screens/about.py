@@ -1,11 +1,11 @@
 """About LAPOR!: the outreach materials of the current language, to read or hear."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListView, QListWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from kiosk import materials
 from kiosk.i18n import _, current_language
-from kiosk.ui.widgets import button, clear_layout, set_text
+from kiosk.ui.widgets import button, set_text
 
 
 class AboutScreen(QWidget):
@@ -16,14 +16,17 @@ class AboutScreen(QWidget):
         self.items: list[materials.Material] = []
         self.shown_language = None
         self.cache: dict[str, list[materials.Material]] = {}  # read once per language, not at every reset
-        self.menu = QVBoxLayout()
+        self.menu = QListWidget()  # wraps long titles and scrolls by itself at 200% text
+        self.menu.setWordWrap(True)
+        self.menu.setResizeMode(QListView.ResizeMode.Adjust)
+        self.menu.currentRowChanged.connect(self.show_item)
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.back_button = button()
         self.back_button.clicked.connect(self.left.emit)
         body = QHBoxLayout()
-        body.addLayout(self.menu, 1)
-        body.addWidget(self.text, 3)
+        body.addWidget(self.menu, 1)
+        body.addWidget(self.text, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         layout.addLayout(body, 1)
@@ -42,28 +45,22 @@ class AboutScreen(QWidget):
     def retranslate(self) -> None:
         set_text(self.back_button, _("Back"))
         self.text.setAccessibleName(_("About LAPOR!"))
+        self.menu.setAccessibleName(_("About LAPOR!"))
         language = current_language() or "id"
         if language == self.shown_language:
             return
         self.shown_language = language
-        clear_layout(self.menu)
         if language not in self.cache:
             self.cache[language] = materials.load(language)
         self.items = self.cache[language]
-        for index, item in enumerate(self.items):
-            entry = button()
-            entry.setCheckable(True)
-            entry.setAutoExclusive(True)
-            set_text(entry, item.title)
-            entry.clicked.connect(lambda _checked=False, i=index: self.show_item(i))
-            self.menu.addWidget(entry)
-        self.menu.addStretch(1)
+        self.menu.clear()
+        self.menu.addItems([item.title for item in self.items])
         if self.items:
-            self.show_item(0)
+            self.menu.setCurrentRow(0)
 
     def speech_text(self) -> str:
         return self.text.toPlainText()
 
     def show_item(self, index: int) -> None:
-        self.text.setMarkdown(self.items[index].markdown)
-        self.menu.itemAt(index).widget().setChecked(True)
+        if 0 <= index < len(self.items):
+            self.text.setMarkdown(self.items[index].markdown)
