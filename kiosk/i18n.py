@@ -51,9 +51,6 @@ def _(message: str) -> str:
     return _translations.gettext(message)
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translations.ngettext(singular, plural, n)
-
 
 def format_day(iso_date: str) -> str:
     """A date as people write it in the current language: "17 Agustus 2026", "17 August 2026"."""

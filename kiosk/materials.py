@@ -22,9 +22,9 @@ def materials_dir() -> Path:
     return resource_dir() / "outreach_materials"
 
 
-def load(language: str, folder: Path | None = None) -> list[Material]:
+def load(language: str) -> list[Material]:
     """The materials of `language`, or of the default language when it has none."""
-    folder = folder or materials_dir()
+    folder = materials_dir()
     paths = sorted((folder / language).glob("*.md")) or sorted((folder / DEFAULT_LANGUAGE).glob("*.md"))
     found = []
     for path in paths:

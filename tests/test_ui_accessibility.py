@@ -36,12 +36,7 @@ def demo(open_window):
 
 
 def show(window, language, mode, name):
-    window.start_over()
-    tour.settle(window)
-    window.set_language(language)
-    window.set_mode(tour.MODES[mode])
-    tour.screens(window)[name](window)
-    tour.settle(window)
+    tour.show(window, language, tour.MODES[mode], name)
 
 
 def test_every_citizen_prompt_is_spoken_in_both_languages(demo, tmp_path):

@@ -57,12 +57,7 @@ MODES = {**tour.MODES, "150%": DisplayMode(scale=1.5)}
 
 
 def show(window, language, mode, name):
-    window.start_over()
-    tour.settle(window)
-    window.set_language(language)
-    window.set_mode(MODES[mode])
-    tour.screens(window)[name](window)
-    tour.settle(window)
+    tour.show(window, language, MODES[mode], name)
 
 
 @pytest.mark.parametrize("mode", ["normal", "150%", "large"])

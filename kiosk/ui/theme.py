@@ -4,7 +4,7 @@ Large text is done here, in the style sheet, not with setFont(): a style sheet w
 over fonts set in code, and layouts grow with the text.
 """
 
-from kiosk.accessibility.display import MIN_TARGET_PX, DisplayMode
+from kiosk.accessibility.display import BASE_FONT_PX, MIN_TARGET_PX, DisplayMode
 
 FONT_FAMILIES = '"Noto Sans", "DejaVu Sans", "Segoe UI", sans-serif'
 
@@ -12,10 +12,10 @@ FONT_FAMILIES = '"Noto Sans", "DejaVu Sans", "Segoe UI", sans-serif'
 def style_sheet(mode: DisplayMode) -> str:
     p, px = mode.palette, mode.px
     target = max(MIN_TARGET_PX, px(34))  # grows with the text, but leaves room on a 600 px screen
-    bar_font = round(18 * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
+    bar_font = round(BASE_FONT_PX * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
     heading = round(26 * min(mode.scale, 1.5))  # still above the body text, and leaves room for the answers
     return f"""
-QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(18)}px; color: {p.text}; background: {p.window}; }}
+QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(BASE_FONT_PX)}px; color: {p.text}; background: {p.window}; }}
 QLabel#question {{ font-size: {heading}px; font-weight: bold; }}
 QWidget#overlay {{ background: {p.window}; }}
 QLabel#title {{ font-size: {px(22)}px; font-weight: bold; }}

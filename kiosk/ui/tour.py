@@ -107,6 +107,16 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     return shown
 
 
+def show(window: KioskWindow, language: str, mode: DisplayMode, name: str) -> None:
+    """Puts a freshly started-over window on screen `name`, in `language` and `mode`."""
+    window.start_over()
+    settle(window)
+    window.set_language(language)
+    window.set_mode(mode)
+    screens(window)[name](window)
+    settle(window)
+
+
 def render(output: Path, size: tuple[int, int] = WINDOW_SIZE, languages=LANGUAGES, modes=tuple(MODES)) -> list[Path]:
     application()
     output.mkdir(parents=True, exist_ok=True)
@@ -120,13 +130,8 @@ def render(output: Path, size: tuple[int, int] = WINDOW_SIZE, languages=LANGUAGE
         settle(window)
         for language in languages:
             for mode in modes:
-                for name, show in screens(window).items():
-                    window.start_over()
-                    settle(window)
-                    window.set_language(language)
-                    window.set_mode(MODES[mode])
-                    show(window)
-                    settle(window)
+                for name in screens(window):
+                    show(window, language, MODES[mode], name)
                     path = output / f"{name}-{language}-{mode}.png"
                     window.grab().save(str(path))
                     written.append(path)

@@ -5,7 +5,7 @@ the display toggles. Everything a citizen typed lives in the screens, and `start
 clears every one of them.
 """
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -178,7 +178,8 @@ class KioskWindow(QWidget):
         if mode == self.mode:
             return  # restyling the whole window is not free
         self.mode = mode
-        self.contrast.setChecked(mode.high_contrast)
+        with QSignalBlocker(self.contrast):  # or set_contrast would restyle the window a second time
+            self.contrast.setChecked(mode.high_contrast)
         self.apply_mode()
 
     def apply_mode(self) -> None:

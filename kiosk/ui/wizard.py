@@ -48,7 +48,6 @@ def set_path(answers: dict, path: str, value) -> None:
 class Step:
     """A question: its widget, whether it applies, and how it loads and saves answers."""
 
-    auto_advance = False
     next_label = N_("Next")
 
     def __init__(self, key: str, question: str, when=None):
@@ -84,8 +83,6 @@ class Step:
 
 
 class ChoiceStep(Step):
-    auto_advance = True
-
     def __init__(self, key, question, field, options, optional=False, when=None):
         self.field, self.options, self.optional = field, options, optional
         super().__init__(key, question, when)
@@ -243,8 +240,6 @@ class FieldsStep(Step):
 class DateStep(Step):
     """When did it happen: today, yesterday, another day (picked), or not remembered."""
 
-    auto_advance = True
-
     def __init__(self, key, question, field, today):
         self.field, self.today = field, today
         super().__init__(key, question)
@@ -377,11 +372,6 @@ class Wizard(QWidget):
         layout.addLayout(nav)
         self.guard = TapGuard(self)
         self.retranslate()
-
-    @property
-    def question(self):
-        """The label asking the current step's question."""
-        return self.questions[self.index]
 
     @property
     def step(self) -> Step:
