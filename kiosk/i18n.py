@@ -51,6 +51,9 @@ def _(message: str) -> str:
     return _translations.gettext(message)
 
 
+def _locale() -> str:
+    return _language or DEFAULT_LANGUAGE
+
 
 def format_day(iso_date: str) -> str:
     """A date as people write it in the current language: "17 Agustus 2026", "17 August 2026"."""
@@ -58,4 +61,18 @@ def format_day(iso_date: str) -> str:
 
     from babel.dates import format_date
 
-    return format_date(date.fromisoformat(iso_date), format="long", locale=_language or DEFAULT_LANGUAGE)
+    return format_date(date.fromisoformat(iso_date), format="long", locale=_locale())
+
+
+def format_number(value: int | float) -> str:
+    """A count or amount in the current language: "1.234.567" in Indonesian, "1,234,567" in English."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_locale())
+
+
+def format_percent(percent: float) -> str:
+    """A percentage given as 0–100, with one decimal: "41,3%" in Indonesian, "41.3%" in English."""
+    from babel.numbers import format_percent as babel_percent
+
+    return babel_percent(percent / 100, format="#,##0.0%", locale=_locale())

@@ -23,7 +23,7 @@ class DbWorker(QObject):
 
     def __init__(self, data_dir: Path):
         super().__init__()
-        self._data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir)
         self._store: Store | None = None  # opened by the first call, on the worker thread
         self._pending = 0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db")
@@ -36,7 +36,7 @@ class DbWorker(QObject):
         def run():
             try:
                 if self._store is None:
-                    self._store = Store(self._data_dir)
+                    self._store = Store(self.data_dir)
                 result, error = job(self._store, *args), None
             except Exception as exc:  # noqa: BLE001 - handed to the UI thread below
                 result, error = None, exc

@@ -80,7 +80,7 @@ class KioskWindow(QWidget):
         self.receipt = ReceiptScreen()
         self.attendance = AttendanceScreen(context)
         self.status = StatusScreen(context)
-        self.about = AboutScreen()
+        self.about = AboutScreen(context.db.data_dir)
         self.officer_login = OfficerLogin(context)
         self.officer = OfficerPanel(context)
         self.screens = {

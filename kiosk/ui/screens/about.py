@@ -1,6 +1,12 @@
-"""About LAPOR!: the outreach materials of the current language, to read or hear."""
+"""About LAPOR!: the outreach materials of the current language, to read or hear.
 
-from PySide6.QtCore import Signal
+Materials are read again each time the screen opens, so a file an officer drops into the
+data folder shows up without a restart.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListView, QListWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from kiosk import materials
@@ -11,17 +17,17 @@ from kiosk.ui.widgets import button, set_text
 class AboutScreen(QWidget):
     left = Signal()
 
-    def __init__(self):
+    def __init__(self, data_dir: Path | None = None):
         super().__init__()
+        self.data_dir = data_dir
         self.items: list[materials.Material] = []
         self.shown_language = None
-        self.cache: dict[str, list[materials.Material]] = {}  # read once per language, not at every reset
         self.menu = QListWidget()  # wraps long titles and scrolls by itself at 200% text
         self.menu.setWordWrap(True)
         self.menu.setResizeMode(QListView.ResizeMode.Adjust)
         self.menu.currentRowChanged.connect(self.show_item)
         self.text = QTextBrowser()
-        self.text.setOpenExternalLinks(False)
+        self.text.setOpenLinks(False)  # a kiosk page never navigates away
         self.back_button = button()
         self.back_button.clicked.connect(self.left.emit)
         body = QHBoxLayout()
@@ -37,6 +43,7 @@ class AboutScreen(QWidget):
         self.retranslate()
 
     def start(self) -> None:
+        self.shown_language = None
         self.retranslate()
 
     def reset(self) -> None:
@@ -50,9 +57,7 @@ class AboutScreen(QWidget):
         if language == self.shown_language:
             return
         self.shown_language = language
-        if language not in self.cache:
-            self.cache[language] = materials.load(language)
-        self.items = self.cache[language]
+        self.items = materials.load(language, self.data_dir)
         self.menu.clear()
         self.menu.addItems([item.title for item in self.items])
         if self.items:
@@ -63,4 +68,13 @@ class AboutScreen(QWidget):
 
     def show_item(self, index: int) -> None:
         if 0 <= index < len(self.items):
-            self.text.setMarkdown(self.items[index].markdown)
+            show(self.text, self.items[index])
+
+
+def show(browser: QTextBrowser, material: materials.Material) -> None:
+    """Render `material`, its images and links found beside its file."""
+    browser.document().setBaseUrl(QUrl.fromLocalFile(str(material.path.parent) + "/"))
+    if material.format == "html":
+        browser.setHtml(material.text)
+    else:
+        browser.setMarkdown(material.text)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import config, intake, questions
 from kiosk.accessibility import speech
-from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.records import RecordInvalid
 from kiosk.ui.context import Context
 from kiosk.ui.widgets import CheckBox, button, label, scrolling, set_text
@@ -121,7 +121,8 @@ class EventsTab(QWidget):
         self.events = events
         open_uuid = self.panel.context.settings.get("open_event")
         rows = [
-            [event["name"], event["starts_on"], str(today.get(event["uuid"], 0)), str(total.get(event["uuid"], 0)),
+            [event["name"], format_day(event["starts_on"]), format_number(today.get(event["uuid"], 0)),
+             format_number(total.get(event["uuid"], 0)),
              _("Open") if event["uuid"] == open_uuid else ""]
             for event in events
         ]
