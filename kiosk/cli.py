@@ -103,6 +103,56 @@ def cmd_doctor(args) -> int:
     return EXIT_REFUSED if any(check.status == FAIL for check in checks) else 0
 
 
+def cmd_enroll(args) -> int:
+    from kiosk.sync.engine import enroll
+
+    device_id = enroll(_data_dir(args), args.hub, args.code)
+    print(_("Enrolled with {url} as {device_id}.").format(url=args.hub, device_id=device_id))
+    return 0
+
+
+def cmd_sync(args) -> int:
+    import json
+
+    from kiosk.sync.engine import LARGE_SKEW_S, error_text, run_sync
+
+    report = run_sync(_data_dir(args))
+    if args.json:
+        print(json.dumps(report.as_dict()))
+    else:
+        print(_("{acked} records acknowledged, {quarantined} quarantined, {remaining} waiting, "
+                "{statuses} status updates").format(acked=report.acked, quarantined=report.quarantined,
+                                                     remaining=report.remaining, statuses=report.statuses))
+        if report.quarantined_total:
+            print(_("{count} records are quarantined: see Quarantined records in officer mode.").format(
+                count=report.quarantined_total), file=sys.stderr)
+        if report.skew_seconds is not None and abs(report.skew_seconds) > LARGE_SKEW_S:
+            print(_("This kiosk's clock differs from the hub's by {minutes} minutes: set the clock.").format(
+                minutes=round(abs(report.skew_seconds) / 60)), file=sys.stderr)
+        if report.error:
+            print(f"kiosk: {error_text(report.error)}", file=sys.stderr)
+    return 0 if report.done else EXIT_REFUSED
+
+
+def cmd_status(args) -> int:
+    from kiosk import refcode
+    from kiosk.progress import describe
+
+    with _open_store(args) as store:
+        code = refcode.normalize(args.reference)
+        record = store.find_complaint(code) if code else store.get(args.reference.strip().lower())
+        if record is None or record.get("kind") != "complaint":
+            raise KioskError(_("No report with the code {code} on this kiosk.").format(code=args.reference))
+        progress = store.complaint_progress(record["uuid"])
+    print(refcode.ref_code(record["uuid"]), record["uuid"])
+    print(record["title"])
+    for line in describe(progress):
+        print(line)
+    if progress.get("status_updated_at"):
+        print(_("Updated: {when}").format(when=progress["status_updated_at"]))
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes end in one line, like every other failure."""
 
@@ -201,6 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tour = command("tour", _("render every screen to PNG files, without a display"), cmd_tour)
     tour.add_argument("--output", required=True, metavar=_("DIR"), help=_("folder for the images"))
+    enroller = command("enroll", _("register this kiosk with an intake hub"), cmd_enroll)
+    enroller.add_argument("--hub", required=True, metavar=_("URL"), help=_("the hub's address"))
+    enroller.add_argument("--code", required=True, metavar=_("CODE"), help=_("the one-time code from the hub"))
+    syncer = command("sync", _("send waiting records to the hub and bring complaint status back"), cmd_sync)
+    syncer.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    status = command("status", _("show what this kiosk knows of a report"), cmd_status)
+    status.add_argument("reference", metavar=_("CODE_OR_UUID"))
     officer = command("officer", _("officer set-up"), None)
     officer_commands = officer.add_subparsers(dest="officer_command", metavar=_("COMMAND"), title=_("commands"),
                                               required=True)

@@ -85,3 +85,25 @@ def open_window(qtbot):
     for window in opened:
         window.narrator.close()
         window.context.db.close()
+
+
+@pytest.fixture
+def start_hub(tmp_path):
+    """Starts real hub processes on loopback (`start_hub(*serve_args)`), stopped after the test."""
+    from hubproc import Hub
+
+    started = []
+
+    def start(*serve_args, data_dir=None):
+        hub = Hub(data_dir or tmp_path / f"hub{len(started)}", *serve_args)
+        started.append(hub)
+        return hub
+
+    yield start
+    for hub in started:
+        hub.stop()
+
+
+@pytest.fixture
+def hub(start_hub):
+    return start_hub()

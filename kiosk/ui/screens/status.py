@@ -7,7 +7,7 @@ serves both.
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk import questions
+from kiosk.progress import describe
 from kiosk.i18n import _
 from kiosk.refcode import normalize, ref_code
 from kiosk.ui.context import Context
@@ -88,16 +88,6 @@ class StatusScreen(QWidget):
             self.shown.emit()
             return
         record, progress = found
-        if progress.get("status"):
-            status = questions.COMPLAINT_STATUS[progress["status"]]
-            text = _("Status: {status}").format(status=_(status))
-            if progress.get("note"):
-                text += "\n" + _("Note from the agency: {note}").format(note=progress["note"])
-            if progress.get("tracking_id"):
-                text += "\n" + _("LAPOR! tracking number: {tracking}").format(tracking=progress["tracking_id"])
-        elif progress.get("sync_state") == "acked":
-            text = _("Status: sent to the agency, waiting for verification.")
-        else:
-            text = _("Status: saved on this kiosk, to be sent when the kiosk is online.")
+        text = "\n".join(describe(progress))
         self.result.setText(f"{ref_code(record['uuid'])}\n{text}")
         self.shown.emit()

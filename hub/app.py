@@ -1,0 +1,163 @@
+"""The hub's HTTP API, protocol version 1 (DESIGN.md, "Sync protocol").
+
+Every answer is JSON, errors included (`{"error": {"code", "message"}}`), so a kiosk can
+tell the hub from a captive portal. Bodies are read with a limit before they are parsed;
+storage work runs in the thread pool, never on the event loop.
+"""
+
+from dataclasses import dataclass
+
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk.records import RecordInvalid, digest, parse_json, validate
+from hub.storage import HubError, HubStorage, now
+
+PROTOCOL = 1
+SHA256 = r"^[0-9a-f]{64}$"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_batch: int = 1000  # records in one POST
+    max_body: int = 4 * 1024 * 1024  # bytes of one POST of records
+    max_attachment: int = 10 * 1024 * 1024
+    changes_page: int = 500
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, headers
+
+
+class EnrollRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str
+
+
+RECORDS_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["records"],
+                "additionalProperties": False,
+                "properties": {"records": {"type": "array", "items": {"type": "object"}}},
+            }
+        }
+    },
+}
+BINARY_BODY = {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                        "format": "binary"}}}}
+UNAUTHORIZED = {401: {"description": "missing, forged or revoked token"}}
+
+
+def error_body(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "too_large", f"the body may hold at most {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise ApiError(413, "too_large", f"the body may hold at most {limit} bytes")
+    return bytes(body)
+
+
+def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
+    app = FastAPI(title="LAPOR! intake hub", version=str(PROTOCOL),
+                  description="Receives records from LAPOR! field kiosks and sends complaint status back.")
+    bearer = HTTPBearer(auto_error=False)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(HubError)
+    async def refused(request: Request, exc: HubError):
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse(error_body("bad_request", problems), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return JSONResponse(error_body(f"http_{exc.status_code}", str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    async def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
+        token = credentials.credentials if credentials else ""
+        found = await run_in_threadpool(storage.authenticate, token) if token else None
+        if found is None:
+            raise ApiError(401, "unauthorized", "enroll this kiosk again: its token is missing, unknown or revoked",
+                           {"WWW-Authenticate": "Bearer"})
+        return found
+
+    @app.get("/api/v1/health")
+    async def health() -> dict:
+        return {"status": "ok", "protocol": PROTOCOL, "server_time": now()}
+
+    @app.post("/api/v1/enroll", responses={400: {"description": "unknown, used or expired code"}})
+    async def enroll(request: EnrollRequest) -> dict:
+        if len(request.code) > 64:
+            raise ApiError(400, "bad_code", "the enrollment code is unknown, used or expired")
+        device_id, token = await run_in_threadpool(storage.enroll, request.code)
+        return {"device_id": device_id, "token": token, "server_time": now()}
+
+    @app.post("/api/v1/records", openapi_extra={"requestBody": RECORDS_BODY},
+              responses={**UNAUTHORIZED, 413: {"description": "too many records or bytes: split the batch"}})
+    async def post_records(request: Request, device_id: str = Depends(device)) -> dict:
+        try:
+            payload = parse_json((await read_body(request, limits.max_body)).decode("utf-8"))
+        except (RecordInvalid, UnicodeDecodeError):
+            raise ApiError(400, "bad_request", "the body must be UTF-8 JSON") from None
+        if not isinstance(payload, dict) or set(payload) != {"records"} or not isinstance(payload["records"], list):
+            raise ApiError(400, "bad_request", 'the body must be {"records": [...]}')
+        if len(payload["records"]) > limits.max_batch:
+            raise ApiError(413, "too_large", f"a batch may hold at most {limits.max_batch} records")
+        results: list[dict | None] = []
+        valid: list[tuple[int, tuple[dict, str]]] = []
+        for index, value in enumerate(payload["records"]):
+            try:
+                record = validate(value)
+            except RecordInvalid as exc:
+                uuid = value.get("uuid") if isinstance(value, dict) and isinstance(value.get("uuid"), str) else None
+                results.append({"uuid": uuid, "status": "invalid", "error": "; ".join(map(str, exc.errors))})
+                continue
+            results.append(None)
+            valid.append((index, (record, digest(record))))
+        stored = await run_in_threadpool(storage.store_records, device_id, [pair for _, pair in valid])
+        for (index, _), result in zip(valid, stored):
+            results[index] = {k: v for k, v in vars(result).items() if v is not None}
+        return {"server_time": now(), "results": results}
+
+    @app.put("/api/v1/attachments/{sha256}", openapi_extra={"requestBody": BINARY_BODY},
+             responses={**UNAUTHORIZED, 413: {"description": "attachment too large"}})
+    async def put_attachment(request: Request, sha256: str = Path(pattern=SHA256),
+                             device_id: str = Depends(device)) -> JSONResponse:
+        data = await read_body(request, limits.max_attachment)
+        created = await run_in_threadpool(storage.put_attachment, sha256, data)
+        return JSONResponse({"sha256": sha256, "size": len(data)}, status_code=201 if created else 200)
+
+    @app.get("/api/v1/changes", responses=UNAUTHORIZED)
+    async def changes(cursor: str = Query("0", pattern=r"^[0-9]{1,18}$"), device_id: str = Depends(device)) -> dict:
+        found, next_cursor, more = await run_in_threadpool(
+            storage.changes, device_id, int(cursor), limits.changes_page
+        )
+        return {"server_time": now(), "changes": found, "cursor": str(next_cursor), "more": more}
+
+    return app

@@ -1,0 +1,320 @@
+"""The hub's storage layer: every SQL statement of the hub lives here, behind plain methods.
+
+The HTTP API only calls these methods, so a national deployment can put PostgreSQL behind
+the same interface. SQLite here: WAL, synchronous=FULL, one connection per thread, write
+transactions taken at once (BEGIN IMMEDIATE). Uniqueness of a record's uuid is the
+database's job (a UNIQUE constraint and ON CONFLICT), never a check-then-insert.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+DB_FILE = "hub.sqlite3"
+STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
+FINAL_STATUSES = ("completed", "archived")
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0 or 1 to misread
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+migrations = Migrations("hub")
+
+
+class HubError(Exception):
+    """A request the hub refuses; `code` is stable, the message is for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Result:
+    uuid: str
+    status: str  # stored | duplicate | conflict | invalid
+    tracking_id: str | None = None
+    error: str | None = None
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _hash_secret(secret: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(secret.encode(), salt=salt, dklen=32, **SCRYPT)
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@migrations()
+def m001_initial(db):
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    for statement in (
+        """CREATE TABLE devices (
+            device_id TEXT PRIMARY KEY,
+            salt BLOB NOT NULL,
+            token_hash BLOB NOT NULL,
+            enrolled_at TEXT NOT NULL,
+            revoked_at TEXT
+        )""",
+        """CREATE TABLE enrollment_codes (
+            code_hash TEXT PRIMARY KEY,
+            device_id TEXT,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        )""",
+        """CREATE TABLE records (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            device_id TEXT NOT NULL REFERENCES devices (device_id),
+            digest TEXT NOT NULL,
+            body TEXT NOT NULL,
+            device_created_at TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            tracking_id TEXT UNIQUE
+        )""",
+        "CREATE INDEX records_by_device ON records (device_id)",
+        """CREATE TABLE attachments (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received_at TEXT NOT NULL)""",
+        f"""CREATE TABLE status_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid TEXT NOT NULL REFERENCES records (uuid),
+            status TEXT NOT NULL CHECK (status IN ({statuses})),
+            note TEXT,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX status_changes_by_uuid ON status_changes (uuid, seq)",
+    ):
+        db.execute(statement)
+
+
+class HubStorage:
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (self.data_dir / "attachments").mkdir(exist_ok=True, mode=0o700)
+        self.path = self.data_dir / DB_FILE
+        self._local = threading.local()
+        self._verified: dict[str, bytes] = {}  # sha256(token) -> the token hash it was checked against
+        db = Database(self._conn(), execute_plugins=False)
+        db.enable_wal()
+        if migrations.pending(db):
+            with self._write():
+                migrations.apply(db)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), timeout=15, isolation_level=None, check_same_thread=True)
+            for pragma in ("busy_timeout = 15000", "synchronous = FULL", "foreign_keys = ON"):
+                conn.execute(f"PRAGMA {pragma}")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self):
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # enrollment and authentication
+    def create_enrollment_code(self, valid_for: timedelta = timedelta(hours=24), device_id: str | None = None) -> str:
+        """A one-time code; with `device_id`, it gives that device a new token (the old one stops working)."""
+        if device_id is not None and not self._conn().execute(
+            "SELECT 1 FROM devices WHERE device_id = ?", [device_id]
+        ).fetchone():
+            raise HubError("unknown_device", f"no device {device_id}")
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+        code = f"{raw[:5]}-{raw[5:]}"
+        created = datetime.now(timezone.utc)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO enrollment_codes (code_hash, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                [_code_hash(code), device_id, created.isoformat(), (created + valid_for).isoformat()],
+            )
+        return code
+
+    def enroll(self, code: str) -> tuple[str, str]:
+        """Exchange a one-time code for (device_id, token); only a salted hash of the token is kept."""
+        secret = secrets.token_urlsafe(32)
+        salt = secrets.token_bytes(16)
+        token_hash = _hash_secret(secret, salt)  # slow on purpose: outside the write transaction
+        with self._write() as conn:
+            row = conn.execute(
+                "UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?"
+                " RETURNING device_id",
+                [now(), _code_hash(code), datetime.now(timezone.utc).isoformat()],
+            ).fetchone()
+            if row is None:
+                raise HubError("bad_code", "the enrollment code is unknown, used or expired")
+            device_id = row[0] or f"kiosk-{secrets.token_hex(6)}"
+            conn.execute(
+                "INSERT INTO devices (device_id, salt, token_hash, enrolled_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (device_id) DO UPDATE SET salt = excluded.salt, token_hash = excluded.token_hash,"
+                " enrolled_at = excluded.enrolled_at, revoked_at = NULL",
+                [device_id, salt, token_hash, now()],
+            )
+        return device_id, f"{device_id}.{secret}"
+
+    def authenticate(self, token: str) -> str | None:
+        """The device a bearer token belongs to, or None (forged, revoked, re-keyed or malformed)."""
+        device_id, _, secret = token.partition(".")
+        if not secret or len(token) > 200:
+            return None
+        row = self._conn().execute(
+            "SELECT salt, token_hash FROM devices WHERE device_id = ? AND revoked_at IS NULL", [device_id]
+        ).fetchone()
+        if row is None:
+            return None
+        salt, token_hash = row
+        key = hashlib.sha256(token.encode()).hexdigest()
+        if self._verified.get(key) == token_hash:
+            return device_id
+        if not hmac.compare_digest(_hash_secret(secret, salt), token_hash):
+            return None
+        self._verified[key] = token_hash
+        return device_id
+
+    def revoke(self, device_id: str) -> None:
+        with self._write() as conn:
+            if not conn.execute("UPDATE devices SET revoked_at = ? WHERE device_id = ?", [now(), device_id]).rowcount:
+                raise HubError("unknown_device", f"no device {device_id}")
+
+    def devices(self) -> list[dict]:
+        rows = self._conn().execute(
+            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(r.seq) FROM devices d"
+            " LEFT JOIN records r ON r.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
+        ).fetchall()
+        return [dict(zip(("device_id", "enrolled_at", "revoked_at", "records"), row)) for row in rows]
+
+    # records
+    def store_records(self, device_id: str, records: list[tuple[dict, str]]) -> list[Result]:
+        """Store validated (record, digest) pairs in one transaction, each with its own result."""
+        received = now()
+        results = []
+        with self._write() as conn:
+            for record, fingerprint in records:
+                results.append(self._store_one(conn, device_id, record, fingerprint, received))
+        return results
+
+    def _store_one(self, conn, device_id: str, record: dict, fingerprint: str, received: str) -> Result:
+        uuid = record["uuid"]
+        missing = [a["sha256"] for a in record.get("attachments", []) if not self.has_attachment(a["sha256"])]
+        if missing:
+            return Result(uuid, "invalid", error=f"attachments: not uploaded yet: {', '.join(missing)}")
+        row = conn.execute(
+            "INSERT INTO records (uuid, kind, device_id, digest, body, device_created_at, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING RETURNING seq",
+            [uuid, record["kind"], device_id, fingerprint, json.dumps(record, ensure_ascii=False,
+                                                                      separators=(",", ":")),
+             record["created_at"], received],
+        ).fetchone()
+        if row is None:
+            stored_digest, tracking_id = conn.execute(
+                "SELECT digest, tracking_id FROM records WHERE uuid = ?", [uuid]
+            ).fetchone()
+            if stored_digest == fingerprint:
+                return Result(uuid, "duplicate", tracking_id)
+            return Result(uuid, "conflict", error="uuid: another record with this uuid is already stored")
+        tracking_id = None
+        if record["kind"] == "complaint":
+            tracking_id = f"LPR-{received[:4]}-{row[0]:07d}"
+            conn.execute("UPDATE records SET tracking_id = ? WHERE seq = ?", [tracking_id, row[0]])
+            conn.execute(
+                "INSERT INTO status_changes (uuid, status, updated_at) VALUES (?, 'received', ?)", [uuid, received]
+            )
+        return Result(uuid, "stored", tracking_id)
+
+    def record_lines(self) -> Iterator[str]:
+        cursor = self._conn().execute("SELECT body FROM records ORDER BY seq")
+        while rows := cursor.fetchmany(1000):
+            for (body,) in rows:
+                yield body
+
+    def count(self) -> int:
+        return self._conn().execute("SELECT count(*) FROM records").fetchone()[0]
+
+    # attachments
+    def attachment_path(self, sha256: str) -> Path:
+        return self.data_dir / "attachments" / sha256[:2] / sha256
+
+    def has_attachment(self, sha256: str) -> bool:
+        return self._conn().execute("SELECT 1 FROM attachments WHERE sha256 = ?", [sha256]).fetchone() is not None
+
+    def put_attachment(self, sha256: str, data: bytes) -> bool:
+        """Keep a verified attachment; False when it was already here (the PUT is idempotent)."""
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise HubError("hash_mismatch", "the body's SHA-256 differs from the one in the address")
+        if self.has_attachment(sha256):
+            return False
+        path = self.attachment_path(sha256)
+        path.parent.mkdir(exist_ok=True, mode=0o700)
+        partial = path.with_name(f"{sha256}.{secrets.token_hex(4)}.part")
+        with open(partial, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(path)
+        with self._write() as conn:
+            return conn.execute(
+                "INSERT INTO attachments (sha256, size, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [sha256, len(data), now()],
+            ).rowcount == 1
+
+    # complaint status
+    def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
+        """Move a complaint along its lifecycle; returns the status it had."""
+        if status not in STATUSES:
+            raise HubError("bad_status", f"status must be one of: {', '.join(STATUSES)}")
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT r.kind, (SELECT status FROM status_changes WHERE uuid = r.uuid ORDER BY seq DESC LIMIT 1)"
+                " FROM records r WHERE r.uuid = ?",
+                [uuid],
+            ).fetchone()
+            if row is None or row[0] != "complaint":
+                raise HubError("unknown_complaint", f"no complaint {uuid}")
+            current = row[1]
+            if current in FINAL_STATUSES or (
+                status != "archived" and STATUSES.index(status) <= STATUSES.index(current)
+            ):
+                raise HubError("bad_transition", f"a complaint cannot go from {current} to {status}")
+            conn.execute(
+                "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (?, ?, ?, ?)",
+                [uuid, status, note, now()],
+            )
+        return current
+
+    def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[dict], int, bool]:
+        """Status changes of this device's complaints after `cursor`: (changes, next cursor, more)."""
+        rows = self._conn().execute(
+            "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at FROM status_changes c"
+            " JOIN records r ON r.uuid = c.uuid WHERE c.seq > ? AND r.device_id = ? ORDER BY c.seq LIMIT ?",
+            [cursor, device_id, limit + 1],
+        ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        keys = ("uuid", "tracking_id", "status", "note", "updated_at")
+        return [dict(zip(keys, row[1:])) for row in rows], (rows[-1][0] if rows else cursor), more

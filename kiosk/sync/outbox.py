@@ -1,0 +1,100 @@
+"""The outbox: what is left to send, over the store's sync state.
+
+A record goes pending -> sending (marked before its request) -> acked, or -> quarantined
+with its reason. A crash while sending leaves it `sending`, which is sent again: the hub
+answers `duplicate` for what it already has, so nothing is lost and nothing is doubled.
+Quarantined records are kept and shown to the officer; they never block the queue.
+"""
+
+import json
+from dataclasses import dataclass
+
+from kiosk.store import Store, utc_now
+
+WAITING = ("pending", "sending")
+
+
+@dataclass(frozen=True)
+class Item:
+    uuid: str
+    record: dict
+    size: int  # bytes of its JSON
+
+
+def next_batch(store: Store, max_count: int, max_bytes: int, after_seq: int = 0) -> tuple[list[Item], int]:
+    """The oldest waiting records after `after_seq`, bounded in count and bytes (at least one)."""
+    rows = store.db.execute(
+        "SELECT r.seq, r.uuid, r.body FROM sync_state s JOIN records r ON r.uuid = s.uuid"
+        f" WHERE s.state IN {WAITING} AND r.seq > ? ORDER BY r.seq LIMIT ?",
+        [after_seq, max_count],
+    ).fetchall()
+    batch, total, last_seq = [], 0, after_seq
+    for seq, uuid, body in rows:
+        size = len(body.encode())
+        if batch and total + size > max_bytes:
+            break
+        batch.append(Item(uuid, json.loads(body), size))
+        total += size
+        last_seq = seq
+    return batch, last_seq
+
+
+def mark_sending(store: Store, uuids: list[str]) -> None:
+    now = utc_now()
+    with store.db.atomic():
+        store.db.conn.executemany(
+            "UPDATE sync_state SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE uuid = ?",
+            [[now, uuid] for uuid in uuids],
+        )
+
+
+def mark_acked(store: Store, acked: list[tuple[str, str | None]]) -> None:
+    """Acknowledged (uuid, tracking id) pairs; a complaint's tracking id is kept."""
+    now = utc_now()
+    with store.db.atomic():
+        store.db.conn.executemany(
+            "UPDATE sync_state SET state = 'acked', last_error = NULL, tracking_id = coalesce(?, tracking_id),"
+            " updated_at = ? WHERE uuid = ?",
+            [[tracking_id, now, uuid] for uuid, tracking_id in acked],
+        )
+
+
+def quarantine(store: Store, refused: list[tuple[str, str]]) -> None:
+    """(uuid, reason) pairs the hub refused, or that cannot be sent: kept, shown to the officer."""
+    now = utc_now()
+    with store.db.atomic():
+        store.db.conn.executemany(
+            "UPDATE sync_state SET state = 'quarantined', last_error = ?, updated_at = ? WHERE uuid = ?",
+            [[reason, now, uuid] for uuid, reason in refused],
+        )
+
+
+def send_again(store: Store, uuid: str) -> bool:
+    """The officer's decision to retry a quarantined record (after fixing what it lacked)."""
+    with store.db.atomic():
+        changed = store.db.execute(
+            "UPDATE sync_state SET state = 'pending', updated_at = ? WHERE uuid = ? AND state = 'quarantined'",
+            [utc_now(), uuid],
+        ).rowcount
+    return bool(changed)
+
+
+def waiting_count(store: Store) -> int:
+    return store.db.execute(f"SELECT count(*) FROM sync_state WHERE state IN {WAITING}").fetchone()[0]
+
+
+def apply_changes(store: Store, changes: list[dict], cursor: str) -> int:
+    """Store complaint status from the hub with the cursor that follows it, in one transaction."""
+    with store.db.atomic():
+        applied = 0
+        for change in changes:
+            applied += store.db.execute(
+                "INSERT INTO complaint_status (uuid, tracking_id, status, note, updated_at)"
+                " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE uuid = ? AND kind = 'complaint')"
+                " ON CONFLICT (uuid) DO UPDATE SET tracking_id = coalesce(excluded.tracking_id, tracking_id),"
+                " status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
+                [change["uuid"], change.get("tracking_id"), change["status"], change.get("note"),
+                 change["updated_at"], change["uuid"]],
+            ).rowcount
+        store.set_setting("sync_cursor", cursor)
+    return applied

@@ -1,0 +1,153 @@
+"""Talking to the hub over HTTP (requests), turning every answer into data or a typed failure.
+
+Only a JSON answer of the expected shape counts: a captive portal's HTML 200, a cut-off
+body or a dropped connection is `Offline`, and the caller tries again later. Every
+request has a timeout; certificates are always verified.
+"""
+
+from datetime import datetime, timezone
+
+import requests
+
+from kiosk import __version__
+
+API = "/api/v1"
+RESULT_STATUSES = ("stored", "duplicate", "conflict", "invalid")
+
+
+class TransportError(Exception):
+    """The exchange failed; `code` says how, for the officer and for `kiosk sync --json`."""
+
+    code = "offline"
+
+
+class Offline(TransportError):
+    code = "offline"
+
+
+class RetryLater(TransportError):
+    """429 or 503: the hub asks to wait `seconds` (its Retry-After)."""
+
+    code = "hub_busy"
+
+    def __init__(self, seconds: float | None):
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Unauthorized(TransportError):
+    code = "needs_enrollment"
+
+
+class TooLarge(TransportError):
+    code = "too_large"
+
+
+class Refused(TransportError):
+    """A 4xx the kiosk cannot fix by retrying (a bad enrollment code, say)."""
+
+    code = "refused"
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    return None
+
+
+class HubClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout: tuple[float, float] = (5.0, 30.0)):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = f"lapor-kiosk/{__version__}"
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        self.skew: float | None = None  # from the last answer that carried the hub's time
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _call(self, method: str, path: str, **kwargs) -> tuple[int, dict]:
+        sent = datetime.now(timezone.utc)
+        try:
+            response = self.session.request(method, self.base_url + API + path, timeout=self.timeout, **kwargs)
+            body = response.json()
+        except requests.RequestException as exc:  # refused, dropped, timed out, cut off, or not JSON
+            raise Offline(type(exc).__name__) from None
+        except ValueError:
+            raise Offline("not JSON") from None
+        if not isinstance(body, dict):
+            raise Offline("not a JSON object")
+        skew = server_skew(body.get("server_time"), sent, datetime.now(timezone.utc))
+        self.skew = self.skew if skew is None else skew
+        status = response.status_code
+        if status in (429, 503):
+            raise RetryLater(_retry_after(response.headers.get("Retry-After")))
+        if status == 401:
+            raise Unauthorized(_error_message(body))
+        if status == 413:
+            raise TooLarge(_error_message(body))
+        if 400 <= status < 500:
+            raise Refused(_error_message(body))
+        if status >= 300:
+            raise Offline(f"HTTP {status}")
+        return status, body
+
+    def health(self) -> dict:
+        _, body = self._call("GET", "/health")
+        if body.get("status") != "ok":
+            raise Offline("not a LAPOR! hub")
+        return body
+
+    def enroll(self, code: str) -> dict:
+        _, body = self._call("POST", "/enroll", json={"code": code})
+        if not isinstance(body.get("device_id"), str) or not isinstance(body.get("token"), str):
+            raise Offline("malformed enrollment answer")
+        return body
+
+    def post_records(self, records: list[dict]) -> dict:
+        """{"server_time", "results"} with one well-formed result per record, in order."""
+        _, body = self._call("POST", "/records", json={"records": records})
+        results = body.get("results")
+        if not isinstance(results, list) or len(results) != len(records):
+            raise Offline("malformed results")
+        for record, result in zip(records, results):
+            if not isinstance(result, dict) or result.get("status") not in RESULT_STATUSES:
+                raise Offline("malformed result")
+            if result.get("uuid") != record["uuid"] and not (result["status"] == "invalid" and result.get("uuid") is None):
+                raise Offline("a result for another record")
+        return body
+
+    def put_attachment(self, sha256: str, data: bytes) -> None:
+        self._call("PUT", f"/attachments/{sha256}", data=data,
+                   headers={"Content-Type": "application/octet-stream"})
+
+    def changes(self, cursor: str) -> dict:
+        _, body = self._call("GET", "/changes", params={"cursor": cursor})
+        changes = body.get("changes")
+        if not isinstance(changes, list) or not isinstance(body.get("cursor"), str):
+            raise Offline("malformed changes")
+        for change in changes:
+            if not (isinstance(change, dict) and isinstance(change.get("uuid"), str)
+                    and isinstance(change.get("status"), str) and isinstance(change.get("updated_at"), str)):
+                raise Offline("malformed change")
+        return body
+
+
+def _error_message(body: dict) -> str:
+    error = body.get("error")
+    return str(error.get("message", "")) if isinstance(error, dict) else ""
+
+
+def server_skew(server_time: object, sent: datetime, received: datetime) -> float | None:
+    """Seconds the device clock is behind the hub's (negative: ahead), from one exchange."""
+    if not isinstance(server_time, str):
+        return None
+    try:
+        server = datetime.fromisoformat(server_time)
+    except ValueError:
+        return None
+    if server.tzinfo is None:
+        return None
+    return (server - (sent + (received - sent) / 2)).total_seconds()

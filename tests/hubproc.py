@@ -1,0 +1,62 @@
+"""A real intake hub process on loopback, for the sync tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Hub:
+    def __init__(self, data_dir: Path, *serve_args: str):
+        self.data_dir = Path(data_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(self.data_dir.parent / f"hub-{self.port}.log", "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "serve", "--data-dir", str(self.data_dir), "--port", str(self.port),
+             *serve_args],
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(self.url + "/api/v1/health", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the hub did not start: {(self.data_dir.parent / self.log.name).read_text()}")
+            time.sleep(0.1)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "hub.cli", *args, "--data-dir", str(self.data_dir)],
+                              capture_output=True, text=True, timeout=60, env={**os.environ})
+
+    def enroll_code(self, *args: str) -> str:
+        done = self.cli("enroll-code", *args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def records(self) -> list[str]:
+        done = self.cli("export")
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
