@@ -70,12 +70,13 @@ def cmd_export(args) -> int:
     from kiosk.files import atomic_write
 
     with _open_store(args) as store:
+        lines = store.status_lines() if args.status else store.record_lines(args.kind)
         if args.output:
             with atomic_write(Path(args.output)) as out:
-                written = _write_lines(store.record_lines(args.kind), out)
+                written = _write_lines(lines, out)
         else:
-            written = _write_lines(store.record_lines(args.kind), sys.stdout)
-        store.audit("cli", "export", kind=args.kind or "all", records=written)
+            written = _write_lines(lines, sys.stdout)
+        store.audit("cli", "export", kind="status" if args.status else args.kind or "all", records=written)
     if args.output:
         print(_("{count} records written to {path}").format(count=written, path=args.output), file=sys.stderr)
     return 0
@@ -240,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = command("export", _("write every local record as JSON Lines"), cmd_export)
     exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
     exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
+    exporter.add_argument("--status", action="store_true",
+                          help=_("instead of records, the status of each complaint as the hub last reported it"))
     doctor = command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
     doctor.add_argument("--speech-sample", metavar=_("DIR"),
                         help=_("also write one short spoken WAV per language to DIR/<lang>.wav"))

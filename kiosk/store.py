@@ -182,6 +182,19 @@ class Store:
         keys = ("sync_state", "status", "note", "tracking_id", "status_updated_at")
         return dict(zip(keys, row)) if row else {}
 
+    def status_lines(self) -> Iterator[str]:
+        """One JSON line per complaint: reference code, sync state, and the hub's last status."""
+        cursor = self.db.execute(
+            "SELECT r.uuid, c.code, s.state, coalesce(st.tracking_id, s.tracking_id), st.status, st.note,"
+            " st.updated_at FROM records r JOIN sync_state s ON s.uuid = r.uuid"
+            " LEFT JOIN ref_codes c ON c.uuid = r.uuid LEFT JOIN complaint_status st ON st.uuid = r.uuid"
+            " WHERE r.kind = 'complaint' ORDER BY r.seq"
+        )
+        keys = ("uuid", "reference", "sync_state", "tracking_id", "status", "note", "updated_at")
+        while rows := cursor.fetchmany(1000):
+            for row in rows:
+                yield json.dumps(dict(zip(keys, row)), ensure_ascii=False)
+
     def quarantined(self) -> list[dict]:
         rows = self.db.execute(
             "SELECT s.uuid, r.kind, s.last_error, s.updated_at FROM sync_state s JOIN records r ON r.uuid = s.uuid"

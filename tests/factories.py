@@ -54,3 +54,20 @@ def complaint(**fields) -> dict:
         "consent": {"given": True, "text_version": "2026-08"},
         **fields,
     }
+
+
+def valid_mix(events=5, per_event=220, complaints=100) -> list[dict]:
+    """1,205 records by default: events, their attendance, and complaints."""
+    records = []
+    for number in range(events):
+        meeting = event(name=f"Sosialisasi LAPOR! #{number}")
+        records.append(meeting)
+        for person in range(per_event):
+            band = ("0-15", "16-30", "31-45", "46-60", "61+", "unspecified")[person % 6]
+            extra = {"wgss": {"seeing": 1 + person % 4, "walking": 1}} if person % 3 == 0 else {}
+            records.append(attendance(meeting["uuid"], gender=("female", "male")[person % 2],
+                                      age_band=band, name=f"Warga {person}", **extra))
+    for number in range(complaints):
+        records.append(complaint(title=f"Pengaduan nomor {number}", anonymous=number % 2 == 0,
+                                 event_uuid=records[0]["uuid"]))
+    return records

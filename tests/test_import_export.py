@@ -17,23 +17,6 @@ from kiosk.importer import MAX_LINE_BYTES, import_stream
 from kiosk.store import Store
 
 
-def valid_mix(events=5, per_event=220, complaints=100) -> list[dict]:
-    """1,205 records by default: events, their attendance, and complaints."""
-    records = []
-    for number in range(events):
-        event = factories.event(name=f"Sosialisasi LAPOR! #{number}")
-        records.append(event)
-        for person in range(per_event):
-            band = ("0-15", "16-30", "31-45", "46-60", "61+", "unspecified")[person % 6]
-            extra = {"wgss": {"seeing": 1 + person % 4, "walking": 1}} if person % 3 == 0 else {}
-            records.append(factories.attendance(event["uuid"], gender=("female", "male")[person % 2],
-                                                age_band=band, name=f"Warga {person}", **extra))
-    for number in range(complaints):
-        records.append(factories.complaint(title=f"Pengaduan nomor {number}", anonymous=number % 2 == 0,
-                                           event_uuid=records[0]["uuid"]))
-    return records
-
-
 def invalid_lines() -> list[tuple[str, str]]:
     """23 refused lines, each with the field its report must name."""
     dump = json.dumps
@@ -77,7 +60,7 @@ def reported(stderr: str) -> dict[int, list[str]]:
 
 def test_import_valid_then_invalid_file(kiosk, tmp_path):
     """1,205 good lines are stored exactly as given; each of 23 bad lines is reported by number."""
-    good = valid_mix()
+    good = factories.valid_mix()
     assert len(good) == 1205
     write_jsonl(tmp_path / "good.jsonl", good)
     result = kiosk("import", tmp_path / "good.jsonl")

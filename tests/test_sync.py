@@ -1,0 +1,198 @@
+"""Sync against a real hub process on loopback: nothing lost, nothing duplicated, status comes back."""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import sqlite3
+import time
+
+import pytest
+from filelock import FileLock
+
+import factories
+from conftest import write_jsonl
+from kiosk.store import Store
+from kiosk.sync import credentials, outbox
+from kiosk.sync.engine import LOCK_FILE, Policy, attachment_path, run_sync
+
+QUICK = Policy(attempts=3, backoff_base=0.01, backoff_max=0.05, timeout=(2.0, 5.0))
+
+
+def stored_uuids(data_dir) -> list[str]:
+    with Store(data_dir) as store:
+        return [json.loads(line)["uuid"] for line in store.record_lines()]
+
+
+def hub_uuids(hub) -> list[str]:
+    return [json.loads(line)["uuid"] for line in hub.records()]
+
+
+def with_attachment(data_dir, content: bytes) -> dict:
+    sha256 = hashlib.sha256(content).hexdigest()
+    path = attachment_path(data_dir, sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return factories.complaint(attachments=[{"sha256": sha256, "mime": "image/jpeg", "size": len(content),
+                                             "name": "jalan.jpg"}])
+
+
+@pytest.fixture
+def enrolled(kiosk, hub, data_dir):
+    """A kiosk data dir enrolled with a running hub."""
+    done = kiosk("enroll", "--hub", hub.url, "--code", hub.enroll_code())
+    assert done.returncode == 0, done.stderr
+    return data_dir
+
+
+def test_a_thousand_records_of_every_kind_arrive_once_and_status_comes_back(kiosk, hub, enrolled, tmp_path):
+    """Events, attendance and complaints (one with a photo) all reach the hub exactly once; a status
+    set at the hub shows in `kiosk status` and `kiosk export --status`; a second sync sends nothing."""
+    records = factories.valid_mix(events=4, per_event=225, complaints=95) + [with_attachment(enrolled, b"\xff\xd8jpeg")]
+    write_jsonl(tmp_path / "in.jsonl", records)
+    assert kiosk("import", tmp_path / "in.jsonl").returncode == 0
+
+    done = kiosk("sync", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["acked"], report["remaining"], report["quarantined"], report["done"]) == (1000, 0, 0, True)
+    assert sorted(hub_uuids(hub)) == sorted(stored_uuids(enrolled)) and len(hub_uuids(hub)) == 1000
+    assert (hub.data_dir / "attachments").rglob(hashlib.sha256(b"\xff\xd8jpeg").hexdigest())
+
+    complaint = records[-2]
+    moved = hub.cli("set-status", complaint["uuid"], "verified", "--note", "Diteruskan ke Dinas PU")
+    assert moved.returncode == 0, moved.stderr
+    again = json.loads(kiosk("sync", "--json").stdout)
+    assert (again["sent"], again["statuses"]) == (0, 1)
+
+    shown = kiosk("status", complaint["uuid"])
+    assert shown.returncode == 0 and "Verified" in shown.stdout and "Diteruskan ke Dinas PU" in shown.stdout
+    assert "LPR-" in shown.stdout
+    statuses = [json.loads(line) for line in kiosk("export", "--status").stdout.splitlines()]
+    assert len(statuses) == 96
+    mine = next(s for s in statuses if s["uuid"] == complaint["uuid"])
+    assert (mine["status"], mine["note"], mine["sync_state"]) == ("verified", "Diteruskan ke Dinas PU", "acked")
+    assert all(s["tracking_id"].startswith("LPR-") for s in statuses)
+
+
+def test_same_uuid_with_other_content_is_quarantined_and_the_rest_still_goes(kiosk, hub, enrolled, tmp_path):
+    """A record the hub holds with other content is kept on the kiosk as quarantined, with the reason;
+    the records around it are delivered; the officer can send it again."""
+    clash = factories.complaint()
+    other = hub.enroll_code()
+    second = tmp_path / "second-kiosk"
+    assert kiosk("enroll", "--hub", hub.url, "--code", other, env={"KIOSK_DATA_DIR": str(second)}).returncode == 0
+    write_jsonl(tmp_path / "other.jsonl", [{**clash, "title": "Isi yang berbeda sekali"}])
+    assert kiosk("import", tmp_path / "other.jsonl", env={"KIOSK_DATA_DIR": str(second)}).returncode == 0
+    assert kiosk("sync", env={"KIOSK_DATA_DIR": str(second)}).returncode == 0
+
+    before, after = factories.complaint(), factories.complaint()
+    write_jsonl(tmp_path / "in.jsonl", [before, clash, after])
+    kiosk("import", tmp_path / "in.jsonl")
+    done = kiosk("sync", "--json")
+    report = json.loads(done.stdout)
+    assert (report["acked"], report["quarantined"], report["remaining"]) == (2, 1, 0)
+    with Store(enrolled) as store:
+        (held,) = store.quarantined()
+        assert held["uuid"] == clash["uuid"] and held["reason"].startswith("conflict")
+        assert store.get(clash["uuid"])["title"] == clash["title"]  # the kiosk's own version is kept
+        assert outbox.send_again(store, clash["uuid"])
+    assert json.loads(kiosk("sync", "--json").stdout)["quarantined"] == 1  # still a conflict: back in quarantine
+    assert "quarantined" in kiosk("sync").stderr
+
+
+def test_an_attachment_goes_up_before_its_record_and_a_missing_one_quarantines(hub, kiosk, enrolled):
+    """The photo is on the hub before the complaint is; a complaint whose photo file is gone is kept
+    aside with the reason instead of being sent without it."""
+    present = with_attachment(enrolled, b"photo-1")
+    lost = with_attachment(enrolled, b"photo-2")
+    attachment_path(enrolled, lost["attachments"][0]["sha256"]).unlink()
+    with Store(enrolled) as store:
+        store.add_records([present, lost])
+    report = run_sync(enrolled, QUICK)
+    assert (report.acked, report.quarantined) == (1, 1)
+    assert hub_uuids(hub) == [present["uuid"]]
+    with Store(enrolled) as store:
+        assert store.quarantined()[0]["reason"].startswith("attachment_missing")
+
+
+def test_a_batch_too_large_for_the_hub_is_split(start_hub, kiosk, data_dir):
+    """413 halves the batch until it fits; every record still arrives once."""
+    small = start_hub("--max-batch", "7", "--max-body", "6000")
+    assert kiosk("enroll", "--hub", small.url, "--code", small.enroll_code()).returncode == 0
+    records = [factories.complaint() for _ in range(40)]
+    with Store(data_dir) as store:
+        store.add_records(records)
+    report = run_sync(data_dir, Policy(batch_count=40, batch_bytes=10**6, attempts=2, backoff_base=0.01))
+    assert report.done and report.acked == 40
+    assert sorted(hub_uuids(small)) == sorted(r["uuid"] for r in records)
+
+
+def test_a_revoked_kiosk_stops_and_asks_for_a_new_enrollment(kiosk, hub, enrolled):
+    """401 pauses the queue: nothing is lost, the officer is told to enroll again, and after a new
+    enrollment the same records go through."""
+    device = credentials.load(enrolled).device_id
+    assert hub.cli("revoke", device).returncode == 0
+    with Store(enrolled) as store:
+        store.add_records([factories.complaint()])
+    done = kiosk("sync", "--json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["error"] == "needs_enrollment" and json.loads(done.stdout)["remaining"] == 1
+    with Store(enrolled) as store:
+        assert store.setting("sync_needs_enrollment") is True
+    assert kiosk("enroll", "--hub", hub.url, "--code", hub.enroll_code("--device", device)).returncode == 0
+    assert kiosk("sync").returncode == 0
+    assert len(hub_uuids(hub)) == 1
+
+
+def test_an_unreachable_or_captive_hub_is_offline_and_nothing_moves(kiosk, enrolled, hub):
+    """A refused connection leaves every record waiting, with the error in plain words."""
+    with Store(enrolled) as store:
+        store.add_records([factories.complaint()])
+    hub.stop()
+    done = kiosk("sync", "--json", env={"KIOSK_LANG": "en"})
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["error"] == "offline"
+    plain = kiosk("sync")
+    assert "cannot be reached" in plain.stderr
+    with Store(enrolled) as store:
+        assert store.sync_counts() == {"sending": 1}
+        assert store.setting("sync_last_error")["code"] == "offline"
+
+
+def test_a_second_sync_on_the_same_folder_does_not_run(kiosk, enrolled):
+    """While one sync holds the folder's lock, another says so and leaves."""
+    with FileLock(enrolled / LOCK_FILE):
+        done = kiosk("sync")
+    assert done.returncode == 2 and "Another sync is already running" in done.stderr
+    assert kiosk("sync").returncode == 0
+
+
+def test_a_sync_killed_mid_batch_loses_and_doubles_nothing(kiosk, hub, enrolled, tmp_path):
+    """SIGKILL of `kiosk sync` while a batch is marked sending (its request in flight), three times,
+    then a full sync: the hub holds each record exactly once."""
+    records = factories.valid_mix(events=2, per_event=1200, complaints=100)
+    write_jsonl(tmp_path / "in.jsonl", records)
+    assert kiosk("import", tmp_path / "in.jsonl").returncode == 0
+    environment = {**os.environ, "KIOSK_DATA_DIR": str(enrolled), "KIOSK_LANG": "en"}
+    database = sqlite3.connect(enrolled / "kiosk.sqlite3", timeout=15)
+    attempts = "SELECT total(attempts) FROM sync_state"
+    for _ in range(3):
+        before = database.execute(attempts).fetchone()[0]
+        process = subprocess.Popen([sys.executable, "-m", "kiosk", "sync"], env=environment,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while process.poll() is None:
+            if database.execute(attempts).fetchone()[0] > before:  # a batch was just marked sending
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.002)
+        assert process.wait() == -signal.SIGKILL
+    database.close()
+    partial = len(hub_uuids(hub))
+    assert kiosk("sync").returncode == 0
+    uuids = hub_uuids(hub)
+    assert len(uuids) == len(set(uuids)) == len(records)
+    assert sorted(uuids) == sorted(stored_uuids(enrolled))
+    assert partial < len(records)  # the kills did land before the end
