@@ -76,3 +76,13 @@ def format_percent(percent: float) -> str:
     from babel.numbers import format_percent as babel_percent
 
     return babel_percent(percent / 100, format="#,##0.0%", locale=_locale())
+
+
+def format_moment(iso_datetime: str) -> str:
+    """A stored UTC time shown in the machine's time zone: "22 Nov 2026, 19.54"."""
+    from datetime import datetime
+
+    from babel.dates import format_datetime
+
+    moment = datetime.fromisoformat(iso_datetime).astimezone()
+    return format_datetime(moment, format="medium", tzinfo=moment.tzinfo, locale=_locale())

@@ -7,7 +7,8 @@ from kiosk.i18n import _
 def describe(progress: dict) -> list[str]:
     """Lines for `Store.complaint_progress()`: the status from the hub, else where the report is."""
     if progress.get("status"):
-        lines = [_("Status: {status}").format(status=_(questions.COMPLAINT_STATUS[progress["status"]]))]
+        status = questions.COMPLAINT_STATUS[progress["status"]]
+        lines = [_("Status: {status}").format(status=_(status))]
         if progress.get("note"):
             lines.append(_("Note from the agency: {note}").format(note=progress["note"]))
     elif progress.get("sync_state") == "acked":

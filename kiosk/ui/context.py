@@ -15,7 +15,8 @@ from kiosk.ui.dbworker import DbWorker
 class Context:
     db: DbWorker
     settings: dict = field(default_factory=dict)
-    device_id: str | None = None
+    device_id: str | None = None  # set once the kiosk is enrolled, so new records carry it
+    sync: object = None  # the window's SyncController
     session: int = 0
 
     def new_session(self) -> None:

@@ -48,8 +48,10 @@ QListWidget::item {{ padding: {max(15, px(10))}px 8px; border-bottom: 1px solid 
 QListWidget::item:selected {{ background: {p.accent}; color: {p.accent_text}; }}
 QFrame#topbar {{ border-bottom: 3px solid {p.border}; }}
 QFrame#topbar QPushButton {{ font-size: {bar_font}px; padding: 4px 12px; }}
+QLabel#badge {{ font-size: {bar_font}px; color: {p.muted}; padding: 0 8px; }}
+QLabel#badge[phase="online"] {{ color: {p.text}; }}
 QFrame#card {{ background: {p.surface}; border: 3px solid {p.border}; border-radius: 12px; }}
-QTabBar::tab {{ min-height: {target}px; padding: {px(6)}px {px(16)}px; border: 3px solid {p.border}; }}
+QTabBar::tab {{ min-height: {target}px; padding: {px(6)}px {px(10)}px; border: 3px solid {p.border}; }}
 QTabBar::tab:selected {{ background: {p.accent}; color: {p.accent_text}; }}
 QTableWidget {{ gridline-color: {p.border}; background: {p.surface}; }}
 QHeaderView::section {{ background: {p.window}; font-weight: bold; border: 1px solid {p.border}; padding: 4px; }}

@@ -20,6 +20,7 @@ from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.window import KioskWindow
 
+UNREACHABLE_HUB = "http://127.0.0.1:9"  # the discard port: refused at once, so the kiosk is offline
 MODES = {"normal": DisplayMode(), "large": DisplayMode(scale=2.0), "contrast": DisplayMode(high_contrast=True)}
 
 SAMPLE_ANSWERS = {
@@ -102,7 +103,8 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     shown["officer-login"] = lambda window: window.go("officer_login")
     shown["officer-events"] = _officer_tab(0)
     shown["officer-settings"] = _officer_tab(1)
-    shown["officer-quarantine"] = _officer_tab(2)
+    shown["officer-sync"] = _officer_tab(2)
+    shown["officer-quarantine"] = _officer_tab(3)
     shown["idle-warning"] = _idle
     return shown
 
@@ -117,11 +119,29 @@ def show(window: KioskWindow, language: str, mode: DisplayMode, name: str) -> No
     settle(window)
 
 
+def _enrolled_and_offline(data_dir: Path) -> None:
+    """The tour's kiosk is enrolled with a hub that does not answer, one record in quarantine,
+    so the sync pages and the citizens' offline sign show what officers will meet."""
+    from kiosk.store import Store
+    from kiosk.sync import credentials, outbox
+
+    credentials.save(data_dir, credentials.Credentials(UNREACHABLE_HUB, "kiosk-sukamaju-01", "tour"))
+    with Store(data_dir) as store:
+        record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
+        store.add_records([record])
+        outbox.quarantine(store, [(record["uuid"], "conflict")])
+        store.set_setting("sync_last_error", {"code": "offline", "at": "2026-11-20T02:15:00+00:00"})
+        store.set_setting("sync_last_success", "2026-11-18T07:40:00+00:00")
+        store.set_setting("clock_skew_seconds", -1260.0)
+
+
 def render(output: Path, size: tuple[int, int] = WINDOW_SIZE, languages=LANGUAGES, modes=tuple(MODES)) -> list[Path]:
     application()
     output.mkdir(parents=True, exist_ok=True)
     data_dir = make_demo_dir()
+    _enrolled_and_offline(data_dir)
     window = KioskWindow(Context(db=DbWorker(data_dir)), kiosk_mode=False)
+    window.sync.stop()  # shows the stored sync state; trying the hub would make the pictures a race
     written = []
     try:
         window.resize(*size)

@@ -22,8 +22,9 @@ from kiosk.ui.screens.officer_login import OfficerLogin
 from kiosk.ui.screens.officer_panel import OfficerPanel
 from kiosk.ui.screens.receipt import ReceiptScreen
 from kiosk.ui.screens.status import StatusScreen
+from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.theme import style_sheet
-from kiosk.ui.widgets import button, clear_layout, set_text
+from kiosk.ui.widgets import button, clear_layout, label, set_text
 
 LONG_PRESS_MS = 2000
 
@@ -56,6 +57,9 @@ class KioskWindow(QWidget):
         self.logo.pressed.connect(self.long_press.start)
         self.logo.released.connect(self.long_press.stop)
         self.language_buttons: dict[str, object] = {}
+        self.sync = context.sync = SyncController(context, parent=self)
+        self.sync_badge = label("badge", wrap=False)
+        self.sync.changed.connect(self._show_sync)
         self.languages_box = QHBoxLayout()
         self.text_size, self.contrast, self.read_aloud, self.repeat = button(), button(), button(), button()
         for toggle in (self.contrast, self.read_aloud):
@@ -70,6 +74,7 @@ class KioskWindow(QWidget):
         bar = QHBoxLayout(top)
         bar.setContentsMargins(12, 6, 12, 6)
         bar.addWidget(self.logo)
+        bar.addWidget(self.sync_badge)
         bar.addStretch(1)
         bar.addLayout(self.languages_box)
         for toggle in (self.text_size, self.contrast, self.read_aloud, self.repeat):
@@ -131,6 +136,7 @@ class KioskWindow(QWidget):
         if not keep_screen:
             self.set_language(settings["default_language"])
             self.start_over()
+            self.sync.start()
         self.retranslate()
         self.ready.emit()
 
@@ -163,7 +169,21 @@ class KioskWindow(QWidget):
         for screen in self.screens.values():
             screen.retranslate()
         self.idle_warning.retranslate()
+        self._show_sync()
         self.setWindowTitle(_("LAPOR! Field Kiosk"))
+
+    def _show_sync(self) -> None:
+        """A small sign for citizens that the kiosk works offline too; hidden until it is enrolled."""
+        phase = self.sync.state.phase
+        texts = {ONLINE: _("Online"), OFFLINE: _("Offline"), SYNCING: _("Sending…")}
+        self.sync_badge.setVisible(phase in texts)
+        # At larger text the word would push the top bar's buttons off a 1024 px screen: the sign alone stays.
+        self.sync_badge.setText("●" if self.mode.scale > 1 else f"● {texts.get(phase, '')}")
+        self.sync_badge.setToolTip(texts.get(phase, ""))
+        self.sync_badge.setProperty("phase", phase)
+        self.sync_badge.setAccessibleName(_("Connection to LAPOR!: {state}").format(state=texts.get(phase, "")))
+        self.sync_badge.style().unpolish(self.sync_badge)
+        self.sync_badge.style().polish(self.sync_badge)
 
     # display modes
     def next_text_size(self) -> None:
@@ -185,6 +205,7 @@ class KioskWindow(QWidget):
     def apply_mode(self) -> None:
         self.setStyleSheet(style_sheet(self.mode))
         self._label_text_size()
+        self._show_sync()
 
     def _label_text_size(self) -> None:
         percent = round(self.mode.scale * 100)
@@ -250,6 +271,7 @@ class KioskWindow(QWidget):
         """In kiosk mode only officer mode may close the window."""
         if self.may_close:
             event.accept()
+            self.sync.stop()
             self.narrator.close()
             QApplication.instance().quit()
         else:

@@ -1,19 +1,15 @@
-"""Officer mode: events and their registration, kiosk settings, quarantined records, exit."""
+"""Officer mode: events and their registration, kiosk settings, sync with the hub, quarantine, exit."""
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -24,7 +20,8 @@ from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.records import RecordInvalid
 from kiosk.ui.context import Context
-from kiosk.ui.widgets import CheckBox, button, label, scrolling, set_text
+from kiosk.ui.screens.officer_sync import QuarantineTab, SyncTab
+from kiosk.ui.widgets import CheckBox, button, fill_table, label, scrolling, set_text, table
 
 
 def _today_utc_start() -> str:
@@ -52,31 +49,12 @@ def _option_title(key: str) -> str:
     return _(title)
 
 
-def _table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setVisible(False)
-    return table
-
-
-def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
-    table.setHorizontalHeaderLabels(headers)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(value))
-
-
 class EventsTab(QWidget):
     def __init__(self, panel: "OfficerPanel"):
         super().__init__()
         self.panel = panel
         self.events: list[dict] = []
-        self.table = _table(5)
+        self.table = table(5)
         self.name, self.organizer = QLineEdit(), QLineEdit()
         self.type = QComboBox()
         self.starts_on = QDateEdit(QDate.currentDate())
@@ -126,7 +104,7 @@ class EventsTab(QWidget):
              _("Open") if event["uuid"] == open_uuid else ""]
             for event in events
         ]
-        _fill(self.table, [_("Event"), _("Date"), _("Today"), _("In all"), _("Registration")], rows)
+        fill_table(self.table, [_("Event"), _("Date"), _("Today"), _("In all"), _("Registration")], rows)
 
     def selected(self) -> str | None:
         row = self.table.currentRow()
@@ -242,10 +220,13 @@ class OfficerPanel(QWidget):
         self.context = context
         self.title = label("question")
         self.tabs = QTabWidget()
+        self.tabs.setUsesScrollButtons(False)  # tiny arrows are no touch target: long names wrap instead
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.events, self.settings = EventsTab(self), SettingsTab(self)
-        self.quarantine = _table(4)
-        for page in (self.events, self.settings, self.quarantine):
-            self.tabs.addTab(scrolling(page) if page is not self.quarantine else page, "")
+        self.sync = SyncTab(context.sync)
+        self.quarantine = QuarantineTab(self, table(4))
+        for page in (self.events, self.settings, self.sync, self.quarantine):
+            self.tabs.addTab(scrolling(page), "")
         self.back, self.exit = button("primary"), button()
         self.back.clicked.connect(self.left.emit)
         self.exit.clicked.connect(self.exit_requested.emit)
@@ -264,6 +245,7 @@ class OfficerPanel(QWidget):
         self.tabs.setCurrentIndex(0)
         self.settings.load(self.context.settings)
         self.refresh()
+        self.context.sync.refresh()
         self.context.db.call(lambda _store: voice_report(), on_done=self.settings.speech_status.setText)
 
     def reset(self) -> None:
@@ -275,8 +257,7 @@ class OfficerPanel(QWidget):
     def _show(self, overview) -> None:
         events, today, total, quarantined = overview
         self.events.show_overview(events, today, total)
-        _fill(self.quarantine, [_("Record"), _("Kind"), _("Reason"), _("Since")],
-              [[q["uuid"], q["kind"], q["reason"] or "", q["updated_at"]] for q in quarantined])
+        self.quarantine.show_items(quarantined)
 
     def save_settings(self, changes: dict) -> None:
         self.context.settings.update(changes)
@@ -287,10 +268,11 @@ class OfficerPanel(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Officer mode"))
-        for index, text in enumerate((_("Events"), _("Settings"), _("Quarantined records"))):
+        for index, text in enumerate((_("Events"), _("Settings"), _("Sync"), _("Quarantine"))):
             self.tabs.setTabText(index, text)
-        self.quarantine.setAccessibleName(_("Quarantined records"))
         set_text(self.back, _("Back to citizen mode"))
         set_text(self.exit, _("Exit the kiosk"))
         self.events.retranslate()
         self.settings.retranslate()
+        self.sync.retranslate()
+        self.quarantine.retranslate()
