@@ -83,6 +83,7 @@ def open_window(qtbot):
 
     yield open_on
     for window in opened:
+        window.sync.stop()
         window.narrator.close()
         window.context.db.close()
 
@@ -94,8 +95,8 @@ def start_hub(tmp_path):
 
     started = []
 
-    def start(*serve_args, data_dir=None):
-        hub = Hub(data_dir or tmp_path / f"hub{len(started)}", *serve_args)
+    def start(*serve_args, data_dir=None, port=None):
+        hub = Hub(data_dir or tmp_path / f"hub{len(started)}", *serve_args, port=port)
         started.append(hub)
         return hub
 

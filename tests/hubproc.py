@@ -17,11 +17,11 @@ def free_port() -> int:
 
 
 class Hub:
-    def __init__(self, data_dir: Path, *serve_args: str):
+    def __init__(self, data_dir: Path, *serve_args: str, port: int | None = None):
         self.data_dir = Path(data_dir)
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(self.data_dir.parent / f"hub-{self.port}.log", "w")
+        self.log = open(self.data_dir.parent / f"hub-{self.port}.log", "a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "hub.cli", "serve", "--data-dir", str(self.data_dir), "--port", str(self.port),
              *serve_args],

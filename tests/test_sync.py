@@ -196,3 +196,75 @@ def test_a_sync_killed_mid_batch_loses_and_doubles_nothing(kiosk, hub, enrolled,
     assert len(uuids) == len(set(uuids)) == len(records)
     assert sorted(uuids) == sorted(stored_uuids(enrolled))
     assert partial < len(records)  # the kills did land before the end
+
+
+def through(proxy, data_dir) -> None:
+    """Points the enrolled kiosk at the proxy instead of the hub itself."""
+    enrolled = credentials.load(data_dir)
+    credentials.save(data_dir, credentials.Credentials(proxy.url, enrolled.device_id, enrolled.token))
+
+
+def test_through_a_faulty_network_every_record_arrives_exactly_once(hub, enrolled):
+    """Half the exchanges fail (dropped before or after the hub commits, cut short, a captive portal's
+    HTML, 503 with Retry-After, too slow): after retries the hub holds exactly the kiosk's records,
+    each once, and the status set at the hub comes back."""
+    from faultproxy import MODES, FaultProxy
+
+    records = factories.valid_mix(events=2, per_event=300, complaints=60)
+    records += [with_attachment(enrolled, f"foto {n}".encode()) for n in range(3)]
+    with Store(enrolled) as store:
+        store.add_records(records)
+    policy = Policy(batch_count=25, attempts=6, backoff_base=0.02, backoff_max=0.2, timeout=(2.0, 1.0),
+                    retry_after_max=1.0)
+    with FaultProxy(hub.port, rate=0.5, seed=11, slow_seconds=1.5, retry_after=1) as proxy:
+        through(proxy, enrolled)
+        for _ in range(40):
+            report = run_sync(enrolled, policy)
+            if report.done:
+                break
+        assert report.done, report
+        uuids = hub_uuids(hub)
+        assert len(uuids) == len(set(uuids)) == len(records)
+        assert sorted(uuids) == sorted(r["uuid"] for r in records)
+        with Store(enrolled) as store:
+            assert store.sync_counts() == {"acked": len(records)}
+
+        complaints = [r["uuid"] for r in records if r["kind"] == "complaint"][:5]
+        for uuid in complaints:
+            assert hub.cli("set-status", uuid, "forwarded", "--note", "ke Dinas PUPR").returncode == 0
+        for _ in range(40):
+            if run_sync(enrolled, policy).done:
+                with Store(enrolled) as store:
+                    if all(store.complaint_progress(u).get("status") == "forwarded" for u in complaints):
+                        break
+        with Store(enrolled) as store:
+            assert all(store.complaint_progress(u)["status"] == "forwarded" for u in complaints)
+        assert set(proxy.faults) == set(MODES)  # every kind of fault really happened
+
+
+def test_a_busy_hub_is_waited_for_as_it_asks(hub, enrolled):
+    """503 with Retry-After: 1 is honoured: three tries take at least the two waits asked for,
+    then the run ends with the records still waiting."""
+    from faultproxy import FaultProxy
+
+    with Store(enrolled) as store:
+        store.add_records([factories.complaint()])
+    with FaultProxy(hub.port, rate=1.0, modes=("retry_after_503",), retry_after=1) as proxy:
+        through(proxy, enrolled)
+        started = time.monotonic()
+        report = run_sync(enrolled, Policy(attempts=3, backoff_base=0.01, backoff_max=0.01))
+        assert time.monotonic() - started >= 2.0
+    assert (report.error, report.remaining) == ("hub_busy", 1)
+
+
+def test_a_captive_portal_is_offline_not_an_acknowledgement(hub, enrolled):
+    """An HTML 200 acknowledges nothing: the record waits and the hub has none."""
+    from faultproxy import FaultProxy
+
+    with Store(enrolled) as store:
+        store.add_records([factories.complaint()])
+    with FaultProxy(hub.port, rate=1.0, modes=("html_200",)) as proxy:
+        through(proxy, enrolled)
+        report = run_sync(enrolled, QUICK)
+    assert (report.error, report.acked, report.remaining) == ("offline", 0, 1)
+    assert hub_uuids(hub) == []

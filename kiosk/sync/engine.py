@@ -44,9 +44,9 @@ class Policy:
     batch_count: int = 500
     batch_bytes: int = 1024 * 1024
     timeout: tuple[float, float] = (5.0, 30.0)  # connect, read
-    attempts: int = 6  # per request
+    attempts: int = 4  # per request
     backoff_base: float = 1.0  # seconds; grows exponentially, with jitter
-    backoff_max: float = 60.0
+    backoff_max: float = 15.0
     retry_after_max: float = 300.0
 
 
