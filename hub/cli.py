@@ -85,10 +85,17 @@ def cmd_revoke(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes end in one line, like every other failure (subcommands inherit the class)."""
+
+    def error(self, message):
+        self.exit(EXIT_FAILED, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=f"the hub's data folder (or ${DATA_DIR_ENV})")
-    parser = argparse.ArgumentParser(prog="kiosk-hub", parents=[common], description="The LAPOR! intake hub.")
+    parser = _Parser(prog="kiosk-hub", parents=[common], description="The LAPOR! intake hub.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", parents=[common], help="run the hub's HTTP API")
@@ -123,9 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    parser.error = lambda message: (print(f"kiosk-hub: {message}", file=sys.stderr), sys.exit(EXIT_FAILED))
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None)
     try:
         return args.func(args)

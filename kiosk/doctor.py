@@ -101,6 +101,25 @@ def _speech(_data_dir: Path):
     return (OK if all(voices.values()) else WARN), "; ".join(parts)
 
 
+def _hub(data_dir: Path):
+    """Not enrolled is fine (the kiosk works offline); an unreachable hub is a warning, never a failure."""
+    from kiosk.sync import credentials
+    from kiosk.sync.transport import HubClient, TransportError
+
+    enrolled = credentials.load(data_dir)
+    if enrolled is None:
+        return OK, _("not enrolled with a hub; records stay on this kiosk")
+    client = HubClient(enrolled.hub_url, enrolled.token, timeout=(3.0, 5.0))
+    try:
+        client.health()
+    except TransportError:
+        return WARN, _("{url} does not answer now; records wait and are sent later").format(url=enrolled.hub_url)
+    finally:
+        client.close()
+    return OK, _("{url} answers (this kiosk is {device_id})").format(url=enrolled.hub_url,
+                                                                     device_id=enrolled.device_id)
+
+
 CHECKS = (
     (N_("Data folder"), _data_dir),
     (N_("Database"), _database),
@@ -108,6 +127,7 @@ CHECKS = (
     (N_("Clock"), _clock),
     (N_("Translations"), _catalogs),
     (N_("Speech voices"), _speech),
+    (N_("Intake hub"), _hub),
 )
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import __version__
 
-SUBCOMMANDS = ("import", "export", "doctor", "run", "tour", "officer")
+SUBCOMMANDS = ("import", "export", "doctor", "run", "tour", "officer", "enroll", "sync", "status")
 
 
 def test_version(kiosk):

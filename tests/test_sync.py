@@ -268,3 +268,25 @@ def test_a_captive_portal_is_offline_not_an_acknowledgement(hub, enrolled):
         report = run_sync(enrolled, QUICK)
     assert (report.error, report.acked, report.remaining) == ("offline", 0, 1)
     assert hub_uuids(hub) == []
+
+
+def test_doctor_says_whether_the_hub_answers(kiosk, hub, enrolled):
+    """Enrolled and reachable is OK; a hub that is down is a warning, not a failure of the kiosk."""
+    done = kiosk("doctor")
+    assert done.returncode == 0 and f"{hub.url} answers" in done.stdout
+    hub.stop()
+    done = kiosk("doctor")
+    assert done.returncode == 0 and "does not answer now" in done.stdout
+
+
+def test_hub_commands_take_their_data_dir_before_or_after(hub, tmp_path):
+    """`kiosk-hub --data-dir D cmd` and `kiosk-hub cmd --data-dir D` are the same; errors are one line."""
+    import subprocess as sp
+
+    before = sp.run([sys.executable, "-m", "hub.cli", "--data-dir", str(hub.data_dir), "devices"],
+                    capture_output=True, text=True, timeout=60)
+    assert before.returncode == 0
+    wrong = hub.cli("set-status", factories.new_uuid(), "verified")
+    assert wrong.returncode == 1 and len(wrong.stderr.strip().splitlines()) == 1
+    usage = hub.cli("set-status", "x", "nonsense")
+    assert usage.returncode == 2 and len(usage.stderr.strip().splitlines()) == 1
