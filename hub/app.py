@@ -5,6 +5,7 @@ tell the hub from a captive portal. Bodies are read with a limit before they are
 storage work runs in the thread pool, never on the event loop.
 """
 
+import logging
 from dataclasses import dataclass
 
 from fastapi import Depends, FastAPI, Path, Query, Request
@@ -19,6 +20,7 @@ from kiosk.records import RecordInvalid, digest, parse_json, validate
 from hub.storage import HubError, HubStorage, now
 
 PROTOCOL = 1
+log = logging.getLogger("hub")
 SHA256 = r"^[0-9a-f]{64}$"
 
 
@@ -57,6 +59,18 @@ RECORDS_BODY = {
 BINARY_BODY = {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string",
                                                                                         "format": "binary"}}}}
 UNAUTHORIZED = {401: {"description": "missing, forged or revoked token"}}
+
+
+def echoed_uuid(value) -> str | None:
+    """An invalid record's uuid as given, when it is text the JSON answer can carry (no lone surrogates)."""
+    uuid = value.get("uuid") if isinstance(value, dict) else None
+    if not isinstance(uuid, str):
+        return None
+    try:
+        uuid.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return uuid
 
 
 def error_body(code: str, message: str) -> dict:
@@ -135,8 +149,12 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
             try:
                 record = validate(value)
             except RecordInvalid as exc:
-                uuid = value.get("uuid") if isinstance(value, dict) and isinstance(value.get("uuid"), str) else None
-                results.append({"uuid": uuid, "status": "invalid", "error": "; ".join(map(str, exc.errors))})
+                results.append({"uuid": echoed_uuid(value), "status": "invalid",
+                                "error": "; ".join(map(str, exc.errors))})
+                continue
+            except Exception:  # a checker that crashes refuses this one record, not the whole batch
+                log.exception("checking a record failed")
+                results.append({"uuid": echoed_uuid(value), "status": "invalid", "error": "record: is not valid"})
                 continue
             results.append(None)
             valid.append((index, (record, digest(record))))

@@ -50,7 +50,7 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     result = kiosk("doctor")
     lines = result.stdout.splitlines()
     assert result.returncode == 0
-    assert [line.split("]")[0] for line in lines] == ["[OK"] * 6
+    assert [line.split("]")[0] for line in lines] == ["[OK"] * 7
     assert any("schema version 2 (m002_reference_codes_and_status)" in line for line in lines)
 
 

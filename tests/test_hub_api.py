@@ -3,9 +3,9 @@
 import hashlib
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import requests
 
 import factories
@@ -106,6 +106,16 @@ def test_an_unknown_enrollment_code_is_refused(hub):
     for body in ({}, {"code": 5}, {"code": real, "device": "x"}, [real]):
         assert_error(requests.post(hub.url + "/api/v1/enroll", json=body, timeout=TIMEOUT), 400, "bad_request")
     assert hub.cli("devices").stdout == ""
+
+
+def test_a_code_used_by_many_at_once_enrolls_one_device(hub):
+    """Eight simultaneous uses of one code: exactly one enrolls, the others get 400."""
+    code = hub.enroll_code()
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(
+            lambda _: requests.post(hub.url + "/api/v1/enroll", json={"code": code}, timeout=TIMEOUT), range(8)))
+    assert sorted(a.status_code for a in answers) == [200] + [400] * 7
+    assert len(hub.cli("devices").stdout.splitlines()) == 1
 
 
 def test_an_expired_enrollment_code_is_refused(hub):
@@ -276,12 +286,25 @@ def test_records_are_stored_once_and_conflicts_are_reported(hub):
 
     changed = [{**complaint, "title": "Jembatan desa putus"}, {**event, "name": "Another event"}]
     conflicts = post_records(hub, token, changed).json()["results"]
-    assert [(r["uuid"], r["status"]) for r in conflicts] == [(complaint["uuid"], "conflict"), (event["uuid"], "conflict")]
+    assert [(r["uuid"], r["status"]) for r in conflicts] == [(complaint["uuid"], "conflict"),
+                                                             (event["uuid"], "conflict")]
     assert all(r["error"] for r in conflicts)
 
     exported = [json.loads(line) for line in hub.records()]
     assert [r["uuid"] for r in exported] == [event["uuid"], complaint["uuid"]]
     assert exported[1]["title"] == complaint["title"]  # the first version stays
+
+
+def test_the_same_record_sent_at_once_is_stored_once(hub):
+    """Eight simultaneous posts of one complaint: one `stored`, seven `duplicate` with the same tracking id."""
+    _, token = enroll(hub)
+    complaint = factories.complaint()
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: post_records(hub, token, [complaint]), range(8)))
+    results = [a.json()["results"][0] for a in answers]
+    assert sorted(r["status"] for r in results) == ["duplicate"] * 7 + ["stored"]
+    assert len({r["tracking_id"] for r in results}) == 1
+    assert len(hub.records()) == 1
 
 
 def test_duplicates_within_one_batch(hub):
@@ -294,7 +317,7 @@ def test_duplicates_within_one_batch(hub):
 
 
 def test_invalid_records_do_not_stop_valid_ones(hub):
-    """Invalid records are `invalid` with an error, the valid ones around them are stored; results keep request order."""
+    """Invalid records are `invalid` with an error, valid ones around them are stored; results keep request order."""
     _, token = enroll(hub)
     event = factories.event()
     batch = [
@@ -330,7 +353,8 @@ def test_every_complaint_gets_its_own_tracking_id(hub):
     """Each stored complaint gets a distinct tracking id; events and attendance get none."""
     _, token = enroll(hub)
     event = factories.event()
-    results = stored(hub, token, [factories.complaint() for _ in range(5)] + [event, factories.attendance(event["uuid"])])
+    batch = [factories.complaint() for _ in range(5)] + [event, factories.attendance(event["uuid"])]
+    results = stored(hub, token, batch)
     ids = [r.get("tracking_id") for r in results]
     assert len(set(ids[:5])) == 5 and all(ids[:5])
     assert ids[5:] == [None, None]

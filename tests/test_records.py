@@ -227,3 +227,9 @@ def test_every_single_field_corruption_is_refused_naming_that_field(case):
 def test_published_schema_is_current():
     """schema.json is what the models generate (`make schema` rewrites it)."""
     assert SCHEMA_PATH.read_text(encoding="utf-8") == render()
+
+
+def test_an_incident_on_the_last_representable_day_is_checked_not_crashed():
+    """A device clock at year 9999 does not crash the future-date rule (it used to overflow)."""
+    record = factories.complaint(created_at="9999-12-31T10:00:00+00:00", incident_date="9999-12-31")
+    assert validate(record)["incident_date"] == "9999-12-31"

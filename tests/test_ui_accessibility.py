@@ -13,7 +13,7 @@ from kiosk.store import Store
 from kiosk.ui import tour
 from kiosk.ui.theme import style_sheet
 
-OFFICER_SCREENS = ("officer-login", "officer-events", "officer-settings", "officer-quarantine")
+OFFICER_SCREENS = ("officer-login", "officer-events", "officer-settings", "officer-sync", "officer-quarantine")
 
 
 class RecordingSpeech:

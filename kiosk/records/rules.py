@@ -13,8 +13,8 @@ AGE_BAND_RANGES = {"0-15": (0, 15), "16-30": (16, 30), "31-45": (31, 45), "46-60
 def _latest_today(created_at: str) -> date:
     """The latest day it can be: by this machine's clock or by the recording device's, plus a
     day for time zones. Village clocks run wrong both ways; a record valid once stays valid."""
-    device_day = datetime.fromisoformat(created_at).date()
-    return max(date.today(), device_day) + timedelta(days=1)
+    latest = max(date.today(), datetime.fromisoformat(created_at).date())
+    return latest if latest == date.max else latest + timedelta(days=1)
 
 
 def cross_field_errors(record: dict) -> list[FieldError]:

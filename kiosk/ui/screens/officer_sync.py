@@ -32,7 +32,7 @@ class SyncTab(QWidget):
         self.enroll_caption = label()
         self.hub_url, self.code = QLineEdit(), QLineEdit()
         self.hub_url.setPlaceholderText("https://")
-        self.hub_caption, self.code_caption = label(), label()
+        self.hub_caption, self.code_caption = label(wrap=False), label(wrap=False)
         self.hub_caption.setBuddy(self.hub_url)
         self.code_caption.setBuddy(self.code)
         self.enroll_button, self.enroll_message = button(), label("hint")
