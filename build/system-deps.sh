@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  espeak-ng alsa-utils gettext fontconfig fonts-dejavu-core
+  espeak-ng alsa-utils gettext fontconfig fonts-dejavu-core poppler-utils
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
   libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1

@@ -135,6 +135,56 @@ def cmd_sync(args) -> int:
     return 0 if report.done else EXIT_REFUSED
 
 
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{value} is not a date (write it as YYYY-MM-DD)").format(value=text)) from None
+
+
+def cmd_stats(args) -> int:
+    import json
+
+    from kiosk import report, stats
+
+    if args.format in ("xlsx", "pdf") and not args.output:
+        raise KioskError(_("--format {format} needs --output FILE").format(format=args.format))
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise KioskError(_("--from must not be after --to"))
+    with _open_store(args) as store:
+        if args.event and (store.get(args.event) or {}).get("kind") != "event":
+            raise KioskError(_("No event {uuid} on this kiosk.").format(uuid=args.event))
+        figures = stats.compute(store, stats.Filters(args.event, args.date_from, args.date_to))
+        if args.open_data:
+            figures = stats.open_data(figures)
+        store.audit("cli", "stats_export", format=args.format, open_data=args.open_data)
+    if args.format == "pdf":
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from kiosk.ui.report_pdf import write_pdf
+
+        write_pdf(figures, Path(args.output))
+    elif args.format == "xlsx":
+        report.write_xlsx(figures, Path(args.output))
+    else:
+        render = {"json": lambda out: json.dump(figures, out, ensure_ascii=False, indent=2),
+                  "csv": lambda out: report.write_csv(figures, out),
+                  "table": lambda out: out.write(report.table_text(figures))}[args.format]
+        if args.output:
+            from kiosk.files import atomic_write
+
+            with atomic_write(Path(args.output)) as out:
+                render(out)
+        else:
+            render(sys.stdout)
+            if args.format == "json":
+                print()
+    if args.output:
+        print(_("Statistics written to {path}").format(path=args.output), file=sys.stderr)
+    return 0
+
+
 def cmd_status(args) -> int:
     from kiosk import refcode
     from kiosk.progress import describe
@@ -259,6 +309,17 @@ def build_parser() -> argparse.ArgumentParser:
     enroller.add_argument("--code", required=True, metavar=_("CODE"), help=_("the one-time code from the hub"))
     syncer = command("sync", _("send waiting records to the hub and bring complaint status back"), cmd_sync)
     syncer.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    statistics = command("stats", _("participation statistics for reports"), cmd_stats)
+    statistics.add_argument("--event", metavar="UUID", help=_("only this event"))
+    statistics.add_argument("--from", dest="date_from", type=_day, metavar=_("DAY"),
+                            help=_("only records made on or after this day (YYYY-MM-DD)"))
+    statistics.add_argument("--to", dest="date_to", type=_day, metavar=_("DAY"),
+                            help=_("only records made on or before this day (YYYY-MM-DD)"))
+    statistics.add_argument("--format", choices=("table", "json", "csv", "xlsx", "pdf"), default="table",
+                            help=_("how to write them (default: table)"))
+    statistics.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
+    statistics.add_argument("--open-data", action="store_true",
+                            help=_("safe to publish: no free text, and counts of 1 to 4 shown as <5"))
     status = command("status", _("show what this kiosk knows of a report"), cmd_status)
     status.add_argument("reference", metavar=_("CODE_OR_UUID"))
     officer = command("officer", _("officer set-up"), None)

@@ -86,3 +86,21 @@ def m002_reference_codes_and_status(db):
     )
     for (uuid,) in db.execute("SELECT uuid FROM records WHERE kind = 'complaint'").fetchall():
         db.execute("INSERT INTO ref_codes (code, uuid) VALUES (?, ?) ON CONFLICT DO NOTHING", [ref_code(uuid), uuid])
+
+
+@migrations()
+def m003_status_history_and_statistics(db):
+    """When each complaint first reached each status (for the median days), and an index for date ranges."""
+    statuses = ", ".join(f"'{status}'" for status in COMPLAINT_STATUSES)
+    _run(
+        db,
+        f"""CREATE TABLE complaint_status_history (
+            uuid TEXT NOT NULL REFERENCES records (uuid),
+            status TEXT NOT NULL CHECK (status IN ({statuses})),
+            reached_at TEXT NOT NULL,
+            PRIMARY KEY (uuid, status)
+        )""",
+        "INSERT INTO complaint_status_history (uuid, status, reached_at) SELECT uuid, status, updated_at"
+        " FROM complaint_status",
+        "CREATE INDEX records_by_kind_created ON records (kind, created_at)",
+    )

@@ -51,7 +51,7 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     lines = result.stdout.splitlines()
     assert result.returncode == 0
     assert [line.split("]")[0] for line in lines] == ["[OK"] * 7
-    assert any("schema version 2 (m002_reference_codes_and_status)" in line for line in lines)
+    assert any("schema version 3 (m003_status_history_and_statistics)" in line for line in lines)
 
 
 def test_doctor_fails_on_a_broken_database(kiosk, data_dir):

@@ -96,5 +96,10 @@ def apply_changes(store: Store, changes: list[dict], cursor: str) -> int:
                 [change["uuid"], change.get("tracking_id"), change["status"], change.get("note"),
                  change["updated_at"], change["uuid"]],
             ).rowcount
+            store.db.execute(
+                "INSERT INTO complaint_status_history (uuid, status, reached_at)"
+                " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM complaint_status WHERE uuid = ?) ON CONFLICT DO NOTHING",
+                [change["uuid"], change["status"], change["updated_at"], change["uuid"]],
+            )
         store.set_setting("sync_cursor", cursor)
     return applied

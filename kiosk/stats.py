@@ -1,0 +1,216 @@
+"""Participation statistics for organizers: who the outreach reached, and what was reported.
+
+SQLite does the counting: one GROUP BY over attendance gives a small cube (event x gender
+x age band x WG-SS answered x disability), and every breakdown is summed from that cube,
+never from the records one by one. A person has a disability by the Washington Group
+cut-off (any domain 3 "a lot of difficulty" or 4 "cannot do at all"); youth is the age
+band 16-30 (UU 40/2009). Dates filter on the day a record was made on the device.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kiosk.records.models import AGE_BANDS, CLASSIFICATIONS, GENDERS, WGSS_DOMAINS
+from kiosk.store import Store
+
+YOUTH_BAND = "16-30"
+COMPLAINT_STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
+NOT_SENT, WAITING = "on_kiosk", "sent"  # a complaint's state before the hub reports a status
+SMALL = 5  # open data: counts of 1 to 4 could single a person out
+
+
+@dataclass(frozen=True)
+class Filters:
+    event_uuid: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def where(self, table: str = "") -> tuple[str, list]:
+        """SQL conditions on `records` (aliased `table`), index-friendly: created_at compared as text."""
+        prefix = f"{table}." if table else ""
+        conditions, args = [], []
+        if self.event_uuid:
+            conditions.append(f"{prefix}event_uuid = ?")
+            args.append(self.event_uuid)
+        if self.date_from:
+            conditions.append(f"{prefix}created_at >= ?")
+            args.append(self.date_from.isoformat())
+        if self.date_to:
+            conditions.append(f"{prefix}created_at < ?")
+            args.append((self.date_to + timedelta(days=1)).isoformat())
+        return "".join(f" AND {c}" for c in conditions), args
+
+
+def _disability_sql() -> str:
+    worst = ", ".join(f"ifnull(json_extract(body, '$.wgss.{d}'), 0)" for d in WGSS_DOMAINS)
+    return f"max({worst})"
+
+
+def _cube(store: Store, filters: Filters) -> list[tuple]:
+    where, args = filters.where()
+    worst = _disability_sql()
+    return store.db.execute(
+        f"""SELECT event_uuid, json_extract(body, '$.gender'), json_extract(body, '$.age_band'),
+                   {worst} > 0, {worst} >= 3, count(*)
+            FROM records WHERE kind = 'attendance'{where}
+            GROUP BY 1, 2, 3, 4, 5""",
+        args,
+    ).fetchall()
+
+
+def _share(count: int, total: int) -> float:
+    return round(100 * count / total, 1) if total else 0.0
+
+
+def _percent(value, total: int):
+    if isinstance(value, dict):
+        return {key: _percent(item, total) for key, item in value.items()}
+    return _share(value, total)
+
+
+def _people(rows: list[tuple]) -> dict:
+    """The attendance breakdowns of DESIGN.md's JSON, from cube rows."""
+    counts = {
+        "total": 0,
+        "by_gender": dict.fromkeys(GENDERS, 0),
+        "by_age_band": dict.fromkeys(AGE_BANDS, 0),
+        "youth": 0,
+        "with_disability": 0,
+        "wgss_answered": 0,
+        "by_gender_disability": dict.fromkeys(GENDERS, 0),
+        "by_gender_youth": dict.fromkeys(GENDERS, 0),
+    }
+    for _event, gender, band, answered, disabled, count in rows:
+        counts["total"] += count
+        counts["by_gender"][gender] += count
+        counts["by_age_band"][band] += count
+        counts["wgss_answered"] += count if answered else 0
+        if disabled:
+            counts["with_disability"] += count
+            counts["by_gender_disability"][gender] += count
+        if band == YOUTH_BAND:
+            counts["youth"] += count
+            counts["by_gender_youth"][gender] += count
+    counts["percent"] = _percent({k: v for k, v in counts.items() if k != "total"}, counts["total"])
+    return counts
+
+
+def _events(store: Store, filters: Filters, cube: list[tuple]) -> list[dict]:
+    """Each event with attendance in the filters (or starting in the date range), with its headline shares."""
+    by_event: dict[str, list[tuple]] = {}
+    for row in cube:
+        by_event.setdefault(row[0], []).append(row)
+    conditions, args = [], []
+    if filters.event_uuid:
+        conditions.append("uuid = ?")
+        args.append(filters.event_uuid)
+    rows = store.db.execute(
+        "SELECT uuid, json_extract(body, '$.name'), json_extract(body, '$.starts_on') FROM records"
+        f" WHERE kind = 'event'{''.join(f' AND {c}' for c in conditions)} ORDER BY json_extract(body, '$.starts_on')",
+        args,
+    ).fetchall()
+    events = []
+    for uuid, name, starts_on in rows:
+        in_range = (not filters.date_from or starts_on >= filters.date_from.isoformat()) and (
+            not filters.date_to or starts_on <= filters.date_to.isoformat())
+        if uuid not in by_event and not in_range:
+            continue
+        people = _people(by_event.get(uuid, []))
+        events.append({"uuid": uuid, "name": name, "starts_on": starts_on, "total": people["total"],
+                       "female": people["by_gender"]["female"], "youth": people["youth"],
+                       "with_disability": people["with_disability"]})
+    return events
+
+
+def _median_days(store: Store, filters: Filters) -> dict:
+    """Median days from filing to the first time each status was reached (SQL window functions)."""
+    where, args = filters.where("r")
+    rows = store.db.execute(
+        f"""WITH d AS (
+                SELECT h.status, julianday(h.reached_at) - julianday(r.created_at) AS days
+                FROM complaint_status_history h JOIN records r ON r.uuid = h.uuid
+                WHERE r.kind = 'complaint'{where}),
+            o AS (SELECT status, days, row_number() OVER (PARTITION BY status ORDER BY days) AS n,
+                         count(*) OVER (PARTITION BY status) AS size FROM d)
+            SELECT status, avg(days) FROM o WHERE n IN ((size + 1) / 2, (size + 2) / 2) GROUP BY status""",
+        args,
+    ).fetchall()
+    return {status: round(max(days, 0.0), 1) for status, days in rows}
+
+
+def _complaints(store: Store, filters: Filters) -> dict:
+    where, args = filters.where("r")
+    rows = store.db.execute(
+        f"""SELECT json_extract(r.body, '$.classification'), ifnull(json_extract(r.body, '$.category'), ''),
+                   coalesce(c.status, CASE s.state WHEN 'acked' THEN '{WAITING}' ELSE '{NOT_SENT}' END), count(*)
+            FROM records r JOIN sync_state s ON s.uuid = r.uuid LEFT JOIN complaint_status c ON c.uuid = r.uuid
+            WHERE r.kind = 'complaint'{where}
+            GROUP BY 1, 2, 3""",
+        args,
+    ).fetchall()
+    result = {"total": 0, "by_classification": dict.fromkeys(CLASSIFICATIONS, 0), "by_category": {},
+              "by_status": dict.fromkeys((NOT_SENT, WAITING, *COMPLAINT_STATUSES), 0)}
+    for classification, category, status, count in rows:
+        result["total"] += count
+        result["by_classification"][classification] += count
+        result["by_category"][category] = result["by_category"].get(category, 0) + count
+        result["by_status"][status] += count
+    result["median_days_to_status"] = _median_days(store, filters)
+    return result
+
+
+def compute(store: Store, filters: Filters = Filters()) -> dict:
+    """Every figure of the report, in DESIGN.md's JSON keys (plus events and complaints)."""
+    cube = _cube(store, filters)
+    result = _people(cube)
+    result["event_list"] = _events(store, filters, cube)
+    if not filters.event_uuid:
+        result["events"] = len(result["event_list"])
+    result["complaints"] = _complaints(store, filters)
+    result["filters"] = {"event": filters.event_uuid,
+                         "from": filters.date_from.isoformat() if filters.date_from else None,
+                         "to": filters.date_to.isoformat() if filters.date_to else None}
+    return result
+
+
+def open_data(stats: dict) -> dict:
+    """Safe to publish: no free text (categories typed by citizens), no count of 1 to 4.
+
+    A count of 1 to 4 and its percentage show as "<5"; when a breakdown has just one such
+    cell, the next smallest is hidden too, so it cannot be worked out from the total."""
+
+    def suppress(counts: dict) -> dict:
+        hidden = {key for key, value in counts.items() if isinstance(value, int) and 0 < value < SMALL}
+        if len(hidden) == 1:
+            others = sorted((v, k) for k, v in counts.items() if isinstance(v, int) and v > 0 and k not in hidden)
+            if others:
+                hidden.add(others[0][1])
+        return {key: "<5" if key in hidden else value for key, value in counts.items()}
+
+    def shown(value):
+        return "<5" if isinstance(value, int) and 0 < value < SMALL else value
+
+    safe = {key: shown(stats[key]) for key in ("total", "youth", "with_disability", "wgss_answered")}
+    for key in ("by_gender", "by_age_band", "by_gender_disability", "by_gender_youth"):
+        safe[key] = suppress(stats[key])
+    safe["percent"] = {}
+    for key, value in stats["percent"].items():
+        if isinstance(value, dict):
+            safe["percent"][key] = {k: "<5" if safe[key][k] == "<5" else v for k, v in value.items()}
+        else:
+            safe["percent"][key] = "<5" if safe[key] == "<5" else value
+    if "events" in stats:
+        safe["events"] = stats["events"]
+    safe["event_list"] = [
+        {**{k: event[k] for k in ("uuid", "name", "starts_on")},
+         **{k: shown(event[k]) for k in ("total", "female", "youth", "with_disability")}}
+        for event in stats["event_list"]
+    ]
+    complaints = stats["complaints"]
+    safe["complaints"] = {"total": shown(complaints["total"]),
+                          "by_classification": suppress(complaints["by_classification"]),
+                          "by_status": suppress(complaints["by_status"]),
+                          "median_days_to_status": complaints["median_days_to_status"]}
+    safe["filters"] = stats["filters"]
+    safe["open_data"] = True
+    return safe

@@ -1,0 +1,93 @@
+"""Horizontal bar charts drawn with QPainter: the same drawing on the dashboard and in the PDF.
+
+Horizontal bars keep long labels readable (they sit on the left, in full) and need no
+chart library: QtCharts lives in PySide6-Addons, which the kiosk does not ship.
+"""
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+@dataclass(frozen=True)
+class Colors:
+    text: str = "#1a1a1a"
+    bar: str = "#a4161a"
+    track: str = "#e9e9e9"
+    background: str = "#ffffff"
+
+
+def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[tuple[str, float, str]],
+              colors: Colors, font: QFont) -> None:
+    """`items` are (label, value, value as shown); bars are scaled to the largest value."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    bold = QFont(font)
+    bold.setBold(True)
+    metrics = QFontMetricsF(font)
+    line = metrics.height()
+    painter.setFont(bold)
+    painter.setPen(QColor(colors.text))
+    painter.drawText(QRectF(area.left(), area.top(), area.width(), line * 1.4), Qt.AlignmentFlag.AlignLeft, title)
+    painter.setFont(font)
+    top = area.top() + line * 1.6
+    label_width = min(area.width() * 0.42, max((metrics.horizontalAdvance(label) for label, _, _ in items),
+                                               default=0) + line)
+    value_width = max((metrics.horizontalAdvance(shown) for _, _, shown in items), default=0) + line
+    bar_left = area.left() + label_width
+    bar_space = max(area.width() - label_width - value_width, line)
+    largest = max((value for _, value, _ in items), default=0) or 1
+    row = (area.bottom() - top) / max(len(items), 1)
+    for index, (label, value, shown) in enumerate(items):
+        y = top + index * row
+        text_box = QRectF(area.left(), y, label_width - line / 2, row)
+        painter.setPen(QColor(colors.text))
+        painter.drawText(text_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(label, Qt.TextElideMode.ElideRight, text_box.width()))
+        bar = QRectF(bar_left, y + row * 0.18, bar_space, row * 0.64)
+        painter.fillRect(bar, QColor(colors.track))
+        painter.fillRect(QRectF(bar.left(), bar.top(), bar.width() * value / largest, bar.height()), QColor(colors.bar))
+        painter.drawText(QRectF(bar.right() + line / 3, y, value_width, row),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+    painter.restore()
+
+
+def chart_image(title: str, items, width: int, font: QFont, colors: Colors = Colors()) -> QImage:
+    height = int(QFontMetricsF(font).height() * (2.2 + 1.6 * len(items)))
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor(colors.background))
+    painter = QPainter(image)
+    draw_bars(painter, QRectF(0, 0, width, height), title, items, colors, font)
+    painter.end()
+    return image
+
+
+class BarChart(QWidget):
+    """A chart on screen; it takes its font and colours from the style sheet like any label."""
+
+    def __init__(self):
+        super().__init__()
+        self.title, self.items = "", []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_data(self, title: str, items: list[tuple[str, float, str]]) -> None:
+        self.title, self.items = title, items
+        self.setAccessibleName(title)
+        self.setAccessibleDescription("; ".join(f"{label}: {shown}" for label, _, shown in items))
+        self.setFixedHeight(int(QFontMetricsF(self.font()).height() * (2.2 + 1.6 * len(items))))
+        self.update()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if self.items:
+            self.setFixedHeight(int(QFontMetricsF(self.font()).height() * (2.2 + 1.6 * len(self.items))))
+
+    def paintEvent(self, event) -> None:
+        palette = self.palette()
+        colors = Colors(text=palette.windowText().color().name(), bar=palette.highlight().color().name(),
+                        track=palette.alternateBase().color().name(), background=palette.window().color().name())
+        painter = QPainter(self)
+        draw_bars(painter, QRectF(self.rect()), self.title, self.items, colors, self.font())
+        painter.end()
