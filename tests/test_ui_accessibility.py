@@ -13,7 +13,8 @@ from kiosk.store import Store
 from kiosk.ui import tour
 from kiosk.ui.theme import style_sheet
 
-OFFICER_SCREENS = ("officer-login", "officer-events", "officer-settings", "officer-sync", "officer-quarantine")
+OFFICER_SCREENS = ("officer-login", "officer-events", "officer-settings", "officer-sync", "officer-quarantine",
+                   "officer-statistics")
 
 
 class RecordingSpeech:

@@ -83,3 +83,30 @@ def test_the_officer_sends_a_quarantined_record_again(qtbot, open_window, kiosk_
     with Store(kiosk_with_records) as store:
         assert store.sync_counts().get("quarantined", 0) == 0
         assert store.audit_entries()[-1]["action"] == "quarantine_send_again"
+
+
+def test_the_dashboard_shows_the_figures_and_saves_them(qtbot, open_window, kiosk_with_records, monkeypatch,
+                                                        tmp_path):
+    """The Statistics page shows the same headline as `kiosk stats`, its charts carry the numbers for
+    screen readers, and Save as CSV / PDF write files where the officer is told."""
+    from kiosk import stats
+    from kiosk.ui.screens import officer_stats
+
+    monkeypatch.setattr(officer_stats, "exports_dir", lambda: tmp_path / "exports")
+    with Store(kiosk_with_records) as store:
+        figures = stats.compute(store)
+    window = open_window(kiosk_with_records)
+    window.go("officer")
+    window.officer.tabs.setCurrentIndex(4)
+    page = window.officer.stats
+    qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
+    assert page.headline.text().startswith(f"{figures['total']} peserta")
+    assert f"{figures['by_gender']['female']} (" in page.charts["gender"].accessibleDescription()
+    click(qtbot, page.exports["csv"])
+    qtbot.waitUntil(lambda: "Disimpan di" in page.message.text(), timeout=10_000)
+    click(qtbot, page.exports["pdf"])
+    saved = sorted(p.suffix for p in (tmp_path / "exports").iterdir())
+    assert saved == [".csv", ".pdf"]
+    qtbot.waitUntil(lambda: not window.context.db.busy, timeout=10_000)
+    with Store(kiosk_with_records) as store:
+        assert [e["detail"]["format"] for e in store.audit_entries() if e["action"] == "stats_export"] == ["csv", "pdf"]

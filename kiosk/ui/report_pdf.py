@@ -71,10 +71,12 @@ def report_html(figures: dict) -> str:
         (_("Youth (16 to 30)"), shown_percent(percent["youth"])),
         (_("Persons with disabilities"), shown_percent(percent["with_disability"])),
     ]
+    title = _("LAPOR! outreach: participation report")
+    made = _("Made on {day}").format(day=format_day(date.today().isoformat()))
+    suppressed = _("Open data: counts of 1 to 4 are shown as <5.") if figures.get("open_data") else ""
     parts = [
-        f"<h1>{html.escape(_('LAPOR! outreach: participation report'))}</h1>",
-        f"<p>{scope_text(figures)}<br>{html.escape(_('Made on {day}').format(day=format_day(date.today().isoformat())))}"
-        + (f"<br>{html.escape(_('Open data: counts of 1 to 4 are shown as <5.'))}" if figures.get("open_data") else "")
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{scope_text(figures)}<br>{html.escape(made)}" + (f"<br>{html.escape(suppressed)}" if suppressed else "")
         + "</p>",
         "<h2>" + html.escape(_("Who took part")) + "</h2>",
         _table(headline),
@@ -90,7 +92,8 @@ def report_html(figures: dict) -> str:
         parts.append(_table([(f"{e['name']} ({format_day(e['starts_on'])})", shown(e["total"]))
                              for e in figures["event_list"]]))
     complaints = figures["complaints"]
-    parts.append(f"<h2>{html.escape(_('Reports filed at the kiosk'))}</h2>")
+    heading = _("Reports filed at the kiosk")
+    parts.append(f"<h2>{html.escape(heading)}</h2>")
     rows = [(group_label("complaint_classification", ""), shown(complaints["total"]))]
     rows += [(group_label("complaint_classification", k), shown(v)) for k, v in complaints["by_classification"].items()]
     rows += [(group_label("complaint_status", k), shown(v)) for k, v in complaints["by_status"].items()

@@ -13,7 +13,8 @@ def style_sheet(mode: DisplayMode) -> str:
     p, px = mode.palette, mode.px
     target = max(MIN_TARGET_PX, px(34))  # grows with the text, but leaves room on a 600 px screen
     bar_font = round(BASE_FONT_PX * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
-    heading = round(26 * min(mode.scale, 1.5))  # still above the body text, and leaves room for the answers
+    heading = round(26 * min(mode.scale, 1.5))
+    tab_font = round(BASE_FONT_PX * min(mode.scale, 1.5))  # officer tabs: five must fit 1024 px  # still above the body text, and leaves room for the answers
     return f"""
 QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(BASE_FONT_PX)}px; color: {p.text}; background: {p.window}; }}
 QLabel#question {{ font-size: {heading}px; font-weight: bold; }}
@@ -50,8 +51,10 @@ QFrame#topbar {{ border-bottom: 3px solid {p.border}; }}
 QFrame#topbar QPushButton {{ font-size: {bar_font}px; padding: 4px 12px; }}
 QLabel#badge {{ font-size: {bar_font}px; color: {p.muted}; padding: 0 8px; }}
 QLabel#badge[phase="online"] {{ color: {p.text}; }}
+BarChart {{ color: {p.text}; selection-background-color: {p.accent}; alternate-background-color: {p.surface}; }}
 QFrame#card {{ background: {p.surface}; border: 3px solid {p.border}; border-radius: 12px; }}
-QTabBar::tab {{ min-height: {target}px; padding: {px(6)}px {px(10)}px; border: 3px solid {p.border}; }}
+QTabBar::tab {{ min-height: {target}px; padding: {px(6)}px {px(10)}px; border: 3px solid {p.border};
+    font-size: {tab_font}px; }}
 QTabBar::tab:selected {{ background: {p.accent}; color: {p.accent_text}; }}
 QTableWidget {{ gridline-color: {p.border}; background: {p.surface}; }}
 QHeaderView::section {{ background: {p.window}; font-weight: bold; border: 1px solid {p.border}; padding: 4px; }}

@@ -44,7 +44,8 @@ def settle(window: KioskWindow, timeout: float = 10.0) -> None:
         if not window.context.db.busy or time.monotonic() > deadline:
             break
         time.sleep(0.005)
-    QCoreApplication.processEvents()
+    for _ in range(3):  # layouts that grew with the results settle over a few passes
+        QCoreApplication.processEvents()
 
 
 def _wizard_step(flow: str, key: str, answers: dict | None = None) -> Callable[[KioskWindow], None]:
@@ -105,6 +106,7 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     shown["officer-settings"] = _officer_tab(1)
     shown["officer-sync"] = _officer_tab(2)
     shown["officer-quarantine"] = _officer_tab(3)
+    shown["officer-statistics"] = _officer_tab(4)
     shown["idle-warning"] = _idle
     return shown
 
@@ -120,15 +122,21 @@ def show(window: KioskWindow, language: str, mode: DisplayMode, name: str) -> No
 
 
 def _enrolled_and_offline(data_dir: Path) -> None:
-    """The tour's kiosk is enrolled with a hub that does not answer, one record in quarantine,
-    so the sync pages and the citizens' offline sign show what officers will meet."""
+    """The tour's kiosk is enrolled with a hub that does not answer, one record in quarantine, and
+    a morning of attendance, so the officer pages and the citizens' offline sign show what officers meet."""
     from kiosk.store import Store
     from kiosk.sync import credentials, outbox
 
     credentials.save(data_dir, credentials.Credentials(UNREACHABLE_HUB, "kiosk-sukamaju-01", "tour"))
     with Store(data_dir) as store:
         record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
-        store.add_records([record])
+        event_uuid = store.events()[0]["uuid"]
+        people = [intake.new_attendance(event_uuid, {
+            "gender": ("female", "male", "female", "unspecified")[n % 4],
+            "age_band": ("16-30", "31-45", "46-60", "16-30", "61+", "0-15")[n % 6],
+            **({"wgss": {"seeing": 3, "walking": 2}} if n % 7 == 0 else {}),
+        }) for n in range(46)]
+        store.add_records([record, *people])
         outbox.quarantine(store, [(record["uuid"], "conflict")])
         store.set_setting("sync_last_error", {"code": "offline", "at": "2026-11-20T02:15:00+00:00"})
         store.set_setting("sync_last_success", "2026-11-18T07:40:00+00:00")

@@ -80,6 +80,12 @@ def clear_layout(layout) -> None:
             widget.deleteLater()
 
 
+def fit_wrapped(labels, width: int) -> None:
+    """Wrapped labels keep the height their text needs at `width` (a scroll area would squeeze them)."""
+    for text in labels:
+        text.setMinimumHeight(text.heightForWidth(width) if text.text() else 0)
+
+
 def scrolling(content: QWidget) -> QScrollArea:
     """Wraps content that may outgrow a small screen at large text sizes."""
     area = QScrollArea()

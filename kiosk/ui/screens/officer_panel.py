@@ -1,4 +1,4 @@
-"""Officer mode: events and their registration, kiosk settings, sync with the hub, quarantine, exit."""
+"""Officer mode: events and their registration, settings, sync with the hub, quarantine, statistics, exit."""
 
 from datetime import datetime, timezone
 
@@ -20,6 +20,7 @@ from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.records import RecordInvalid
 from kiosk.ui.context import Context
+from kiosk.ui.screens.officer_stats import StatsTab
 from kiosk.ui.screens.officer_sync import QuarantineTab, SyncTab
 from kiosk.ui.widgets import CheckBox, button, fill_table, label, scrolling, set_text, table
 
@@ -225,8 +226,11 @@ class OfficerPanel(QWidget):
         self.events, self.settings = EventsTab(self), SettingsTab(self)
         self.sync = SyncTab(context.sync)
         self.quarantine = QuarantineTab(self, table(4))
-        for page in (self.events, self.settings, self.sync, self.quarantine):
+        self.stats = StatsTab(self)
+        for page in (self.events, self.settings, self.sync, self.quarantine, self.stats):
             self.tabs.addTab(scrolling(page), "")
+        self.tabs.currentChanged.connect(lambda index: self.tabs.widget(index).widget() is self.stats
+                                         and self.stats.refresh())
         self.back, self.exit = button("primary"), button()
         self.back.clicked.connect(self.left.emit)
         self.exit.clicked.connect(self.exit_requested.emit)
@@ -268,7 +272,7 @@ class OfficerPanel(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Officer mode"))
-        for index, text in enumerate((_("Events"), _("Settings"), _("Sync"), _("Quarantine"))):
+        for index, text in enumerate((_("Events"), _("Settings"), _("Sync"), _("Quarantine"), _("Statistics"))):
             self.tabs.setTabText(index, text)
         set_text(self.back, _("Back to citizen mode"))
         set_text(self.exit, _("Exit the kiosk"))
@@ -276,3 +280,4 @@ class OfficerPanel(QWidget):
         self.settings.retranslate()
         self.sync.retranslate()
         self.quarantine.retranslate()
+        self.stats.retranslate()

@@ -6,7 +6,7 @@ from kiosk.i18n import N_, _, format_moment, format_number
 from kiosk.sync import outbox
 from kiosk.sync.engine import LARGE_SKEW_S, error_text, reason_text
 from kiosk.ui.syncer import NOT_ENROLLED, OFFLINE, ONLINE, SYNCING, SyncController
-from kiosk.ui.widgets import button, fill_table, label, set_text
+from kiosk.ui.widgets import button, fill_table, fit_wrapped, label, set_text
 
 
 KIND_NAMES = {"event": N_("Event"), "attendance": N_("Attendance"), "complaint": N_("Report")}
@@ -65,10 +65,8 @@ class SyncTab(QWidget):
         self._fit_labels()
 
     def _fit_labels(self) -> None:
-        """Wrapped labels keep the height their text needs (a scroll area would squeeze them)."""
-        width = self.contentsRect().width() - 24
-        for text in (self.phase, self.details, self.warning, self.enroll_caption, self.enroll_message):
-            text.setMinimumHeight(text.heightForWidth(width) if text.text() else 0)
+        fit_wrapped((self.phase, self.details, self.warning, self.enroll_caption, self.enroll_message),
+                    self.contentsRect().width() - 24)
 
     def retranslate(self) -> None:
         set_text(self.sync_button, _("Sync now"))
