@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWr
 
 from kiosk.i18n import _, format_day
 from kiosk.report import BREAKDOWNS, group_label, shown, shown_percent
+from kiosk.stats import SMALL
 from kiosk.ui.charts import chart_image
 
 CHART_WIDTH = 1400  # pixels; scaled to the page width
@@ -30,16 +31,15 @@ def chart_items(figures: dict, key: str) -> list[tuple[str, float, str]]:
 
 
 def disability_items(figures: dict) -> list[tuple[str, float, str]]:
-    with_disability = figures["with_disability"]
-    answered = figures["wgss_answered"]
-    items = [(_("With a disability"), with_disability, f"{shown(with_disability)} "
-              f"({shown_percent(figures['percent']['with_disability'])})")]
-    if isinstance(with_disability, int) and isinstance(answered, int):
-        items.append((_("Answered, no disability"), answered - with_disability, shown(answered - with_disability)))
-    items.append((_("Did not answer"), 0 if not isinstance(answered, int) or not isinstance(figures["total"], int)
-                  else figures["total"] - answered,
-                  shown(figures["total"] - answered) if isinstance(answered, int) and isinstance(figures["total"], int)
-                  else "<5"))
+    """With a disability / answered without / did not answer; the last two are differences, so in
+    open data they are hidden like any other count of 1 to 4."""
+    total, answered, disabled = figures["total"], figures["wgss_answered"], figures["with_disability"]
+    items = [(_("With a disability"), disabled if isinstance(disabled, int) else 0,
+              f"{shown(disabled)} ({shown_percent(figures['percent']['with_disability'])})")]
+    if all(isinstance(value, int) for value in (total, answered, disabled)):
+        for title, count in ((_("Answered, no disability"), answered - disabled), (_("Did not answer"), total - answered)):
+            hidden = figures.get("open_data") and 0 < count < SMALL
+            items.append((title, 0 if hidden else count, "<5" if hidden else shown(count)))  # no bar to measure
     return items
 
 
