@@ -10,11 +10,11 @@ band 16-30 (UU 40/2009). Dates filter on the day a record was made on the device
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kiosk.migrations import COMPLAINT_STATUSES
 from kiosk.records.models import AGE_BANDS, CLASSIFICATIONS, GENDERS, WGSS_DOMAINS
 from kiosk.store import Store
 
 YOUTH_BAND = "16-30"
-COMPLAINT_STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
 NOT_SENT, WAITING = "on_kiosk", "sent"  # a complaint's state before the hub reports a status
 SMALL = 5  # open data: counts of 1 to 4 could single a person out
 
@@ -100,14 +100,11 @@ def _events(store: Store, filters: Filters, cube: list[tuple]) -> list[dict]:
     by_event: dict[str, list[tuple]] = {}
     for row in cube:
         by_event.setdefault(row[0], []).append(row)
-    conditions, args = [], []
-    if filters.event_uuid:
-        conditions.append("uuid = ?")
-        args.append(filters.event_uuid)
+    one = " AND uuid = ?" if filters.event_uuid else ""
     rows = store.db.execute(
         "SELECT uuid, json_extract(body, '$.name'), json_extract(body, '$.starts_on') FROM records"
-        f" WHERE kind = 'event'{''.join(f' AND {c}' for c in conditions)} ORDER BY json_extract(body, '$.starts_on')",
-        args,
+        f" WHERE kind = 'event'{one} ORDER BY json_extract(body, '$.starts_on')",
+        [filters.event_uuid] if one else [],
     ).fetchall()
     events = []
     for uuid, name, starts_on in rows:

@@ -290,3 +290,14 @@ def test_hub_commands_take_their_data_dir_before_or_after(hub, tmp_path):
     assert wrong.returncode == 1 and len(wrong.stderr.strip().splitlines()) == 1
     usage = hub.cli("set-status", "x", "nonsense")
     assert usage.returncode == 2 and len(usage.stderr.strip().splitlines()) == 1
+
+
+def test_enrolling_with_a_bad_code_or_address_says_why(kiosk, hub):
+    """A used or unknown code, an address that is no hub and one that is not a URL: one plain line each."""
+    code = hub.enroll_code()
+    assert kiosk("enroll", "--hub", hub.url, "--code", code).returncode == 0
+    for args, words in (((hub.url, code), "refused the enrollment code"),
+                        (("http://127.0.0.1:9", "ABCDE-FGHJK"), "Cannot reach a LAPOR! hub"),
+                        (("hub.example", "ABCDE-FGHJK"), "is not a hub address")):
+        done = kiosk("enroll", "--hub", args[0], "--code", args[1])
+        assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -18,7 +18,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.store import Store, utc_now
 from kiosk.sync import credentials, outbox
-from kiosk.sync.transport import HubClient, Offline, RetryLater, TooLarge, TransportError, Unauthorized
+from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLarge, TransportError
 
 LOCK_FILE = "sync.lock"
 ATTACHMENTS = "attachments"
@@ -215,9 +215,7 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
 
 def _record(store: Store, report: SyncReport, skew: float | None) -> None:
     """What the officer sees: counts, last success, last error, clock skew."""
-    counts = store.sync_counts()
-    report.remaining = counts.get("pending", 0) + counts.get("sending", 0)
-    report.quarantined_total = counts.get("quarantined", 0)
+    report.remaining, report.quarantined_total = outbox.queue_counts(store)
     report.skew_seconds = None if skew is None else round(skew, 1)
     if skew is not None:
         store.set_setting("clock_skew_seconds", report.skew_seconds)
@@ -239,11 +237,9 @@ def enroll(data_dir: Path, hub_url: str, code: str, policy: Policy = Policy()) -
     client = HubClient(hub_url, timeout=policy.timeout)
     try:
         answer = client.enroll(code.strip())
-    except Unauthorized:
+    except Refused:
         raise KioskError(_("The hub refused the enrollment code: it is unknown, used or expired.")) from None
-    except TransportError as exc:
-        if exc.code == "refused":
-            raise KioskError(_("The hub refused the enrollment code: it is unknown, used or expired.")) from None
+    except TransportError:
         raise KioskError(_("Cannot reach a LAPOR! hub at {url}.").format(url=hub_url)) from None
     finally:
         client.close()

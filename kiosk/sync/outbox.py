@@ -79,8 +79,10 @@ def send_again(store: Store, uuid: str) -> bool:
     return bool(changed)
 
 
-def waiting_count(store: Store) -> int:
-    return store.db.execute(f"SELECT count(*) FROM sync_state WHERE state IN {WAITING}").fetchone()[0]
+def queue_counts(store: Store) -> tuple[int, int]:
+    """(records still to send, records in quarantine)."""
+    counts = store.sync_counts()
+    return sum(counts.get(state, 0) for state in WAITING), counts.get("quarantined", 0)
 
 
 def apply_changes(store: Store, changes: list[dict], cursor: str) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.errors import KioskError
-from kiosk.sync import credentials, engine
+from kiosk.sync import credentials, engine, outbox
 from kiosk.sync.transport import HubClient, TransportError
 
 log = logging.getLogger(__name__)
@@ -52,13 +52,13 @@ class SyncState:
 
 def _read_state(store, data_dir) -> SyncState:
     enrolled = credentials.load(data_dir)
-    counts = store.sync_counts()
+    pending, quarantined = outbox.queue_counts(store)
     last_error = store.setting("sync_last_error")
     return SyncState(
         hub_url=enrolled.hub_url if enrolled else None,
         device_id=enrolled.device_id if enrolled else None,
-        pending=counts.get("pending", 0) + counts.get("sending", 0),
-        quarantined=counts.get("quarantined", 0),
+        pending=pending,
+        quarantined=quarantined,
         last_success=store.setting("sync_last_success"),
         last_error=last_error["code"] if last_error else None,
         skew_seconds=store.setting("clock_skew_seconds"),
