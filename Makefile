@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 PO := $(wildcard locales/*/LC_MESSAGES/kiosk.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test system-deps locales extract update-locales schema clean
+BUNDLE := dist/kiosk/kiosk
+# With the bundle: its own checks, and the command-line and sync tests run against it.
+BUNDLE_TESTS := tests/test_bundle.py tests/test_cli.py tests/test_sync.py tests/test_import_export.py
+
+.PHONY: run test bundle bundle-test system-deps locales extract update-locales schema clean
 
 run: system-deps $(VENV)/installed locales
 	$(BIN)/kiosk run --demo --windowed
@@ -14,13 +18,22 @@ run: system-deps $(VENV)/installed locales
 test: system-deps $(VENV)/installed locales
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# A onedir PyInstaller bundle an officer copies to a laptop (README: Deployment).
+bundle: system-deps $(VENV)/installed locales
+	$(BIN)/pyinstaller build/kiosk.spec --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/work
+	@du -sh dist/kiosk
+
+bundle-test: bundle
+	KIOSK_BUNDLE=$(CURDIR)/$(BUNDLE) $(BIN)/pytest $(BUNDLE_TESTS) $(PYTEST_ARGS)
+
 system-deps:
 	@PYTHON=$(PYTHON) build/system-deps.sh
 
 $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bundle]'
 	touch $@
 
 locales: $(MO)
@@ -40,4 +53,4 @@ schema: $(VENV)/installed
 	$(BIN)/python -m kiosk.records.schema
 
 clean:
-	rm -rf $(VENV) $(MO) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(MO) .pytest_cache .hypothesis dist build/work

@@ -88,6 +88,22 @@ def _catalogs(_data_dir: Path):
     return OK, ", ".join(LANGUAGES)
 
 
+def _materials(data_dir: Path):
+    from kiosk import materials
+
+    parts, missing = [], []
+    for language in LANGUAGES:
+        shipped, added = materials.count(language, data_dir)
+        if not shipped:
+            missing.append(language)
+        parts.append(_("{language}: {shipped} shipped, {added} added by officers").format(
+            language=language, shipped=shipped, added=added))
+    if missing:
+        return FAIL, _("none shipped for {languages} in {path}").format(
+            languages=", ".join(missing), path=materials.shipped_dir())
+    return OK, "; ".join(parts)
+
+
 def _speech(_data_dir: Path):
     from kiosk.accessibility.speech import describe
 
@@ -126,6 +142,7 @@ CHECKS = (
     (N_("Free disk space"), _free_disk),
     (N_("Clock"), _clock),
     (N_("Translations"), _catalogs),
+    (N_("Outreach materials"), _materials),
     (N_("Speech voices"), _speech),
     (N_("Intake hub"), _hub),
 )

@@ -65,6 +65,11 @@ def _read(path: Path) -> Material | None:
     return Material(_title(text, kind, path), text, kind, path)
 
 
+def count(language: str, data_dir: Path) -> tuple[int, int]:
+    """How many pages of `language` the kiosk ships, and how many officers added."""
+    return len(_files(shipped_dir() / language)), len(_files(officer_dir(data_dir) / language))
+
+
 def load(language: str, data_dir: Path | None = None) -> list[Material]:
     """The materials of `language` (the default language's when it has none), officers' included."""
     for lang in (language, DEFAULT_LANGUAGE):

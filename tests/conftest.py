@@ -1,4 +1,8 @@
-"""Shared fixtures: a fresh data dir with a real SQLite store, and the real CLI."""
+"""Shared fixtures: a fresh data dir with a real SQLite store, and the real CLI.
+
+With `KIOSK_BUNDLE` set to a built executable (`make bundle-test`), every test that runs
+the command line runs the bundle instead of the source, and `test_bundle.py` joins in.
+"""
 
 import json
 import os
@@ -9,6 +13,10 @@ import pytest
 
 from kiosk import i18n
 from kiosk.store import Store
+
+BUNDLE = os.environ.get("KIOSK_BUNDLE")
+KIOSK_COMMAND = [BUNDLE] if BUNDLE else [sys.executable, "-m", "kiosk"]
+collect_ignore = [] if BUNDLE else ["test_bundle.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,12 +42,12 @@ def store(data_dir):
 
 @pytest.fixture
 def kiosk(data_dir):
-    """Runs `python -m kiosk ARGS` against the test's data dir, in English unless told."""
+    """Runs `kiosk ARGS` (from source, or the bundle) against the test's data dir, in English unless told."""
 
     def run(*args, lang="en", input=None, env=None):
         environment = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_LANG": lang, **(env or {})}
         return subprocess.run(
-            [sys.executable, "-m", "kiosk", *map(str, args)],
+            [*KIOSK_COMMAND, *map(str, args)],
             capture_output=True,
             text=True,
             input=input,

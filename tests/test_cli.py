@@ -50,8 +50,24 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     result = kiosk("doctor")
     lines = result.stdout.splitlines()
     assert result.returncode == 0
-    assert [line.split("]")[0] for line in lines] == ["[OK"] * 7
+    assert [line.split("]")[0] for line in lines] == ["[OK"] * 8
     assert any("schema version 3 (m003_status_history_and_statistics)" in line for line in lines)
+    assert "[OK] Outreach materials: id: 4 shipped, 0 added by officers; en: 4 shipped, 0 added by officers" in lines
+
+
+def test_doctor_counts_officer_pages_and_fails_without_shipped_ones(data_dir, monkeypatch, tmp_path):
+    from kiosk import doctor, materials
+
+    page = data_dir / "outreach_materials" / "en" / "09-local-office.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Our office\n", encoding="utf-8")
+    checks = {check.label: check for check in doctor.run_checks(data_dir)}
+    assert checks["Outreach materials"].detail.endswith("en: 4 shipped, 1 added by officers")
+
+    monkeypatch.setattr(materials, "shipped_dir", lambda: tmp_path / "nowhere")
+    checks = {check.label: check for check in doctor.run_checks(data_dir)}
+    assert (checks["Outreach materials"].status, checks["Outreach materials"].detail) == (
+        doctor.FAIL, f"none shipped for id, en in {tmp_path / 'nowhere'}")
 
 
 def test_doctor_fails_on_a_broken_database(kiosk, data_dir):

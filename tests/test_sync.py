@@ -13,7 +13,7 @@ import pytest
 from filelock import FileLock
 
 import factories
-from conftest import write_jsonl
+from conftest import KIOSK_COMMAND, write_jsonl
 from kiosk.store import Store
 from kiosk.sync import credentials, outbox
 from kiosk.sync.engine import LOCK_FILE, Policy, attachment_path, run_sync
@@ -181,7 +181,7 @@ def test_a_sync_killed_mid_batch_loses_and_doubles_nothing(kiosk, hub, enrolled,
     attempts = "SELECT total(attempts) FROM sync_state"
     for _ in range(3):
         before = database.execute(attempts).fetchone()[0]
-        process = subprocess.Popen([sys.executable, "-m", "kiosk", "sync"], env=environment,
+        process = subprocess.Popen([*KIOSK_COMMAND, "sync"], env=environment,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while process.poll() is None:
             if database.execute(attempts).fetchone()[0] > before:  # a batch was just marked sending
