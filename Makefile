@@ -10,7 +10,7 @@ BUNDLE := dist/kiosk/kiosk
 # With the bundle: its own checks, and the command-line and sync tests run against it.
 BUNDLE_TESTS := tests/test_bundle.py tests/test_cli.py tests/test_sync.py tests/test_import_export.py
 
-.PHONY: run test bundle bundle-test system-deps locales extract update-locales schema clean
+.PHONY: run test bench bundle bundle-test system-deps locales extract update-locales schema clean
 
 run: system-deps $(VENV)/installed locales
 	$(BIN)/kiosk run --demo --windowed
@@ -26,6 +26,10 @@ bundle: system-deps $(VENV)/installed locales
 
 bundle-test: bundle
 	KIOSK_BUNDLE=$(CURDIR)/$(BUNDLE) $(BIN)/pytest $(BUNDLE_TESTS) $(PYTEST_ARGS)
+
+# Speed and size goals against baselines measured in the same run (README: Performance).
+bench: bundle
+	$(BIN)/python -m bench
 
 system-deps:
 	@PYTHON=$(PYTHON) build/system-deps.sh
