@@ -104,6 +104,31 @@ def _materials(data_dir: Path):
     return OK, "; ".join(parts)
 
 
+def _display(_data_dir: Path):
+    import os
+    import sys
+
+    from kiosk.accessibility.screen import MIN_SIZE, NoDisplay, probe
+
+    if sys.platform == "linux" and not any(os.environ.get(name) for name in
+                                           ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return WARN, _("no screen in this session (DISPLAY and WAYLAND_DISPLAY are not set); "
+                       "run the doctor on the kiosk's own screen to check it")
+    try:
+        screen = probe()
+    except NoDisplay:
+        return FAIL, _("the kiosk cannot open a window here; the reason is printed above "
+                       "(on Linux, often a missing library such as libxcb-cursor0)")
+    if screen.platform == "offscreen":
+        return OK, _("offscreen (drawn in memory, no screen)")
+    shown = _("{platform}, {width} x {height}").format(platform=screen.platform, width=screen.width,
+                                                      height=screen.height)
+    if screen.too_small:
+        return WARN, _("{screen}: smaller than {width} x {height}, so some screens will not fit").format(
+            screen=shown, width=MIN_SIZE[0], height=MIN_SIZE[1])
+    return OK, shown
+
+
 def _speech(_data_dir: Path):
     from kiosk.accessibility.speech import describe
 
@@ -143,6 +168,7 @@ CHECKS = (
     (N_("Clock"), _clock),
     (N_("Translations"), _catalogs),
     (N_("Outreach materials"), _materials),
+    (N_("Display"), _display),
     (N_("Speech voices"), _speech),
     (N_("Intake hub"), _hub),
 )

@@ -97,6 +97,26 @@ def open_window(qtbot):
 
 
 @pytest.fixture
+def x_display():
+    """Starts real X servers (Xvfb) of a given size, `x_display("1024x600")` -> ":N"; stopped after the test."""
+    servers = []
+
+    def start(size="1024x600"):
+        read, write = os.pipe()
+        server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+                                  pass_fds=(write,), stderr=subprocess.DEVNULL)
+        os.close(write)
+        servers.append(server)
+        with os.fdopen(read) as announced:
+            return ":" + announced.readline().strip()
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
 def start_hub(tmp_path):
     """Starts real hub processes on loopback (`start_hub(*serve_args)`), stopped after the test."""
     from hubproc import Hub

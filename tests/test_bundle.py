@@ -92,24 +92,10 @@ def test_it_starts_and_reports_when_the_home_screen_shows(tmp_path):
     assert re.fullmatch(r"Siap dalam \d+ md", result.stdout.splitlines()[-1])
 
 
-@pytest.fixture
-def x_display(tmp_path):
-    """A real X server (Xvfb) at 1024x600, as on a small laptop; its number from -displayfd."""
-    read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x600x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as announced:
-        number = announced.readline().strip()
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
-
-
 def test_it_starts_full_screen_on_a_real_x_display(x_display):
     """The xcb platform with the bundle's own Qt libraries (not offscreen), in kiosk mode."""
     result = bundled("run", "--demo", "--exit-after-startup",
-                     env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display, "KIOSK_LANG": "id"})
+                     env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display(), "KIOSK_LANG": "id"})
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"Siap dalam \d+ md", result.stdout.splitlines()[-1])
     assert "qt.qpa" not in result.stderr  # no platform plugin or library complaint

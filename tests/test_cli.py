@@ -50,9 +50,29 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     result = kiosk("doctor")
     lines = result.stdout.splitlines()
     assert result.returncode == 0
-    assert [line.split("]")[0] for line in lines] == ["[OK"] * 8
+    assert [line.split("]")[0] for line in lines] == ["[OK"] * 9
     assert any("schema version 3 (m003_status_history_and_statistics)" in line for line in lines)
     assert "[OK] Outreach materials: id: 4 shipped, 0 added by officers; en: 4 shipped, 0 added by officers" in lines
+
+
+@pytest.mark.parametrize("size, status, detail", [
+    ("1024x600", "OK", "xcb, 1024 x 600"),
+    ("800x480", "WARNING", "xcb, 800 x 480: smaller than 1024 x 600, so some screens will not fit"),
+])
+def test_doctor_checks_the_screen(kiosk, x_display, size, status, detail):
+    result = kiosk("doctor", env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display(size)})
+    assert f"[{status}] Display: {detail}" in result.stdout.splitlines()
+    assert result.returncode == 0
+
+
+def test_doctor_fails_when_no_window_can_open_and_warns_without_a_display(kiosk, tmp_path):
+    missing = kiosk("doctor", env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":987"})
+    assert missing.returncode == 1
+    assert "[FAILED] Display: the kiosk cannot open a window here; the reason is printed above" in missing.stdout
+    assert "could not connect to display :987" in missing.stderr  # Qt's own reason, left for the officer
+    headless = kiosk("doctor", env={"QT_QPA_PLATFORM": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    assert "[WARNING] Display: no screen in this session" in headless.stdout
+    assert headless.returncode == 0
 
 
 def test_doctor_counts_officer_pages_and_fails_without_shipped_ones(data_dir, monkeypatch, tmp_path):
