@@ -1,10 +1,14 @@
 """The command-line contract: --data-dir anywhere, --help everywhere, one-line failures."""
 
+import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from conftest import KIOSK_COMMAND
 from kiosk import __version__
 
 SUBCOMMANDS = ("import", "export", "doctor", "run", "tour", "officer", "enroll", "sync", "status")
@@ -63,6 +67,35 @@ def test_doctor_checks_the_screen(kiosk, x_display, size, status, detail):
     result = kiosk("doctor", env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display(size)})
     assert f"[{status}] Display: {detail}" in result.stdout.splitlines()
     assert result.returncode == 0
+
+
+CORNER_COLOUR = """
+import sys
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication(["corner"])
+image = app.primaryScreen().grabWindow(0).toImage()
+print(image.pixelColor(image.width() - 2, image.height() - 2).name())
+"""
+
+
+def test_run_covers_the_whole_screen_even_without_a_window_manager(data_dir, x_display):
+    """A bare X server (a kiosk started with xinit) grants no full-screen request: the
+    window must still reach the bottom-right corner of a screen wider than 1024 x 600."""
+    from kiosk.accessibility.display import NORMAL
+
+    environment = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display("1366x768"),
+                   "KIOSK_DATA_DIR": str(data_dir), "KIOSK_LANG": "id"}
+    kiosk_process = subprocess.Popen([*KIOSK_COMMAND, "run"], env=environment, stdout=subprocess.DEVNULL)
+    try:
+        deadline, corner = time.monotonic() + 30, None
+        while time.monotonic() < deadline and corner != NORMAL.window.lower():
+            time.sleep(0.5)
+            corner = subprocess.run([sys.executable, "-c", CORNER_COLOUR], env=environment, capture_output=True,
+                                    text=True, timeout=30).stdout.strip()
+        assert corner == NORMAL.window.lower()  # the kiosk's background, not the bare screen's black
+    finally:
+        kiosk_process.terminate()
+        kiosk_process.wait(timeout=10)
 
 
 def test_doctor_fails_when_no_window_can_open_and_warns_without_a_display(kiosk, tmp_path):

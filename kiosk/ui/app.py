@@ -55,6 +55,9 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False) -> int
             window.resize(*WINDOW_SIZE)
             window.show()
         else:
+            # Full screen is a request a window manager grants; a bare X server (a kiosk started
+            # with xinit) has none, so the window is also made as big as the screen itself.
+            window.setGeometry(window.screen().geometry())
             window.showFullScreen()
         return app.exec()
     finally:
