@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.table import render
 
-BENCHMARKS = ("bundle",)
+BENCHMARKS = ("startup", "saving", "stats", "sync", "stall", "memory", "importing", "bundle")
 
 
 def machine() -> str:

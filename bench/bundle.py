@@ -23,10 +23,11 @@ def size_on_disk(folder: Path) -> int:
     return sum(path.lstat().st_blocks * 512 for path in folder.rglob("*") if not path.is_symlink())
 
 
-def _start(command: list[str]) -> float:
+def wall_time(command: list[str]) -> float:
+    """Seconds from launching `command` (offscreen) until it has exited."""
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_LANG": "en"}
     started = time.perf_counter()
-    subprocess.run([*command, *STARTUP], env=environment, check=True, capture_output=True, timeout=120)
+    subprocess.run(command, env=environment, check=True, capture_output=True, timeout=120)
     return time.perf_counter() - started
 
 
@@ -34,13 +35,13 @@ def measure() -> list[Figure]:
     executable = BUNDLE / "kiosk"
     if not executable.exists():
         raise SystemExit(f"bench: no bundle at {executable}; run `make bundle` first")
-    from_source = [sys.executable, "-m", "kiosk"]
-    for command in (from_source, [str(executable)]):
-        _start(command)  # warm the file cache for both, so neither pays for the first read
+    from_source, bundled = [sys.executable, "-m", "kiosk", *STARTUP], [str(executable), *STARTUP]
+    for command in (from_source, bundled):
+        wall_time(command)  # warm the file cache for both, so neither pays for the first read
     source, bundle = [], []
     for _ in range(RUNS):  # interleaved, so a busy moment of the machine hits both alike
-        source.append(_start(from_source))
-        bundle.append(_start([str(executable)]))
+        source.append(wall_time(from_source))
+        bundle.append(wall_time(bundled))
     source_s, bundle_s = statistics.median(source), statistics.median(bundle)
     megabytes = size_on_disk(BUNDLE) / 2**20
     return [

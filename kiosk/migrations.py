@@ -104,3 +104,33 @@ def m003_status_history_and_statistics(db):
         " FROM complaint_status",
         "CREATE INDEX records_by_kind_created ON records (kind, created_at)",
     )
+
+
+@migrations()
+def m004_attendance_facts(db):
+    """Statistics read a small table instead of a million JSON bodies: for each attendance
+    record its event, gender, age band, worst WG-SS answer (0 when none was given) and day,
+    clustered in the order the statistics group them. A trigger fills it from every record
+    stored, whatever stores it, so it cannot fall behind the records it is made from."""
+    domains = ("seeing", "hearing", "walking", "cognition", "selfcare", "communication")
+
+    def facts(row: str) -> str:  # row: "NEW." in the trigger, "" over the table
+        worst = ", ".join(f"ifnull(json_extract({row}body, '$.wgss.{domain}'), 0)" for domain in domains)
+        return (f"{row}uuid, {row}event_uuid, json_extract({row}body, '$.gender'),"
+                f" json_extract({row}body, '$.age_band'), max({worst}), {row}created_at")
+
+    _run(
+        db,
+        """CREATE TABLE attendance_facts (
+            uuid TEXT NOT NULL,
+            event_uuid TEXT NOT NULL,
+            gender TEXT NOT NULL,
+            age_band TEXT NOT NULL,
+            wgss_worst INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (event_uuid, gender, age_band, wgss_worst, created_at, uuid)
+        ) WITHOUT ROWID""",
+        f"""CREATE TRIGGER attendance_facts_on_insert AFTER INSERT ON records WHEN NEW.kind = 'attendance'
+            BEGIN INSERT INTO attendance_facts SELECT {facts("NEW.")}; END""",
+        f"INSERT INTO attendance_facts SELECT {facts('')} FROM records WHERE kind = 'attendance'",
+    )

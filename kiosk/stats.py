@@ -41,21 +41,16 @@ class Filters:
         return "".join(f" AND {c}" for c in conditions), args
 
 
-def _disability_sql() -> str:
-    worst = ", ".join(f"ifnull(json_extract(body, '$.wgss.{d}'), 0)" for d in WGSS_DOMAINS)
-    return f"max({worst})"
-
-
 def _cube(store: Store, filters: Filters) -> list[tuple]:
+    """(event, gender, age band, answered WG-SS, has a disability, count) rows, counted in
+    `attendance_facts` (migration m004), which is stored in this very order."""
     where, args = filters.where()
-    worst = _disability_sql()
-    return store.db.execute(
-        f"""SELECT event_uuid, json_extract(body, '$.gender'), json_extract(body, '$.age_band'),
-                   {worst} > 0, {worst} >= 3, count(*)
-            FROM records WHERE kind = 'attendance'{where}
-            GROUP BY 1, 2, 3, 4, 5""",
+    rows = store.db.execute(
+        f"SELECT event_uuid, gender, age_band, wgss_worst, count(*) FROM attendance_facts WHERE 1{where}"
+        " GROUP BY 1, 2, 3, 4",
         args,
     ).fetchall()
+    return [(event, gender, band, worst > 0, worst >= 3, count) for event, gender, band, worst, count in rows]
 
 
 def _share(count: int, total: int) -> float:

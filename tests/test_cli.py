@@ -55,7 +55,7 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     lines = result.stdout.splitlines()
     assert result.returncode == 0
     assert [line.split("]")[0] for line in lines] == ["[OK"] * 9
-    assert any("schema version 3 (m003_status_history_and_statistics)" in line for line in lines)
+    assert any("schema version 4 (m004_attendance_facts)" in line for line in lines)
     assert "[OK] Outreach materials: id: 4 shipped, 0 added by officers; en: 4 shipped, 0 added by officers" in lines
 
 

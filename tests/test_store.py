@@ -18,7 +18,8 @@ def test_every_connection_is_durable(store):
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-STEPS = ["m001_initial", "m002_reference_codes_and_status", "m003_status_history_and_statistics"]
+STEPS = ["m001_initial", "m002_reference_codes_and_status", "m003_status_history_and_statistics",
+         "m004_attendance_facts"]
 
 
 def test_migrations_are_versioned_and_applied_once(data_dir):
