@@ -39,7 +39,8 @@ def _normalize(value, spec):
     if spec is True:
         return _EDGE_SPACE.sub("", unicodedata.normalize("NFC", value)) if isinstance(value, str) else value
     if isinstance(spec, dict) and isinstance(value, dict):
-        return {key: _normalize(item, spec.get(key)) for key, item in value.items()}
+        # Only the keys that hold free text are visited: most of a record is left as it is.
+        return value | {key: _normalize(value[key], inner) for key, inner in spec.items() if key in value}
     if isinstance(spec, dict) and isinstance(value, list):
         return [_normalize(item, spec) for item in value]
     return value

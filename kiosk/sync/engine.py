@@ -7,7 +7,10 @@ enrollment. Attachments go up before the records that name them.
 """
 
 import hashlib
+import threading
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLar
 LOCK_FILE = "sync.lock"
 ATTACHMENTS = "attachments"
 LARGE_SKEW_S = 300
+IN_FLIGHT = 2  # batches on their way at once
 
 ERRORS = {
     "offline": N_("The hub cannot be reached. The records wait safely on this kiosk and are sent later."),
@@ -93,8 +97,11 @@ class NotEnrolled(KioskError):
 
 
 class _Run:
-    def __init__(self, data_dir: Path, store: Store, client: HubClient, policy: Policy, progress):
-        self.data_dir, self.store, self.client, self.policy = data_dir, store, client, policy
+    def __init__(self, data_dir: Path, store: Store, new_client: Callable[[], HubClient], policy: Policy, progress):
+        self.data_dir, self.store, self.policy = data_dir, store, policy
+        self.new_client, self.client = new_client, new_client()
+        self.couriers = threading.local()  # a client (and its connection) per courier thread
+        self.courier_clients: list[HubClient] = []
         self.progress = progress or (lambda report: None)
         self.report = SyncReport()
         self.uploaded: set[str] = set()
@@ -109,21 +116,58 @@ class _Run:
         self.retrying = Retrying(retry=retry_if_exception_type((Offline, RetryLater)), wait=wait,
                                  stop=stop_after_attempt(policy.attempts), reraise=True)
 
+    def retry(self, request: Callable, *args):
+        """`request(*args)`, tried again as the policy says; safe from any thread (each call
+        gets its own copy of the retry state)."""
+        return self.retrying.copy()(request, *args)
+
     def push(self) -> None:
-        after = 0
-        while True:
-            batch, after = outbox.next_batch(self.store, self.policy.batch_count, self.policy.batch_bytes, after)
-            if not batch:
-                return
-            self.send(self.with_attachments(batch))
-            self.progress(self.report)
+        """Up to IN_FLIGHT batches travel at once, each posted by a courier thread, while this
+        thread reads the next batch from the store and records the answers in order: the
+        hub validates one batch while it stores another and the kiosk reads a third."""
+        outbox.resume_interrupted(self.store)
+        after, more, in_flight = 0, True, deque()
+        with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="kiosk-sync-post") as couriers:
+            while more or in_flight:
+                if more and len(in_flight) < IN_FLIGHT:
+                    batch, after = outbox.next_batch(self.store, self.policy.batch_count, self.policy.batch_bytes,
+                                                     after)
+                    more = bool(batch)
+                    ready = self.with_attachments(batch)
+                    if ready:
+                        outbox.mark_sending(self.store, [item.uuid for item in ready])
+                        self.report.sent += len(ready)
+                        in_flight.append((ready, couriers.submit(self._post, ready)))
+                    continue
+                ready, posted = in_flight.popleft()
+                try:
+                    self.settle(ready, posted.result())
+                except TooLarge:
+                    self.split(ready)
+                self.progress(self.report)
+
+    def _post(self, batch: list[outbox.Item]) -> dict:
+        client = getattr(self.couriers, "client", None)
+        if client is None:
+            client = self.couriers.client = self.new_client()
+            self.courier_clients.append(client)
+        return self.retry(client.post_records, [(item.uuid, item.body) for item in batch])
+
+    @property
+    def skew(self) -> float | None:
+        """The hub's clock against ours, from the clients that heard it (this thread's first)."""
+        return next((c.skew for c in (self.client, *self.courier_clients) if c.skew is not None), None)
+
+    def close(self) -> None:
+        for client in (self.client, *self.courier_clients):
+            client.close()
 
     def with_attachments(self, batch: list[outbox.Item]) -> list[outbox.Item]:
         """Upload what the batch's records name; a record whose file is missing is quarantined."""
         ready, missing = [], []
         for item in batch:
             problem = None
-            for attachment in item.record.get("attachments", []):
+            for attachment in item.record.get("attachments", []) if item.kind == "complaint" else ():
                 sha256 = attachment["sha256"]
                 if sha256 in self.uploaded:
                     continue
@@ -134,7 +178,7 @@ class _Run:
                 if data is None or hashlib.sha256(data).hexdigest() != sha256:
                     problem = f"attachment_missing: {sha256[:12]}"
                     break
-                self.retrying(self.client.put_attachment, sha256, data)
+                self.retry(self.client.put_attachment, sha256, data)
                 self.uploaded.add(sha256)
             if problem:
                 missing.append((item.uuid, problem))
@@ -144,20 +188,24 @@ class _Run:
         return ready
 
     def send(self, batch: list[outbox.Item]) -> None:
+        """One batch, here and now (the halves of a batch the hub found too large)."""
         if not batch:
             return
         outbox.mark_sending(self.store, [item.uuid for item in batch])
-        self.report.sent += len(batch)
         try:
-            body = self.retrying(self.client.post_records, [item.record for item in batch])
+            self.settle(batch, self.retry(self.client.post_records, [(item.uuid, item.body) for item in batch]))
         except TooLarge:
-            if len(batch) == 1:
-                self._quarantine([(batch[0].uuid, "too_large")])
-                return
-            middle = len(batch) // 2
-            self.send(batch[:middle])
-            self.send(batch[middle:])
+            self.split(batch)
+
+    def split(self, batch: list[outbox.Item]) -> None:
+        if len(batch) == 1:
+            self._quarantine([(batch[0].uuid, "too_large")])
             return
+        middle = len(batch) // 2
+        self.send(batch[:middle])
+        self.send(batch[middle:])
+
+    def settle(self, batch: list[outbox.Item], body: dict) -> None:
         acked, refused = [], []
         for item, result in zip(batch, body["results"]):
             if result["status"] in ("stored", "duplicate"):
@@ -177,7 +225,7 @@ class _Run:
     def pull(self) -> None:
         cursor = str(self.store.setting("sync_cursor", "0"))
         while True:
-            body = self.retrying(self.client.changes, cursor)
+            body = self.retry(self.client.changes, cursor)
             self.report.statuses += outbox.apply_changes(self.store, body["changes"], body["cursor"])
             cursor = body["cursor"]
             if not body.get("more"):
@@ -198,16 +246,16 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
         raise SyncBusy(_("Another sync is already running for this data folder.")) from None
     try:
         with Store(data_dir) as store:
-            client = HubClient(enrolled.hub_url, enrolled.token, policy.timeout)
-            run = _Run(data_dir, store, client, policy, progress)
+            run = _Run(data_dir, store, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy,
+                       progress)
             try:
                 run.push()
                 run.pull()
             except TransportError as exc:
                 run.report.error = exc.code
             finally:
-                client.close()
-            _record(store, run.report, client.skew)
+                run.close()
+            _record(store, run.report, run.skew)
             return run.report
     finally:
         lock.release()

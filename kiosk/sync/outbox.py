@@ -17,26 +17,40 @@ WAITING = ("pending", "sending")
 @dataclass(frozen=True)
 class Item:
     uuid: str
-    record: dict
-    size: int  # bytes of its JSON
+    kind: str
+    body: str  # the record's JSON as stored: sent as it is, never decoded and encoded again
+    size: int  # bytes of that JSON
+
+    @property
+    def record(self) -> dict:
+        return json.loads(self.body)
 
 
-def next_batch(store: Store, max_count: int, max_bytes: int, after_seq: int = 0) -> tuple[list[Item], int]:
-    """The oldest waiting records after `after_seq`, bounded in count and bytes (at least one)."""
+def resume_interrupted(store: Store) -> None:
+    """Records left `sending` by a run that died are waiting again (called under the sync lock)."""
+    with store.db.atomic():
+        store.db.execute("UPDATE sync_state SET state = 'pending' WHERE state = 'sending'")
+
+
+def next_batch(store: Store, max_count: int, max_bytes: int, after: int = 0) -> tuple[list[Item], int]:
+    """The oldest pending records after position `after`, bounded in count and bytes (at least
+    one), and the position to continue from. Positions are sync_state's rowids, which follow
+    the order records were stored in; walking the (state, rowid) index needs no sorting, so
+    each batch costs the same however many records wait."""
     rows = store.db.execute(
-        "SELECT r.seq, r.uuid, r.body FROM sync_state s JOIN records r ON r.uuid = s.uuid"
-        f" WHERE s.state IN {WAITING} AND r.seq > ? ORDER BY r.seq LIMIT ?",
-        [after_seq, max_count],
+        "SELECT s.rowid, r.uuid, r.kind, r.body FROM sync_state s JOIN records r ON r.uuid = s.uuid"
+        " WHERE s.state = 'pending' AND s.rowid > ? ORDER BY s.rowid LIMIT ?",
+        [after, max_count],
     ).fetchall()
-    batch, total, last_seq = [], 0, after_seq
-    for seq, uuid, body in rows:
+    batch, total, last = [], 0, after
+    for position, uuid, kind, body in rows:
         size = len(body.encode())
         if batch and total + size > max_bytes:
             break
-        batch.append(Item(uuid, json.loads(body), size))
+        batch.append(Item(uuid, kind, body, size))
         total += size
-        last_seq = seq
-    return batch, last_seq
+        last = position
+    return batch, last
 
 
 def mark_sending(store: Store, uuids: list[str]) -> None:

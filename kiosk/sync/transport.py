@@ -106,16 +106,19 @@ class HubClient:
             raise Offline("malformed enrollment answer")
         return body
 
-    def post_records(self, records: list[dict]) -> dict:
-        """{"server_time", "results"} with one well-formed result per record, in order."""
-        _, body = self._call("POST", "/records", json={"records": records})
+    def post_records(self, records: list[tuple[str, str]]) -> dict:
+        """Sends (uuid, record JSON) pairs; {"server_time", "results"} with one well-formed
+        result per record, in order."""
+        payload = '{"records":[' + ",".join(body for _uuid, body in records) + "]}"
+        _, body = self._call("POST", "/records", data=payload.encode(),
+                             headers={"Content-Type": "application/json"})
         results = body.get("results")
         if not isinstance(results, list) or len(results) != len(records):
             raise Offline("malformed results")
-        for record, result in zip(records, results):
+        for (uuid, _record), result in zip(records, results):
             if not isinstance(result, dict) or result.get("status") not in RESULT_STATUSES:
                 raise Offline("malformed result")
-            if result.get("uuid") != record["uuid"] and not (result["status"] == "invalid" and result.get("uuid") is None):
+            if result.get("uuid") != uuid and not (result["status"] == "invalid" and result.get("uuid") is None):
                 raise Offline("a result for another record")
         return body
 
