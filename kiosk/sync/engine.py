@@ -14,8 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
@@ -105,6 +103,9 @@ class _Run:
         self.progress = progress or (lambda report: None)
         self.report = SyncReport()
         self.uploaded: set[str] = set()
+        # Imported here, as filelock in run_sync: the kiosk window loads this module at start-up.
+        from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
         exponential = wait_random_exponential(multiplier=policy.backoff_base, max=policy.backoff_max)
 
         def wait(state) -> float:
@@ -239,6 +240,8 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
     enrolled = credentials.load(data_dir)
     if enrolled is None:
         raise NotEnrolled(_("This kiosk is not enrolled with a hub yet: kiosk enroll --hub URL --code CODE"))
+    from filelock import FileLock, Timeout
+
     lock = FileLock(data_dir / LOCK_FILE)
     try:
         lock.acquire(timeout=0)

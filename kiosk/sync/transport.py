@@ -7,7 +7,6 @@ request has a timeout; certificates are always verified.
 
 from datetime import datetime, timezone
 
-import requests
 
 from kiosk import __version__
 
@@ -57,6 +56,8 @@ def _retry_after(value: str | None) -> float | None:
 
 class HubClient:
     def __init__(self, base_url: str, token: str | None = None, timeout: tuple[float, float] = (5.0, 30.0)):
+        import requests  # a tenth of a second to import: not before the first request
+
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
@@ -69,6 +70,8 @@ class HubClient:
         self.session.close()
 
     def _call(self, method: str, path: str, **kwargs) -> tuple[int, dict]:
+        import requests
+
         sent = datetime.now(timezone.utc)
         try:
             response = self.session.request(method, self.base_url + API + path, timeout=self.timeout, **kwargs)

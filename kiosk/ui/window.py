@@ -19,7 +19,6 @@ from kiosk.ui.screens.attendance import AttendanceScreen
 from kiosk.ui.screens.complaint import ComplaintScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.officer_login import OfficerLogin
-from kiosk.ui.screens.officer_panel import OfficerPanel
 from kiosk.ui.screens.receipt import ReceiptScreen
 from kiosk.ui.screens.status import StatusScreen
 from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
@@ -87,10 +86,10 @@ class KioskWindow(QWidget):
         self.status = StatusScreen(context)
         self.about = AboutScreen(context.db.data_dir)
         self.officer_login = OfficerLogin(context)
-        self.officer = OfficerPanel(context)
+        self._officer = None  # built when an officer first opens it: see `officer`
         self.screens = {
             "home": self.home, "complaint": self.complaint, "receipt": self.receipt, "attendance": self.attendance,
-            "status": self.status, "about": self.about, "officer_login": self.officer_login, "officer": self.officer,
+            "status": self.status, "about": self.about, "officer_login": self.officer_login,
         }
         self.stack = QStackedWidget()
         for screen in self.screens.values():
@@ -98,13 +97,11 @@ class KioskWindow(QWidget):
         self.home.chosen.connect(self.go)
         for screen in (self.complaint.wizard, self.attendance.wizard, self.attendance, self.status):
             screen.shown.connect(self.narrator.read_screen)
-        for screen in (self.complaint, self.attendance, self.status, self.about, self.officer_login, self.officer):
+        for screen in (self.complaint, self.attendance, self.status, self.about, self.officer_login):
             screen.left.connect(self.start_over)
         self.complaint.submitted.connect(self.show_receipt)
         self.receipt.done.connect(self.start_over)
         self.officer_login.entered.connect(self._officer_entered)
-        self.officer.exit_requested.connect(self.exit_kiosk)
-        self.officer.settings_changed.connect(self.reload_settings)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,6 +114,22 @@ class KioskWindow(QWidget):
         self.idle_warning.expired.connect(self.start_over)
         self.idle_warning.resumed.connect(self.idle_watcher.timer.start)
         self.apply_mode()
+
+    @property
+    def officer(self):
+        """Officer mode's panel, built the first time it is opened: it is most of the kiosk's
+        code (sync, statistics, reports), which the home screen does not wait for."""
+        if self._officer is None:
+            from kiosk.ui.screens.officer_panel import OfficerPanel
+
+            self._officer = OfficerPanel(self.context)
+            self._officer.left.connect(self.start_over)
+            self._officer.exit_requested.connect(self.exit_kiosk)
+            self._officer.settings_changed.connect(self.reload_settings)
+            self._officer.retranslate()
+            self.screens["officer"] = self._officer
+            self.stack.addWidget(self._officer)
+        return self._officer
 
     # settings and language
     def load(self) -> None:
@@ -215,7 +228,7 @@ class KioskWindow(QWidget):
 
     # navigation
     def go(self, name: str) -> None:
-        screen = self.screens[name]
+        screen = self.officer if name == "officer" else self.screens[name]
         self.stack.setCurrentWidget(screen)
         screen.start()
         self.narrator.read_screen()

@@ -3,7 +3,6 @@
 import io
 import threading
 
-import segno
 from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
@@ -16,6 +15,8 @@ from kiosk.ui.widgets import button, label, scrolling, set_text
 
 def qr_image(text: str, scale: int = 10) -> QImage:
     """A QImage, not a QPixmap: printing draws it on a worker thread, where pixmaps are not allowed."""
+    import segno  # only when a receipt is shown, not at start-up
+
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
     return QImage.fromData(buffer.getvalue(), "PNG")
