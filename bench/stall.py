@@ -48,6 +48,7 @@ def ready():
     stats = window.officer.stats
     stats.show_figures_done, stats.show_figures = stats.show_figures, stats_done
     stats.refresh()
+    beats.clear()  # from here on: building officer mode above is a tap's work, not background work
 
 def finish():
     heartbeat.stop()

@@ -110,15 +110,9 @@ def m003_status_history_and_statistics(db):
 def m004_attendance_facts(db):
     """Statistics read a small table instead of a million JSON bodies: for each attendance
     record its event, gender, age band, worst WG-SS answer (0 when none was given) and day,
-    clustered in the order the statistics group them. A trigger fills it from every record
-    stored, whatever stores it, so it cannot fall behind the records it is made from."""
-    domains = ("seeing", "hearing", "walking", "cognition", "selfcare", "communication")
-
-    def facts(row: str) -> str:  # row: "NEW." in the trigger, "" over the table
-        worst = ", ".join(f"ifnull(json_extract({row}body, '$.wgss.{domain}'), 0)" for domain in domains)
-        return (f"{row}uuid, {row}event_uuid, json_extract({row}body, '$.gender'),"
-                f" json_extract({row}body, '$.age_band'), max({worst}), {row}created_at")
-
+    clustered in the order the statistics group them. `Store` adds a row with each record
+    it stores; this step fills in the records stored before it."""
+    worst = "(SELECT ifnull(max(value), 0) FROM json_each(body, '$.wgss'))"
     _run(
         db,
         """CREATE TABLE attendance_facts (
@@ -130,7 +124,6 @@ def m004_attendance_facts(db):
             created_at TEXT NOT NULL,
             PRIMARY KEY (event_uuid, gender, age_band, wgss_worst, created_at, uuid)
         ) WITHOUT ROWID""",
-        f"""CREATE TRIGGER attendance_facts_on_insert AFTER INSERT ON records WHEN NEW.kind = 'attendance'
-            BEGIN INSERT INTO attendance_facts SELECT {facts("NEW.")}; END""",
-        f"INSERT INTO attendance_facts SELECT {facts('')} FROM records WHERE kind = 'attendance'",
+        "INSERT INTO attendance_facts SELECT uuid, event_uuid, json_extract(body, '$.gender'),"
+        f" json_extract(body, '$.age_band'), {worst}, created_at FROM records WHERE kind = 'attendance'",
     )

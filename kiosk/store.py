@@ -126,6 +126,13 @@ class Store:
         ).rowcount
         if inserted:
             self.db.execute("INSERT INTO sync_state (uuid, updated_at) VALUES (?, ?)", [uuid, now])
+            if record["kind"] == "attendance":  # what statistics count (migration m004)
+                self.db.execute(
+                    "INSERT INTO attendance_facts (uuid, event_uuid, gender, age_band, wgss_worst, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [uuid, record["event_uuid"], record["gender"], record["age_band"],
+                     max(record.get("wgss", {}).values(), default=0), record["created_at"]],
+                )
             if record["kind"] == "complaint":
                 # 40 bits: a clash on one kiosk is a one-in-a-billion event; then only the uuid finds it.
                 self.db.execute(
