@@ -29,7 +29,7 @@ bundle-test: bundle
 
 # Speed and size goals against baselines measured in the same run (README: Performance).
 bench: bundle
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 system-deps:
 	@PYTHON=$(PYTHON) build/system-deps.sh
