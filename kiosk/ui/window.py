@@ -14,13 +14,8 @@ from kiosk.i18n import LANGUAGE_NAMES, _, set_language
 from kiosk.ui.context import Context
 from kiosk.ui.idle import IdleWarning, IdleWatcher
 from kiosk.ui.narrator import Narrator
-from kiosk.ui.screens.about import AboutScreen
-from kiosk.ui.screens.attendance import AttendanceScreen
-from kiosk.ui.screens.complaint import ComplaintScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.officer_login import OfficerLogin
-from kiosk.ui.screens.receipt import ReceiptScreen
-from kiosk.ui.screens.status import StatusScreen
 from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.widgets import button, clear_layout, label, set_text
@@ -80,27 +75,15 @@ class KioskWindow(QWidget):
             bar.addWidget(toggle)
 
         self.home = HomeScreen()
-        self.complaint = ComplaintScreen(context)
-        self.receipt = ReceiptScreen()
-        self.attendance = AttendanceScreen(context)
-        self.status = StatusScreen(context)
-        self.about = AboutScreen(context.db.data_dir)
         self.officer_login = OfficerLogin(context)
-        self._officer = None  # built when an officer first opens it: see `officer`
-        self.screens = {
-            "home": self.home, "complaint": self.complaint, "receipt": self.receipt, "attendance": self.attendance,
-            "status": self.status, "about": self.about, "officer_login": self.officer_login,
-        }
+        # The other screens are built the first time they are shown (see `screen_named`), so the
+        # home screen does not wait for the wizards, the printer lookup or officer mode.
+        self.screens = {"home": self.home, "officer_login": self.officer_login}
         self.stack = QStackedWidget()
         for screen in self.screens.values():
             self.stack.addWidget(screen)
         self.home.chosen.connect(self.go)
-        for screen in (self.complaint.wizard, self.attendance.wizard, self.attendance, self.status):
-            screen.shown.connect(self.narrator.read_screen)
-        for screen in (self.complaint, self.attendance, self.status, self.about, self.officer_login):
-            screen.left.connect(self.start_over)
-        self.complaint.submitted.connect(self.show_receipt)
-        self.receipt.done.connect(self.start_over)
+        self.officer_login.left.connect(self.start_over)
         self.officer_login.entered.connect(self._officer_entered)
 
         layout = QVBoxLayout(self)
@@ -115,21 +98,71 @@ class KioskWindow(QWidget):
         self.idle_warning.resumed.connect(self.idle_watcher.timer.start)
         self.apply_mode()
 
-    @property
-    def officer(self):
-        """Officer mode's panel, built the first time it is opened: it is most of the kiosk's
-        code (sync, statistics, reports), which the home screen does not wait for."""
-        if self._officer is None:
-            from kiosk.ui.screens.officer_panel import OfficerPanel
+    def screen_named(self, name: str) -> QWidget:
+        """The screen called `name`, built, wired and translated the first time it is asked for."""
+        if name not in self.screens:
+            built = getattr(self, f"_build_{name}")()
+            built.retranslate()
+            self.screens[name] = built
+            self.stack.addWidget(built)
+        return self.screens[name]
 
-            self._officer = OfficerPanel(self.context)
-            self._officer.left.connect(self.start_over)
-            self._officer.exit_requested.connect(self.exit_kiosk)
-            self._officer.settings_changed.connect(self.reload_settings)
-            self._officer.retranslate()
-            self.screens["officer"] = self._officer
-            self.stack.addWidget(self._officer)
-        return self._officer
+    complaint = property(lambda self: self.screen_named("complaint"))
+    attendance = property(lambda self: self.screen_named("attendance"))
+    receipt = property(lambda self: self.screen_named("receipt"))
+    status = property(lambda self: self.screen_named("status"))
+    about = property(lambda self: self.screen_named("about"))
+    officer = property(lambda self: self.screen_named("officer"))
+
+    def _build_complaint(self):
+        from kiosk.ui.screens.complaint import ComplaintScreen
+
+        screen = ComplaintScreen(self.context)
+        screen.wizard.shown.connect(self.narrator.read_screen)
+        screen.left.connect(self.start_over)
+        screen.submitted.connect(self.show_receipt)
+        return screen
+
+    def _build_attendance(self):
+        from kiosk.ui.screens.attendance import AttendanceScreen
+
+        screen = AttendanceScreen(self.context)
+        for shown in (screen.wizard.shown, screen.shown):
+            shown.connect(self.narrator.read_screen)
+        screen.left.connect(self.start_over)
+        return screen
+
+    def _build_receipt(self):
+        from kiosk.ui.screens.receipt import ReceiptScreen
+
+        screen = ReceiptScreen()
+        screen.done.connect(self.start_over)
+        return screen
+
+    def _build_status(self):
+        from kiosk.ui.screens.status import StatusScreen
+
+        screen = StatusScreen(self.context)
+        screen.shown.connect(self.narrator.read_screen)
+        screen.left.connect(self.start_over)
+        return screen
+
+    def _build_about(self):
+        from kiosk.ui.screens.about import AboutScreen
+
+        screen = AboutScreen(self.context.db.data_dir)
+        screen.left.connect(self.start_over)
+        return screen
+
+    def _build_officer(self):
+        """Officer mode is most of the kiosk's code (sync, statistics, reports)."""
+        from kiosk.ui.screens.officer_panel import OfficerPanel
+
+        panel = OfficerPanel(self.context)
+        panel.left.connect(self.start_over)
+        panel.exit_requested.connect(self.exit_kiosk)
+        panel.settings_changed.connect(self.reload_settings)
+        return panel
 
     # settings and language
     def load(self) -> None:
@@ -228,7 +261,7 @@ class KioskWindow(QWidget):
 
     # navigation
     def go(self, name: str) -> None:
-        screen = self.officer if name == "officer" else self.screens[name]
+        screen = self.screen_named(name)
         self.stack.setCurrentWidget(screen)
         screen.start()
         self.narrator.read_screen()
@@ -259,7 +292,7 @@ class KioskWindow(QWidget):
         On a kiosk without an officer PIN, the first thing shown is choosing one."""
         self.context.new_session()
         self.idle_warning.stop()
-        for screen in self.screens.values():
+        for screen in list(self.screens.values()):
             screen.reset()
         self.set_mode(DisplayMode())
         self.read_aloud.setChecked(False)
