@@ -226,8 +226,9 @@ def _parser(factory=_Parser, **kwargs) -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
-    from kiosk.demo import DEMO_PIN, make_demo_dir
-
+    if args.demo:
+        # Before Qt: PySide6 hooks the import system, which makes every later import slower.
+        from kiosk.demo import DEMO_PIN, make_demo_dir
     from kiosk.ui.app import run
 
     if not args.demo:
@@ -262,7 +263,7 @@ def cmd_set_pin(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.records import KINDS
+    from kiosk.kinds import KINDS
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.i18n import LANGUAGES, CatalogMissing, N_, _, current_language, load_catalog
-from kiosk.records import KINDS
+from kiosk.kinds import KINDS
 from kiosk.store import Store
 
 OK, WARN, FAIL = "ok", "warn", "fail"

@@ -13,14 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.migrations import migrations
-from kiosk.records import FieldError, RecordInvalid, digest, validate
 from kiosk.refcode import ref_code
+
+if TYPE_CHECKING:  # the record models (pydantic) load with the first record, not at start-up
+    from kiosk.records import FieldError
 
 DB_FILE = "kiosk.sqlite3"
 BUSY_TIMEOUT_S = 15.0
@@ -34,7 +37,7 @@ class Outcome:
 
     status: str
     uuid: str | None = None
-    errors: list[FieldError] = field(default_factory=list)
+    errors: list["FieldError"] = field(default_factory=list)
 
 
 def utc_now() -> str:
@@ -96,6 +99,8 @@ class Store:
         already stored is a duplicate when its content is the same and a conflict, never
         overwritten, when it differs.
         """
+        from kiosk.records import RecordInvalid, validate
+
         outcomes = []
         now = utc_now()
         with self.db.atomic():
@@ -109,6 +114,8 @@ class Store:
         return outcomes
 
     def _insert(self, record: dict, now: str) -> Outcome:
+        from kiosk.records import FieldError, digest
+
         uuid, fingerprint = record["uuid"], digest(record)
         inserted = self.db.execute(
             "INSERT INTO records (uuid, kind, created_at, event_uuid, supersedes, digest, body, stored_at)"

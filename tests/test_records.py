@@ -233,3 +233,10 @@ def test_an_incident_on_the_last_representable_day_is_checked_not_crashed():
     """A device clock at year 9999 does not crash the future-date rule (it used to overflow)."""
     record = factories.complaint(created_at="9999-12-31T10:00:00+00:00", incident_date="9999-12-31")
     assert validate(record)["incident_date"] == "9999-12-31"
+
+
+def test_the_kinds_named_without_the_models_are_the_models_kinds():
+    from kiosk.kinds import KINDS
+    from kiosk.records.models import MODELS
+
+    assert KINDS == tuple(MODELS)

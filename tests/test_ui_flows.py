@@ -1,6 +1,7 @@
 """The kiosk screens driven like a citizen and an officer would: clicks, taps and keys."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -477,3 +478,38 @@ def test_review_follows_a_language_switch(qtbot, window):
     click(qtbot, window.language_buttons["en"])
     assert "Subject" in review.summary.text() and "Pokok laporan" not in review.summary.text()
     assert "August 17, 2026" in review.summary.text() or "17 August 2026" in review.summary.text()
+
+
+HOME_ONLY = """
+import sys
+from pathlib import Path
+from kiosk.ui.app import application
+from kiosk.ui.context import Context
+from kiosk.ui.dbworker import DbWorker
+from kiosk.ui.window import KioskWindow
+
+LATER = ("pydantic", "requests", "openpyxl", "segno", "tenacity", "kiosk.ui.screens.complaint",
+         "kiosk.ui.screens.attendance", "kiosk.ui.screens.officer_panel")
+app = application()
+window = KioskWindow(Context(db=DbWorker(Path(sys.argv[1]))), kiosk_mode=False)
+def ready():
+    print(",".join(name for name in LATER if name in sys.modules))
+    window.go("complaint")  # built on demand, with what it needs
+    print(",".join(name for name in LATER if name in sys.modules))
+    window.sync.stop()
+    window.context.db.close()
+    app.quit()
+window.ready.connect(ready)
+window.load()
+app.exec()
+"""
+
+
+def test_the_home_screen_waits_for_nothing_citizens_have_not_asked_for(data_dir):
+    """Start-up loads no record models, network or report code; the first screen that needs them does."""
+    Store(data_dir).close()
+    result = subprocess.run([sys.executable, "-c", HOME_ONLY, str(data_dir)], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    at_home, after = result.stdout.splitlines()
+    assert at_home == "", result.stderr
+    assert {"pydantic", "kiosk.ui.screens.complaint"} <= set(after.split(","))

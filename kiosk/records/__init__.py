@@ -12,6 +12,7 @@ import unicodedata
 
 from pydantic import ValidationError
 
+from kiosk.kinds import KINDS
 from kiosk.records.errors import WHOLE_RECORD, FieldError, RecordInvalid, from_pydantic, shown
 from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS
 from kiosk.records.rules import cross_field_errors
@@ -27,7 +28,6 @@ __all__ = [
     "validate",
 ]
 
-KINDS = tuple(MODELS)
 
 # White space to trim: Unicode's, less the control characters, which are refused instead.
 _EDGE_SPACE = re.compile(r"^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|"

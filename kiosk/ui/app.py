@@ -1,5 +1,6 @@
 """Starting the kiosk: one instance per data folder, the database thread, the window."""
 
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.window import KioskWindow
 
 WINDOW_SIZE = (1024, 600)
+WARM_UP_MS = 1000
 
 
 def application() -> QApplication:
@@ -48,6 +50,10 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False) -> int
         db.failed.connect(lambda error: window.home.welcome.setText(
             _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
                 reason=type(error).__name__)))
+        # The record models (pydantic) load on the database thread a moment after the home
+        # screen shows, so neither the first frame nor the first citizen's save waits for them.
+        window.ready.connect(lambda: QTimer.singleShot(
+            WARM_UP_MS, lambda: db.call(lambda _store: importlib.import_module("kiosk.records"))))
         if exit_after_startup:
             window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started)))
         window.load()
