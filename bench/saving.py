@@ -22,55 +22,50 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return cuts[49], cuts[98]
 
 
-def _kiosk_saves(folder: Path) -> list[float]:
+def _saves(folder: Path) -> tuple[list[float], list[float]]:
+    """(kiosk, bare) seconds per save, taken in turns so a slow moment of the disk hits both."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from kiosk import intake
     from kiosk.ui.dbworker import DbWorker
 
     QCoreApplication.instance() or QCoreApplication([])
-    worker = DbWorker(folder)
+    bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
+    bare.execute("PRAGMA journal_mode=WAL")
+    bare.execute("PRAGMA synchronous=FULL")
+    bare.execute("CREATE TABLE records (uuid TEXT PRIMARY KEY, body TEXT NOT NULL)")
+    worker = DbWorker(folder / "kiosk")
     loop = QEventLoop()
     meeting = intake.new_event({"name": "Sosialisasi", "type": "socialization", "starts_on": "2026-08-17",
                                 "location": {"village": "Sukamaju"}})
     worker.call(lambda store, r: store.add_records([r]), meeting, on_done=lambda _result: loop.quit())
     loop.exec()
-    samples = []
+    kiosk, plain = [], []
     try:
         for _ in range(SAVES):
             started = time.perf_counter()
             record = intake.new_attendance(meeting["uuid"], ANSWERS)
             worker.call(lambda store, r: store.add_records([r])[0], record, on_done=lambda _outcome: loop.quit())
             loop.exec()
-            samples.append(time.perf_counter() - started)
+            kiosk.append(time.perf_counter() - started)
+
+            record = intake.new_attendance(meeting["uuid"], ANSWERS)
+            started = time.perf_counter()
+            bare.execute("BEGIN")
+            bare.execute("INSERT INTO records VALUES (?, ?)", [record["uuid"], json.dumps(record)])
+            bare.execute("COMMIT")
+            plain.append(time.perf_counter() - started)
     finally:
         worker.close()
-    return samples
-
-
-def _bare_saves(path: Path) -> list[float]:
-    from kiosk import intake
-
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE records (uuid TEXT PRIMARY KEY, body TEXT NOT NULL)")
-    samples = []
-    for _ in range(SAVES):
-        record = intake.new_attendance("00000000-0000-4000-8000-000000000000", ANSWERS)
-        started = time.perf_counter()
-        db.execute("BEGIN")
-        db.execute("INSERT INTO records VALUES (?, ?)", [record["uuid"], json.dumps(record)])
-        db.execute("COMMIT")
-        samples.append(time.perf_counter() - started)
-    db.close()
-    return samples
+        bare.close()
+    return kiosk, plain
 
 
 def measure() -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="bench-save-", dir=Path.home()) as folder:
-        bare_p50, bare_p99 = _percentiles(_bare_saves(Path(folder) / "bare.sqlite3"))
-        kiosk_p50, kiosk_p99 = _percentiles(_kiosk_saves(Path(folder) / "kiosk"))
+        kiosk, bare = _saves(Path(folder))
+    kiosk_p50, kiosk_p99 = _percentiles(kiosk)
+    bare_p50, bare_p99 = _percentiles(bare)
     ratio = kiosk_p99 / bare_p99
     return [
         Figure("attendance save p50", kiosk_p50 * 1000, "ms", f"bare insert+commit p50 {bare_p50 * 1000:.2f} ms",
