@@ -7,32 +7,22 @@ import sys
 
 from bench.data import million_attendance
 from bench.table import Figure
+from windowscript import script  # tests/, on the path through bench.data
 
 MAX_START_MB = 150
 MAX_DASHBOARD_MB = 250
 # Opens the window as `kiosk run` does, waits until it is ready, then (with "stats") opens
 # the Statistics page and waits for its figures; prints the resident size in bytes.
-BROWSE = """
-import sys, resource
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from kiosk.ui.app import application
-from kiosk.ui.context import Context
-from kiosk.ui.dbworker import DbWorker
-from kiosk.ui.window import KioskWindow
+BROWSE = script("""
+import resource
 
 def resident():
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize()
 
-app = application()
-window = KioskWindow(Context(db=DbWorker(Path(sys.argv[1]))), kiosk_mode=False)
-window.resize(1024, 600)
-window.show()
-
 def ready():
     if sys.argv[2] != "stats":
-        QTimer.singleShot(0, lambda: finish())
+        QTimer.singleShot(0, finish)
         return
     stats = window.officer.stats
     stats.show_figures_done = stats.show_figures
@@ -45,14 +35,8 @@ def ready():
 
 def finish():
     print(resident(), flush=True)
-    window.sync.stop()
-    window.context.db.close()
-    app.quit()
-
-window.ready.connect(ready)
-window.load()
-app.exec()
-"""
+    close()
+""")
 
 
 def _resident_mb(folder, what: str) -> float:

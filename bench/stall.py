@@ -10,25 +10,16 @@ from pathlib import Path
 
 from bench.data import attendance_records, store_all
 from bench.table import Figure
+from windowscript import script  # tests/, on the path through bench.data
 
 RECORDS = 10_000
 MAX_STALL_MS = 50
 HEARTBEAT_MS = 10
 # Runs in its own process (a fresh Qt application): prints the longest gap between two
-# heartbeats beyond the 10 ms asked, in ms, and the longest while the kiosk was idle.
-WATCH = """
-import sys, time
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from kiosk.ui.app import application
-from kiosk.ui.context import Context
-from kiosk.ui.dbworker import DbWorker
-from kiosk.ui.window import KioskWindow
+# heartbeats beyond the 10 ms asked, in ms, and how many beats there were.
+WATCH = script("""
+import time
 
-app = application()
-window = KioskWindow(Context(db=DbWorker(Path(sys.argv[1]))), kiosk_mode=False)
-window.resize(1024, 600)
-window.show()
 beats, busy = [], {"stats": True, "sync": True}
 
 def beat():
@@ -54,19 +45,14 @@ def finish():
     heartbeat.stop()
     gaps = [(b - a) * 1000 - float(sys.argv[2]) for a, b in zip(beats, beats[1:])]
     print(max(gaps), len(beats), flush=True)
-    window.sync.stop()
-    window.context.db.close()
-    app.quit()
+    close()
 
 heartbeat = QTimer(interval=int(sys.argv[2]))
 heartbeat.timeout.connect(beat)
-window.sync.changed.connect(synced)
-window.ready.connect(ready)
-window.load()
 heartbeat.start()
+window.sync.changed.connect(synced)
 QTimer.singleShot(300_000, finish)
-app.exec()
-"""
+""")
 
 
 def measure() -> list[Figure]:

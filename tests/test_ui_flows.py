@@ -17,6 +17,7 @@ from kiosk.refcode import ref_code
 from kiosk.store import Store
 from kiosk.ui.app import single_instance
 from kiosk.ui.wizard import Wizard
+from windowscript import script
 
 PIN = "246810"
 
@@ -480,29 +481,16 @@ def test_review_follows_a_language_switch(qtbot, window):
     assert "August 17, 2026" in review.summary.text() or "17 August 2026" in review.summary.text()
 
 
-HOME_ONLY = """
-import sys
-from pathlib import Path
-from kiosk.ui.app import application
-from kiosk.ui.context import Context
-from kiosk.ui.dbworker import DbWorker
-from kiosk.ui.window import KioskWindow
-
+HOME_ONLY = script("""
 LATER = ("pydantic", "requests", "openpyxl", "segno", "tenacity", "kiosk.ui.screens.complaint",
          "kiosk.ui.screens.attendance", "kiosk.ui.screens.officer_panel")
-app = application()
-window = KioskWindow(Context(db=DbWorker(Path(sys.argv[1]))), kiosk_mode=False)
+
 def ready():
     print(",".join(name for name in LATER if name in sys.modules))
     window.go("complaint")  # built on demand, with what it needs
     print(",".join(name for name in LATER if name in sys.modules))
-    window.sync.stop()
-    window.context.db.close()
-    app.quit()
-window.ready.connect(ready)
-window.load()
-app.exec()
-"""
+    close()
+""")
 
 
 def test_the_home_screen_waits_for_nothing_citizens_have_not_asked_for(data_dir):
