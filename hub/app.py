@@ -12,11 +12,14 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.records import RecordInvalid, digest, parse_json, validate
+from kiosk.records.sealing import public_key_text, unseal_record
 from hub.storage import HubError, HubStorage, now
 
 PROTOCOL = 1
@@ -41,6 +44,11 @@ class ApiError(Exception):
 class EnrollRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str
+
+
+class WithdrawalRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    uuids: list[Annotated[str, StringConstraints(max_length=64)]] = Field(max_length=1000)
 
 
 RECORDS_BODY = {
@@ -94,6 +102,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
     app = FastAPI(title="LAPOR! intake hub", version=str(PROTOCOL),
                   description="Receives records from LAPOR! field kiosks and sends complaint status back.")
     bearer = HTTPBearer(auto_error=False)
+    sealing_key = public_key_text(storage.sealing_key)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
@@ -130,7 +139,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         if len(request.code) > 64:
             raise ApiError(400, "bad_code", "the enrollment code is unknown, used or expired")
         device_id, token = await run_in_threadpool(storage.enroll, request.code)
-        return {"device_id": device_id, "token": token, "server_time": now()}
+        return {"device_id": device_id, "token": token, "sealing_key": sealing_key, "server_time": now()}
 
     @app.post("/api/v1/records", openapi_extra={"requestBody": RECORDS_BODY},
               responses={**UNAUTHORIZED, 413: {"description": "too many records or bytes: split the batch"}})
@@ -147,7 +156,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         valid: list[tuple[int, tuple[dict, str]]] = []
         for index, value in enumerate(payload["records"]):
             try:
-                record = validate(value)
+                record = validate(unseal_record(value, storage.sealing_key))
             except RecordInvalid as exc:
                 results.append({"uuid": echoed_uuid(value), "status": "invalid",
                                 "error": "; ".join(map(str, exc.errors))})
@@ -162,6 +171,13 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         for (index, _), result in zip(valid, stored):
             results[index] = {k: v for k, v in vars(result).items() if v is not None}
         return {"server_time": now(), "results": results}
+
+    @app.post("/api/v1/withdrawals", responses=UNAUTHORIZED)
+    async def withdrawals(request: WithdrawalRequest, device_id: str = Depends(device)) -> dict:
+        """Consent withdrawn: the personal fields of these records (this device's only) are erased.
+        The answer counts the request, not what was found, so it tells nothing of other devices."""
+        await run_in_threadpool(storage.withdraw, device_id, request.uuids)
+        return {"server_time": now(), "withdrawn": len(request.uuids)}
 
     @app.put("/api/v1/attachments/{sha256}", openapi_extra={"requestBody": BINARY_BODY},
              responses={**UNAUTHORIZED, 413: {"description": "attachment too large"}})

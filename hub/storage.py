@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 DB_FILE = "hub.sqlite3"
+SEALING_KEY_FILE = "sealing-key.pem"  # the private half: kiosks seal personal fields for it
 STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
 FINAL_STATUSES = ("completed", "archived")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0 or 1 to misread
@@ -105,12 +106,36 @@ def m001_initial(db):
         db.execute(statement)
 
 
+@migrations()
+def m002_withdrawals(db):
+    """When a citizen withdrew consent: the record's personal fields are gone from its body."""
+    db.execute("ALTER TABLE records ADD COLUMN withdrawn_at TEXT")
+
+
+def _sealing_key(data_dir: Path):
+    """The hub's private key, made on first start and readable by the hub's user alone."""
+    from kiosk.records.sealing import load_private_key, new_private_key
+
+    path = data_dir / SEALING_KEY_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return load_private_key(path.read_bytes())
+    pem = new_private_key()
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(pem)
+        out.flush()
+        os.fsync(out.fileno())
+    return load_private_key(pem)
+
+
 class HubStorage:
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         (self.data_dir / "attachments").mkdir(exist_ok=True, mode=0o700)
         self.path = self.data_dir / DB_FILE
+        self.sealing_key = _sealing_key(self.data_dir)
         self._local = threading.local()
         self._verified: dict[str, bytes] = {}  # sha256(token) -> the token hash it was checked against
         db = Database(self._conn(), execute_plugins=False)
@@ -123,7 +148,7 @@ class HubStorage:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(str(self.path), timeout=15, isolation_level=None, check_same_thread=True)
-            for pragma in ("busy_timeout = 15000", "synchronous = FULL", "foreign_keys = ON"):
+            for pragma in ("busy_timeout = 15000", "synchronous = FULL", "foreign_keys = ON", "secure_delete = ON"):
                 conn.execute(f"PRAGMA {pragma}")
             self._local.conn = conn
         return conn
@@ -246,6 +271,25 @@ class HubStorage:
                 "INSERT INTO status_changes (uuid, status, updated_at) VALUES (?, 'received', ?)", [uuid, received]
             )
         return Result(uuid, "stored", tracking_id)
+
+    def withdraw(self, device_id: str, uuids: list[str]) -> int:
+        """Erases the personal fields of this device's records among `uuids` (consent withdrawn);
+        uuids of other devices, or unknown ones, are passed over without a word. Returns how
+        many were erased."""
+        from kiosk.records.personal import split
+
+        erased = 0
+        with self._write() as conn:
+            for uuid in uuids:
+                row = conn.execute("SELECT body FROM records WHERE uuid = ? AND device_id = ? AND withdrawn_at IS NULL",
+                                   [uuid, device_id]).fetchone()
+                if row is None:
+                    continue
+                public, _personal = split(json.loads(row[0]))
+                conn.execute("UPDATE records SET body = ?, withdrawn_at = ? WHERE uuid = ?",
+                             [json.dumps(public, ensure_ascii=False, separators=(",", ":")), now(), uuid])
+                erased += 1
+        return erased
 
     def record_lines(self) -> Iterator[str]:
         cursor = self._conn().execute("SELECT body FROM records ORDER BY seq")

@@ -29,8 +29,10 @@ OPTIONS = {
     "open_event": Option(None, N_("Event open for registration")),
     "speech_rate": Option(160, N_("Reading speed, in words per minute")),
     "speech_volume": Option(100, N_("Reading volume, in percent")),
+    "retention_days": Option(30, N_("Days personal details stay on the kiosk after the hub has them")),
 }
 MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 30, 1800
+MAX_RETENTION_DAYS = 365
 
 
 def load(store: Store) -> dict:

@@ -127,3 +127,61 @@ def m004_attendance_facts(db):
         "INSERT INTO attendance_facts SELECT uuid, event_uuid, json_extract(body, '$.gender'),"
         f" json_extract(body, '$.age_band'), {worst}, created_at FROM records WHERE kind = 'attendance'",
     )
+
+
+@migrations()
+def m005_personal_fields_apart(db):
+    """Privacy (UU 27/2022): personal fields move out of the immutable records into their own
+    table, where they can be sealed for the hub and erased (retention, withdrawn consent)
+    while the rest of the record, and every count, stays. Sync gains the `withdrawn` state
+    for a record whose person withdrew consent before it was sent, and withdrawals to tell
+    the hub about."""
+    import json
+
+    from kiosk.records.personal import split
+    from kiosk.store import compact_json
+
+    sync_states = ", ".join(f"'{state}'" for state in (*SYNC_STATES, "withdrawn"))
+    _run(
+        db,
+        """CREATE TABLE personal (
+            uuid TEXT PRIMARY KEY REFERENCES records (uuid),
+            fields TEXT CHECK (fields IS NULL OR json_valid(fields)),
+            sealed TEXT,
+            erased_at TEXT,
+            erased_why TEXT CHECK (erased_why IN ('retention', 'withdrawn')),
+            CHECK ((fields IS NOT NULL) + (sealed IS NOT NULL) + (erased_at IS NOT NULL) = 1)
+        )""",
+        """CREATE TABLE withdrawals (
+            uuid TEXT PRIMARY KEY REFERENCES records (uuid),
+            requested_at TEXT NOT NULL,
+            sent_at TEXT
+        )""",
+        "CREATE INDEX withdrawals_unsent ON withdrawals (sent_at) WHERE sent_at IS NULL",
+        # sync_state again, with one more state; its rowids are kept (the outbox walks them).
+        f"""CREATE TABLE sync_state_new (
+            uuid TEXT PRIMARY KEY REFERENCES records (uuid),
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ({sync_states})),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            tracking_id TEXT,
+            updated_at TEXT NOT NULL
+        )""",
+        "INSERT INTO sync_state_new (rowid, uuid, state, attempts, last_error, tracking_id, updated_at)"
+        " SELECT rowid, uuid, state, attempts, last_error, tracking_id, updated_at FROM sync_state",
+        "DROP TABLE sync_state",
+        "ALTER TABLE sync_state_new RENAME TO sync_state",
+        "CREATE INDEX sync_state_by_state ON sync_state (state)",
+        "DROP TRIGGER records_immutable",
+    )
+    rows = db.execute("SELECT uuid, body FROM records WHERE kind IN ('complaint', 'attendance')").fetchall()
+    for uuid, body in rows:
+        public, personal = split(json.loads(body))
+        if personal:
+            db.execute("UPDATE records SET body = ? WHERE uuid = ?", [compact_json(public), uuid])
+            db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
+    _run(
+        db,
+        """CREATE TRIGGER records_immutable BEFORE UPDATE ON records
+            BEGIN SELECT RAISE(ABORT, 'records are immutable; store a correction with supersedes'); END""",
+    )

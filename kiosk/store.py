@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the record models (pydantic) load with the first record, no
     from kiosk.records import FieldError
 
 DB_FILE = "kiosk.sqlite3"
+SEALING_KEY = "sealing_key"  # the hub's public key (settings), given at enrollment
 BUSY_TIMEOUT_S = 15.0
 
 STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"
@@ -40,6 +41,16 @@ class Outcome:
     errors: list["FieldError"] = field(default_factory=list)
 
 
+def compact_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _readable(body: str, fields: str | None) -> dict:
+    from kiosk.records.personal import merge
+
+    return merge(json.loads(body), json.loads(fields)) if fields else json.loads(body)
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -51,16 +62,28 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA recursive_triggers = ON")  # so INSERT OR REPLACE meets the delete trigger
+    conn.execute("PRAGMA secure_delete = ON")  # erased personal fields are overwritten, not left in free pages
     return conn
+
+
+def owner_only(path: Path) -> None:
+    """The database and its WAL and shared-memory files readable by the kiosk's user alone."""
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        try:
+            (path.parent / name).chmod(0o600)
+        except FileNotFoundError:
+            pass
 
 
 class Store:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / DB_FILE
+        self._sealing_key = None
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
             self.db = Database(connect(self.path), execute_plugins=False)
             self.db.enable_wal()
+            owner_only(self.path)
             if migrations.pending(self.db):
                 # One process migrates at a time: the others wait here, then find nothing pending.
                 with self._immediate():
@@ -103,6 +126,7 @@ class Store:
 
         outcomes = []
         now = utc_now()
+        self._sealing_key = self.setting(SEALING_KEY)  # read per call: enrolling may happen in another process
         with self.db.atomic():
             for value in values:
                 try:
@@ -115,8 +139,10 @@ class Store:
 
     def _insert(self, record: dict, now: str) -> Outcome:
         from kiosk.records import FieldError, digest
+        from kiosk.records.personal import split
 
         uuid, fingerprint = record["uuid"], digest(record)
+        public, personal = split(record)
         inserted = self.db.execute(
             "INSERT INTO records (uuid, kind, created_at, event_uuid, supersedes, digest, body, stored_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING",
@@ -127,12 +153,14 @@ class Store:
                 record.get("event_uuid"),
                 record.get("supersedes"),
                 fingerprint,
-                json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+                compact_json(public),
                 now,
             ],
         ).rowcount
         if inserted:
             self.db.execute("INSERT INTO sync_state (uuid, updated_at) VALUES (?, ?)", [uuid, now])
+            if personal:
+                self._keep_personal(uuid, personal)
             if record["kind"] == "attendance":  # what statistics count (migration m004)
                 self.db.execute(
                     "INSERT INTO attendance_facts (uuid, event_uuid, gender, age_band, wgss_worst, created_at)"
@@ -151,17 +179,34 @@ class Store:
             return Outcome(DUPLICATE, uuid)
         return Outcome(CONFLICT, uuid, [FieldError("uuid", "conflict")])
 
+    def _keep_personal(self, uuid: str, personal: dict) -> None:
+        if self._sealing_key:
+            from kiosk.records.sealing import seal
+
+            self.db.execute("INSERT INTO personal (uuid, sealed) VALUES (?, ?)",
+                            [uuid, seal(self._sealing_key, uuid, personal)])
+        else:
+            self.db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
+
     def record_lines(self, kind: str | None = None) -> Iterator[str]:
-        """Every stored record as one line of JSON, oldest first, without loading them all."""
-        where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
-        cursor = self.db.execute(f"SELECT body FROM records {where} ORDER BY seq", args)
+        """Every stored record as one line of JSON, oldest first, without loading them all: with
+        its personal fields, sealed when they are, and without them once they are erased."""
+        from kiosk.records.personal import transit
+
+        where, args = ("WHERE r.kind = ?", [kind]) if kind else ("", [])
+        cursor = self.db.execute(
+            f"SELECT r.body, p.fields, p.sealed FROM records r LEFT JOIN personal p ON p.uuid = r.uuid {where}"
+            " ORDER BY r.seq", args)
         while rows := cursor.fetchmany(1000):
-            for (body,) in rows:
-                yield body
+            for row in rows:
+                yield transit(*row)
 
     def get(self, uuid: str) -> dict | None:
-        row = self.db.execute("SELECT body FROM records WHERE uuid = ?", [uuid]).fetchone()
-        return json.loads(row[0]) if row else None
+        """A record as this kiosk can read it: personal fields only while they are kept unsealed."""
+        row = self.db.execute(
+            "SELECT r.body, p.fields FROM records r LEFT JOIN personal p ON p.uuid = r.uuid WHERE r.uuid = ?", [uuid]
+        ).fetchone()
+        return _readable(*row) if row else None
 
     def count(self, kind: str | None = None) -> int:
         where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
@@ -182,19 +227,21 @@ class Store:
 
     def find_complaint(self, code: str) -> dict | None:
         row = self.db.execute(
-            "SELECT r.body FROM ref_codes c JOIN records r ON r.uuid = c.uuid WHERE c.code = ?", [code]
+            "SELECT r.body, p.fields FROM ref_codes c JOIN records r ON r.uuid = c.uuid"
+            " LEFT JOIN personal p ON p.uuid = r.uuid WHERE c.code = ?", [code]
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return _readable(*row) if row else None
 
     def complaint_progress(self, uuid: str) -> dict:
         """What the kiosk knows of a complaint: its sync state and the last status from the hub."""
         row = self.db.execute(
-            "SELECT s.state, c.status, c.note, c.tracking_id, c.updated_at FROM sync_state s"
-            " LEFT JOIN complaint_status c ON c.uuid = s.uuid WHERE s.uuid = ?",
+            "SELECT s.state, c.status, c.note, c.tracking_id, c.updated_at, w.uuid IS NOT NULL FROM sync_state s"
+            " LEFT JOIN complaint_status c ON c.uuid = s.uuid LEFT JOIN withdrawals w ON w.uuid = s.uuid"
+            " WHERE s.uuid = ?",
             [uuid],
         ).fetchone()
         keys = ("sync_state", "status", "note", "tracking_id", "status_updated_at")
-        return dict(zip(keys, row)) if row else {}
+        return {**dict(zip(keys, row)), "withdrawn": bool(row[-1])} if row else {}
 
     def status_lines(self) -> Iterator[str]:
         """One JSON line per complaint: reference code, sync state, and the hub's last status."""

@@ -19,7 +19,7 @@ def test_every_connection_is_durable(store):
 
 
 STEPS = ["m001_initial", "m002_reference_codes_and_status", "m003_status_history_and_statistics",
-         "m004_attendance_facts"]
+         "m004_attendance_facts", "m005_personal_fields_apart"]
 
 
 def test_migrations_are_versioned_and_applied_once(data_dir):

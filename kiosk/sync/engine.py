@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
+from kiosk import privacy
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.store import Store, utc_now
@@ -223,6 +224,13 @@ class _Run:
             outbox.quarantine(self.store, refused)
             self.report.quarantined += len(refused)
 
+    def withdraw(self) -> None:
+        """Withdrawals of consent go after the records: a record in flight when its person
+        withdrew reaches the hub first, and is then erased there too."""
+        while uuids := outbox.unsent_withdrawals(self.store, self.policy.batch_count):
+            self.retry(self.client.withdraw, uuids)
+            outbox.mark_withdrawals_sent(self.store, uuids)
+
     def pull(self) -> None:
         cursor = str(self.store.setting("sync_cursor", "0"))
         while True:
@@ -253,6 +261,7 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
                        progress)
             try:
                 run.push()
+                run.withdraw()
                 run.pull()
             except TransportError as exc:
                 run.report.error = exc.code
@@ -296,6 +305,7 @@ def enroll(data_dir: Path, hub_url: str, code: str, policy: Policy = Policy()) -
         client.close()
     with Store(data_dir) as store:
         credentials.save(data_dir, credentials.Credentials(hub_url, answer["device_id"], answer["token"]))
+        privacy.seal_kept(store, answer["sealing_key"])
         store.set_setting("device_id", answer["device_id"])
         store.set_setting("hub_url", hub_url)
         store.set_setting("sync_needs_enrollment", False)

@@ -18,7 +18,7 @@ WAITING = ("pending", "sending")
 class Item:
     uuid: str
     kind: str
-    body: str  # the record's JSON as stored: sent as it is, never decoded and encoded again
+    body: str  # the record's JSON as it leaves the kiosk (kiosk.records.personal.transit)
     size: int  # bytes of that JSON
 
     @property
@@ -37,13 +37,16 @@ def next_batch(store: Store, max_count: int, max_bytes: int, after: int = 0) -> 
     one), and the position to continue from. Positions are sync_state's rowids, which follow
     the order records were stored in; walking the (state, rowid) index needs no sorting, so
     each batch costs the same however many records wait."""
+    from kiosk.records.personal import transit
+
     rows = store.db.execute(
-        "SELECT s.rowid, r.uuid, r.kind, r.body FROM sync_state s JOIN records r ON r.uuid = s.uuid"
-        " WHERE s.state = 'pending' AND s.rowid > ? ORDER BY s.rowid LIMIT ?",
+        "SELECT s.rowid, r.uuid, r.kind, r.body, p.fields, p.sealed FROM sync_state s JOIN records r ON r.uuid = s.uuid"
+        " LEFT JOIN personal p ON p.uuid = s.uuid WHERE s.state = 'pending' AND s.rowid > ? ORDER BY s.rowid LIMIT ?",
         [after, max_count],
     ).fetchall()
     batch, total, last = [], 0, after
-    for position, uuid, kind, body in rows:
+    for position, uuid, kind, body, fields, sealed in rows:
+        body = transit(body, fields, sealed)
         size = len(body.encode())
         if batch and total + size > max_bytes:
             break
@@ -93,10 +96,23 @@ def send_again(store: Store, uuid: str) -> bool:
     return bool(changed)
 
 
+def unsent_withdrawals(store: Store, limit: int) -> list[str]:
+    rows = store.db.execute("SELECT uuid FROM withdrawals WHERE sent_at IS NULL ORDER BY requested_at LIMIT ?",
+                            [limit]).fetchall()
+    return [uuid for (uuid,) in rows]
+
+
+def mark_withdrawals_sent(store: Store, uuids: list[str]) -> None:
+    now = utc_now()
+    with store.db.atomic():
+        store.db.conn.executemany("UPDATE withdrawals SET sent_at = ? WHERE uuid = ?", [[now, u] for u in uuids])
+
+
 def queue_counts(store: Store) -> tuple[int, int]:
-    """(records still to send, records in quarantine)."""
+    """(records and withdrawals still to send, records in quarantine)."""
     counts = store.sync_counts()
-    return sum(counts.get(state, 0) for state in WAITING), counts.get("quarantined", 0)
+    (withdrawals,) = store.db.execute("SELECT count(*) FROM withdrawals WHERE sent_at IS NULL").fetchone()
+    return sum(counts.get(state, 0) for state in WAITING) + withdrawals, counts.get("quarantined", 0)
 
 
 def apply_changes(store: Store, changes: list[dict], cursor: str) -> int:

@@ -105,7 +105,7 @@ class HubClient:
 
     def enroll(self, code: str) -> dict:
         _, body = self._call("POST", "/enroll", json={"code": code})
-        if not isinstance(body.get("device_id"), str) or not isinstance(body.get("token"), str):
+        if not all(isinstance(body.get(key), str) for key in ("device_id", "token", "sealing_key")):
             raise Offline("malformed enrollment answer")
         return body
 
@@ -124,6 +124,12 @@ class HubClient:
             if result.get("uuid") != uuid and not (result["status"] == "invalid" and result.get("uuid") is None):
                 raise Offline("a result for another record")
         return body
+
+    def withdraw(self, uuids: list[str]) -> None:
+        """Asks the hub to erase the personal fields of these records (consent withdrawn)."""
+        _, body = self._call("POST", "/withdrawals", json={"uuids": uuids})
+        if body.get("withdrawn") != len(uuids):
+            raise Offline("malformed withdrawal answer")
 
     def put_attachment(self, sha256: str, data: bytes) -> None:
         self._call("PUT", f"/attachments/{sha256}", data=data,
