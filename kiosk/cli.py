@@ -90,6 +90,42 @@ def _write_lines(lines, out) -> int:
     return written
 
 
+def cmd_purge(args) -> int:
+    from kiosk import privacy
+
+    with _open_store(args) as store:
+        erased = privacy.purge(store, args.older_than, actor="cli")
+    print(_("Personal details of {count} records were erased.").format(count=erased))
+    return 0
+
+
+def cmd_withdraw(args) -> int:
+    from kiosk import privacy
+
+    with _open_store(args) as store:
+        privacy.withdraw(store, args.reference, actor="cli")
+    print(_("Consent withdrawn: the personal details of {code} were erased from this kiosk; the hub is asked to"
+            " erase them at the next sync.").format(code=args.reference))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from kiosk import audit
+    from kiosk.files import atomic_write
+
+    with _open_store(args) as store:
+        entries = store.audit_entries()
+        if args.output:
+            with atomic_write(Path(args.output)) as out:
+                audit.write_csv(entries, out)
+            store.audit("cli", "audit_export", entries=len(entries))
+            print(_("{count} entries written to {path}").format(count=len(entries), path=args.output),
+                  file=sys.stderr)
+        else:
+            audit.write_csv(entries, sys.stdout)
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from kiosk.doctor import FAIL, run_checks
 
@@ -115,8 +151,10 @@ def cmd_enroll(args) -> int:
 def cmd_sync(args) -> int:
     import json
 
+    from kiosk.logs import log_to
     from kiosk.sync.engine import LARGE_SKEW_S, error_text, run_sync
 
+    log_to(_data_dir(args))
     report = run_sync(_data_dir(args))
     if args.json:
         print(json.dumps(report.as_dict()))
@@ -321,6 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
     statistics.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
     statistics.add_argument("--open-data", action="store_true",
                             help=_("safe to publish: no free text, and counts of 1 to 4 shown as <5"))
+    purge = command("purge", _("erase personal details the hub has had for long enough"), cmd_purge)
+    purge.add_argument("--older-than", type=int, metavar=_("DAYS"),
+                       help=_("acknowledged by the hub at least this many days ago (default: the retention setting)"))
+    withdraw = command("withdraw", _("a citizen withdraws consent: erase their report's personal details"),
+                       cmd_withdraw)
+    withdraw.add_argument("reference", metavar=_("CODE"))
+    auditor = command("audit", _("write the log of officer actions as CSV"), cmd_audit)
+    auditor.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
     status = command("status", _("show what this kiosk knows of a report"), cmd_status)
     status.add_argument("reference", metavar=_("CODE_OR_UUID"))
     officer = command("officer", _("officer set-up"), None)
@@ -334,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()  # the speech worker is a spawned process, also in a bundle
+    os.umask(0o077)  # every file the kiosk makes (database, log, credentials) is its user's alone
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(errors="backslashreplace")
     _choose_language()

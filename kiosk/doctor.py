@@ -142,6 +142,29 @@ def _speech(_data_dir: Path):
     return (OK if all(voices.values()) else WARN), "; ".join(parts)
 
 
+def _personal_data(data_dir: Path):
+    """Sealed for the hub, kept no longer than the retention time, and in files no one else can read."""
+    import stat
+
+    from kiosk import privacy
+
+    with Store(data_dir) as store:
+        summary = privacy.summary(store)
+    plain = sum(counts["kept"] - counts["sealed"] for counts in summary["kinds"].values())
+    open_files = sorted(path.name for path in data_dir.rglob("*")
+                        if path.is_file() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+    if open_files:
+        return WARN, _("other users of this computer can read {files}; run: chmod -R go= {path}").format(
+            files=", ".join(open_files), path=data_dir)
+    days = _("erased {days} days after the hub has them").format(days=summary["retention_days"])
+    if summary["sealed_for_hub"]:
+        return OK, _("sealed for the hub; {rule}").format(rule=days)
+    if plain:
+        return WARN, _("{count} records hold personal details that are not sealed: enroll the kiosk with its hub "
+                       "to seal them").format(count=plain)
+    return OK, _("none stored; sealed for the hub from enrollment on; {rule}").format(rule=days)
+
+
 def _hub(data_dir: Path):
     """Not enrolled is fine (the kiosk works offline); an unreachable hub is a warning, never a failure."""
     from kiosk.sync import credentials
@@ -170,6 +193,7 @@ CHECKS = (
     (N_("Outreach materials"), _materials),
     (N_("Display"), _display),
     (N_("Speech voices"), _speech),
+    (N_("Personal data"), _personal_data),
     (N_("Intake hub"), _hub),
 )
 

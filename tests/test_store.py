@@ -167,6 +167,7 @@ def test_complaints_are_found_by_reference_code(store):
     assert store.find_complaint("0000-0000") is None
     assert store.complaint_progress(complaint["uuid"]) == {
         "sync_state": "pending", "status": None, "note": None, "tracking_id": None, "status_updated_at": None,
+        "withdrawn": False,
     }
 
 

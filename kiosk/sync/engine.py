@@ -7,6 +7,7 @@ enrollment. Attachments go up before the records that name them.
 """
 
 import hashlib
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from kiosk.store import Store, utc_now
 from kiosk.sync import credentials, outbox
 from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLarge, TransportError
 
+log = logging.getLogger(__name__)
 LOCK_FILE = "sync.lock"
 ATTACHMENTS = "attachments"
 LARGE_SKEW_S = 300
@@ -268,6 +270,10 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
             finally:
                 run.close()
             _record(store, run.report, run.skew)
+            erased = privacy.purge(store)  # what the hub has had for the retention time leaves the kiosk
+            log.info("sync: %d sent, %d acknowledged, %d quarantined, %d waiting, %d status updates, %d erased%s",
+                     run.report.sent, run.report.acked, run.report.quarantined, run.report.remaining,
+                     run.report.statuses, erased, f", stopped: {run.report.error}" if run.report.error else "")
             return run.report
     finally:
         lock.release()
@@ -303,6 +309,12 @@ def enroll(data_dir: Path, hub_url: str, code: str, policy: Policy = Policy()) -
         raise KioskError(_("Cannot reach a LAPOR! hub at {url}.").format(url=hub_url)) from None
     finally:
         client.close()
+    from kiosk.records.sealing import check_public_key
+
+    try:
+        check_public_key(answer["sealing_key"])
+    except ValueError:
+        raise KioskError(_("The hub at {url} sent a sealing key this kiosk cannot use.").format(url=hub_url)) from None
     with Store(data_dir) as store:
         credentials.save(data_dir, credentials.Credentials(hub_url, answer["device_id"], answer["token"]))
         privacy.seal_kept(store, answer["sealing_key"])
