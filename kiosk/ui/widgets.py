@@ -252,6 +252,14 @@ def table(columns: int) -> QTableWidget:
     return table
 
 
+def fit_rows(table: QTableWidget) -> None:
+    """As tall as its few rows, so the controls below it stay in view (a short summary table)."""
+    table.resizeRowsToContents()
+    rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+    scroll_bar = table.horizontalScrollBar().sizeHint().height()  # room for it when the columns do not fit
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + scroll_bar)
+
+
 def fill_table(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
     table.setHorizontalHeaderLabels(headers)
     table.setRowCount(len(rows))

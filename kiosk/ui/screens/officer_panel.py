@@ -20,6 +20,7 @@ from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.records import RecordInvalid
 from kiosk.ui.context import Context
+from kiosk.ui.screens.officer_privacy import AuditTab, PrivacyTab
 from kiosk.ui.screens.officer_stats import StatsTab
 from kiosk.ui.screens.officer_sync import QuarantineTab, SyncTab
 from kiosk.ui.widgets import CheckBox, button, fill_table, label, scrolling, set_text, table
@@ -227,10 +228,10 @@ class OfficerPanel(QWidget):
         self.sync = SyncTab(context.sync)
         self.quarantine = QuarantineTab(self, table(4))
         self.stats = StatsTab(self)
-        for page in (self.events, self.settings, self.sync, self.quarantine, self.stats):
+        self.privacy, self.audit = PrivacyTab(self), AuditTab(self)
+        for page in (self.events, self.settings, self.sync, self.quarantine, self.stats, self.privacy, self.audit):
             self.tabs.addTab(scrolling(page), "")
-        self.tabs.currentChanged.connect(lambda index: self.tabs.widget(index).widget() is self.stats
-                                         and self.stats.refresh())
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.back, self.exit = button("primary"), button()
         self.back.clicked.connect(self.left.emit)
         self.exit.clicked.connect(self.exit_requested.emit)
@@ -252,8 +253,15 @@ class OfficerPanel(QWidget):
         self.context.sync.refresh()
         self.context.db.call(lambda _store: voice_report(), on_done=self.settings.speech_status.setText)
 
+    def _tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index).widget()
+        if page in (self.stats, self.privacy, self.audit):  # read afresh each time: they change elsewhere
+            page.refresh()
+
     def reset(self) -> None:
         self.events.message.clear()
+        self.privacy.message.clear()
+        self.privacy.code.clear()
 
     def refresh(self) -> None:
         self.context.db.call(_event_overview, on_done=self._show)
@@ -272,7 +280,8 @@ class OfficerPanel(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Officer mode"))
-        for index, text in enumerate((_("Events"), _("Settings"), _("Sync"), _("Quarantine"), _("Statistics"))):
+        for index, text in enumerate((_("Events"), _("Settings"), _("Sync"), _("Quarantine"), _("Statistics"),
+                                      _("Privacy"), _("Audit log"))):
             self.tabs.setTabText(index, text)
         set_text(self.back, _("Back to citizen mode"))
         set_text(self.exit, _("Exit the kiosk"))
@@ -281,3 +290,5 @@ class OfficerPanel(QWidget):
         self.sync.retranslate()
         self.quarantine.retranslate()
         self.stats.retranslate()
+        self.privacy.retranslate()
+        self.audit.retranslate()
