@@ -6,7 +6,8 @@ check failed, 2 when the command could not run at all.
 """
 
 import argparse
-import multiprocessing
+import gc
+import importlib
 import os
 import shutil
 import sqlite3
@@ -20,6 +21,8 @@ from kiosk.paths import default_data_dir
 
 LANGUAGE_ENV = "KIOSK_LANG"
 EXIT_REFUSED, EXIT_FAILED = 1, 2
+# What the kiosk window needs of the core before its home screen shows (see cmd_run).
+START_NEEDS = ("kiosk.store", "kiosk.config", "kiosk.officer", "kiosk.sync.credentials", "kiosk.sync.outbox")
 
 
 def _choose_language() -> None:
@@ -264,17 +267,32 @@ def _parser(factory=_Parser, **kwargs) -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
-    if args.demo:
-        # Before Qt: PySide6 hooks the import system, which makes every later import slower.
-        from kiosk.demo import DEMO_PIN, make_demo_dir
-    from kiosk.ui.app import run
-
+    # The start makes objects that live as long as the kiosk: the cycle collector would walk them
+    # again and again for no garbage. It is back on once the home screen shows (kiosk.ui.app.run).
+    gc.disable()
+    # Before Qt: PySide6 hooks the import system, which makes every later import slower, so the
+    # core that the start needs (the store with sqlite-utils, the settings, the PIN) comes first.
+    for module in START_NEEDS:
+        importlib.import_module(module)
     if not args.demo:
+        from kiosk.ui.app import run
+
         return run(_data_dir(args), windowed=args.windowed, exit_after_startup=args.exit_after_startup)
-    data_dir = make_demo_dir()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kiosk.demo import DEMO_PIN, fill, new_demo_dir
+
+    data_dir = new_demo_dir()
     print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
     try:
-        return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup)
+        # Filled while Qt loads and the window is built: most of it is hashing the PIN (scrypt),
+        # which leaves the interpreter free. The window reads the folder once it is filled.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-demo") as filler:
+            filled = filler.submit(fill, data_dir)
+            from kiosk.ui.app import run
+
+            return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup,
+                       before_load=filled.result)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)  # throw-away: nothing of a demo stays behind
 
@@ -379,7 +397,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    multiprocessing.freeze_support()  # the speech worker is a spawned process, also in a bundle
+    if getattr(sys, "frozen", False):  # the speech worker is a spawned process, which a bundle starts through here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     os.umask(0o077)  # every file the kiosk makes (database, log, credentials) is its user's alone
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(errors="backslashreplace")

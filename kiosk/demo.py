@@ -14,7 +14,18 @@ DEMO_PIN = "123456"
 
 
 def make_demo_dir() -> Path:
-    data_dir = Path(tempfile.mkdtemp(prefix="lapor-kiosk-demo-"))
+    data_dir = new_demo_dir()
+    fill(data_dir)
+    return data_dir
+
+
+def new_demo_dir() -> Path:
+    """An empty throw-away folder, for `fill`."""
+    return Path(tempfile.mkdtemp(prefix="lapor-kiosk-demo-"))
+
+
+def fill(data_dir: Path) -> None:
+    """The sample event, open for registration, the kiosk's place and the officer PIN."""
     with Store(data_dir) as store:
         event = intake.new_event(
             {
@@ -33,4 +44,3 @@ def make_demo_dir() -> Path:
             actor="demo",
         )
         officer.set_pin(store, DEMO_PIN, actor="demo")
-    return data_dir

@@ -1,11 +1,14 @@
 """Starting the kiosk: one instance per data folder, the database thread, the window."""
 
+import gc
 import importlib
+import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QLockFile, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.errors import KioskError
@@ -39,7 +42,32 @@ def single_instance(data_dir: Path) -> QLockFile:
     return lock
 
 
-def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False) -> int:
+def _warm_up(store, data_dir: Path) -> None:
+    """On the database thread, a moment after the home screen shows: the record models
+    (pydantic) load, so neither the first frame nor the first citizen's save waits for them;
+    the log file opens; personal details past their retention time are erased (a kiosk may
+    have been switched off for weeks)."""
+    from kiosk import privacy
+    from kiosk.logs import log_to
+
+    importlib.import_module("kiosk.records")
+    log_to(data_dir)
+    logging.getLogger(__name__).info("kiosk started")
+    privacy.purge(store)
+
+
+def _collect_from_now_on() -> None:
+    """Everything the start made lives as long as the kiosk: frozen, it is skipped by every later
+    collection, so none stalls the screen walking the modules and Qt's types again. Collection,
+    off while the kiosk starts (kiosk.cli), is back on."""
+    gc.freeze()
+    gc.enable()
+
+
+def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False,
+        before_load: Callable[[], object] | None = None) -> int:
+    """Shows the kiosk on `data_dir` until it quits; `before_load` runs once the window is built,
+    before the window reads the folder (the demo's folder is filled meanwhile)."""
     started = time.perf_counter()
     app = application()
     lock = single_instance(data_dir)
@@ -50,12 +78,13 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False) -> int
         db.failed.connect(lambda error: window.home.welcome.setText(
             _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
                 reason=type(error).__name__)))
-        # The record models (pydantic) load on the database thread a moment after the home
-        # screen shows, so neither the first frame nor the first citizen's save waits for them.
-        window.ready.connect(lambda: QTimer.singleShot(
-            WARM_UP_MS, lambda: db.call(lambda _store: importlib.import_module("kiosk.records"))))
+        window.ready.connect(lambda: QTimer.singleShot(WARM_UP_MS, lambda: db.call(_warm_up, data_dir)),
+                             Qt.ConnectionType.SingleShotConnection)
+        window.ready.connect(_collect_from_now_on, Qt.ConnectionType.SingleShotConnection)
         if exit_after_startup:
             window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started)))
+        if before_load:
+            before_load()
         window.load()
         if windowed:
             window.resize(*WINDOW_SIZE)

@@ -5,11 +5,15 @@ in the same language. Speech runs in its own process (kiosk.accessibility.speech
 here waits for it.
 """
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.accessibility.speech import Speech
 from kiosk.i18n import DEFAULT_LANGUAGE, current_language
+
+if TYPE_CHECKING:  # the speech module (and multiprocessing) loads when speech is first asked for
+    from kiosk.accessibility.speech import Speech
 
 _KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.ShortcutFocusReason)
 
@@ -23,8 +27,10 @@ class Narrator(QObject):
         QApplication.instance().installEventFilter(self)
 
     @property
-    def speech(self) -> Speech:
+    def speech(self) -> "Speech":
         if self._speech is None:
+            from kiosk.accessibility.speech import Speech
+
             self._speech = Speech()
         self._speech.rate = self.settings.get("speech_rate", self._speech.rate)
         self._speech.volume = self.settings.get("speech_volume", 100) / 100

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.errors import KioskError
-from kiosk.sync import credentials, engine, outbox
-from kiosk.sync.transport import HubClient, TransportError
+from kiosk.sync import credentials, outbox
 
 log = logging.getLogger(__name__)
 
 SYNC_EVERY_MS = 5 * 60 * 1000
 PROBE_EVERY_MS = 30 * 1000
-POLICY = engine.Policy(attempts=3, backoff_max=10.0, retry_after_max=60.0)
+WATCH_NETWORK_AFTER_MS = 1000
+POLICY = {"attempts": 3, "backoff_max": 10.0, "retry_after_max": 60.0}  # engine.Policy's, made with the first sync
 
 OFFLINE, ONLINE, SYNCING, NOT_ENROLLED = "offline", "online", "syncing", "not_enrolled"
 
@@ -85,13 +85,12 @@ class SyncController(QObject):
         self._ran.connect(self._finished)
         self._probed.connect(self._probe_result)
         self.enrolled.connect(self._after_enroll)
-        self._watch_network()
 
     def _watch_network(self) -> None:
         """Qt's reachability signal where the platform has a backend (NetworkManager, Windows)."""
         from PySide6.QtNetwork import QNetworkInformation
 
-        if not QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
+        if self.closed or not QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
             return
         info = QNetworkInformation.instance()
         info.reachabilityChanged.connect(
@@ -99,9 +98,12 @@ class SyncController(QObject):
         )
 
     def start(self) -> None:
+        """Syncs now and on the timers; the network is watched a moment later, as loading Qt's
+        reachability backend (a plugin and, on Linux, a D-Bus connection) would delay the first frame."""
         self.periodic.start()
         self.prober.start()
         self.refresh(then_sync=True)
+        QTimer.singleShot(WATCH_NETWORK_AFTER_MS, self, self._watch_network)
 
     def stop(self) -> None:
         self.closed = True
@@ -135,8 +137,10 @@ class SyncController(QObject):
         self.changed.emit()
 
         def work():
+            from kiosk.sync import engine  # with the first sync: a kiosk that is not enrolled never needs it
+
             try:
-                outcome = engine.run_sync(self.data_dir, POLICY)
+                outcome = engine.run_sync(self.data_dir, engine.Policy(**POLICY))
             except engine.SyncBusy:
                 outcome = "busy"  # `kiosk sync` from a terminal holds the folder: it reports itself
             except Exception as exc:  # noqa: BLE001 - a sync failure must never take the kiosk down
@@ -147,8 +151,10 @@ class SyncController(QObject):
         self._in_background(work)
 
     def _finished(self, outcome) -> None:
+        from kiosk.sync.engine import SyncReport
+
         self.state.running = False
-        if isinstance(outcome, engine.SyncReport):
+        if isinstance(outcome, SyncReport):
             self.state.online = outcome.error not in ("offline", "hub_busy")
         self.refresh()
 
@@ -159,6 +165,8 @@ class SyncController(QObject):
         url = self.state.hub_url
 
         def work():
+            from kiosk.sync.transport import HubClient, TransportError
+
             client = HubClient(url, timeout=(3.0, 5.0))
             try:
                 client.health()
@@ -179,6 +187,8 @@ class SyncController(QObject):
 
     def enroll(self, hub_url: str, code: str) -> None:
         def work():
+            from kiosk.sync import engine
+
             try:
                 device_id = engine.enroll(self.data_dir, hub_url, code)
                 self.enrolled.emit(True, device_id)
