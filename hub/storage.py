@@ -289,6 +289,8 @@ class HubStorage:
                 conn.execute("UPDATE records SET body = ?, withdrawn_at = ? WHERE uuid = ?",
                              [json.dumps(public, ensure_ascii=False, separators=(",", ":")), now(), uuid])
                 erased += 1
+        if erased:  # the write-ahead log still holds the pages as they were
+            self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return erased
 
     def record_lines(self) -> Iterator[str]:

@@ -14,7 +14,7 @@ FILE = "kiosk.log"
 MAX_BYTES, BACKUPS = 1024 * 1024, 3
 
 
-def log_to(data_dir: Path) -> None:
+def log_to(data_dir: Path) -> logging.Handler:
     path = Path(data_dir) / FILE
     handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     os.chmod(path, 0o600)
@@ -22,3 +22,4 @@ def log_to(data_dir: Path) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return handler

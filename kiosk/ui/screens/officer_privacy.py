@@ -13,7 +13,7 @@ from kiosk import audit, config, privacy
 from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_moment, format_number
-from kiosk.ui.screens.officer_stats import exports_dir
+from kiosk.ui.screens import officer_stats
 from kiosk.ui.screens.officer_sync import KIND_NAMES
 from kiosk.ui.widgets import button, fill_table, fit_rows, label, set_text, table
 
@@ -170,7 +170,7 @@ class AuditTab(QWidget):
         fill_table(self.table, [_("When"), _("Who"), _("Action"), _("Details")], rows)
 
     def export(self) -> None:
-        path = exports_dir() / f"lapor-audit-{datetime.now():%Y-%m-%d-%H%M}.csv"
+        path = officer_stats.exports_dir() / f"lapor-audit-{datetime.now():%Y-%m-%d-%H%M}.csv"
         self.panel.context.db.call(
             _save_audit, path,
             on_done=lambda written: (self.message.setText(_("Saved to {path}").format(path=written)), self.refresh()),
