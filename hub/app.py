@@ -172,6 +172,11 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
             results[index] = {k: v for k, v in vars(result).items() if v is not None}
         return {"server_time": now(), "results": results}
 
+    @app.get("/api/v1/sealing-key", responses=UNAUTHORIZED)
+    async def get_sealing_key(device_id: str = Depends(device)) -> dict:
+        """For kiosks enrolled before the hub had a key: what they seal personal details with."""
+        return {"sealing_key": sealing_key}
+
     @app.post("/api/v1/withdrawals", responses=UNAUTHORIZED)
     async def withdrawals(request: WithdrawalRequest, device_id: str = Depends(device)) -> dict:
         """Consent withdrawn: the personal fields of these records (this device's only) are erased.

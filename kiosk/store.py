@@ -122,13 +122,17 @@ class Store:
         already stored is a duplicate when its content is the same and a conflict, never
         overwritten, when it differs.
         """
-        from kiosk.records import RecordInvalid, validate
+        from kiosk.records import FieldError, RecordInvalid, validate
+        from kiosk.records.personal import SEALED
 
         outcomes = []
         now = utc_now()
         self._sealing_key = self.setting(SEALING_KEY)  # read per call: enrolling may happen in another process
         with self.db.atomic():
             for value in values:
+                if isinstance(value, dict) and SEALED in value:  # an export of an enrolled kiosk
+                    outcomes.append(Outcome(INVALID, errors=[FieldError(SEALED, "sealed_for_hub")]))
+                    continue
                 try:
                     record = validate(value)
                 except RecordInvalid as exc:

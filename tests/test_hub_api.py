@@ -161,6 +161,8 @@ ENDPOINTS = {
     "put attachment": lambda url, headers: requests.put(
         f"{url}/api/v1/attachments/{PHOTO_SHA}", data=PHOTO, headers=headers, timeout=TIMEOUT),
     "get changes": lambda url, headers: requests.get(url + CHANGES, headers=headers, timeout=TIMEOUT),
+    "get sealing key": lambda url, headers: requests.get(url + "/api/v1/sealing-key", headers=headers,
+                                                         timeout=TIMEOUT),
     "post withdrawals": lambda url, headers: requests.post(
         url + "/api/v1/withdrawals", json={"uuids": [factories.new_uuid()]}, headers=headers, timeout=TIMEOUT),
 }

@@ -84,6 +84,9 @@ def test_personal_fields_are_sealed_once_the_hub_key_is_known_and_statistics_nee
     for line, record in zip(lines[1:3], records[1:3]):
         opened = sealing.unseal_record(line, key)
         assert opened == record
+    with Store(data_dir) as store:  # an export of a sealed kiosk goes to the hub, not into a kiosk
+        (refused,) = store.add_records([lines[1]])
+        assert (refused.status, refused.errors[0].code) == ("invalid", "sealed_for_hub")
     other_key, _public = hub_key()
     with pytest.raises(RecordInvalid) as refused:
         sealing.unseal_record(lines[1], other_key)
@@ -298,3 +301,16 @@ def test_the_migration_moves_personal_fields_out_of_existing_records(data_dir):
         assert NAME not in store.db.execute("SELECT group_concat(body) FROM records").fetchone()[0]
         batch, _after = outbox.next_batch(store, 10, 1 << 20)
         assert [json.loads(item.body) for item in batch] == records  # the rowid order survived the rebuild
+
+
+def test_a_kiosk_enrolled_before_hubs_gave_keys_fetches_the_key_at_its_next_sync(kiosk, hub, data_dir, tmp_path):
+    assert kiosk("enroll", "--hub", hub.url, "--code", hub.enroll_code()).returncode == 0
+    with Store(data_dir) as store:  # as an older kiosk left it: enrolled, details not sealed
+        store.db.execute("DELETE FROM settings WHERE key = 'sealing_key'")
+        store.db.conn.commit()
+        store.add_records(personal_records())
+        assert privacy.summary(store)["sealed_for_hub"] is False
+    done = kiosk("sync")
+    assert done.returncode == 0, done.stderr
+    assert_nowhere(data_dir, PERSONAL)
+    assert NAME in "".join(hub.records())

@@ -59,6 +59,8 @@ MESSAGES = {
     "not_utf8": N_("is not valid UTF-8 text"),
     "line_too_long": N_("is longer than {max_bytes} bytes and was skipped"),
     "invalid": N_("is not valid"),
+    "sealed_for_hub": N_("holds personal details sealed for the hub: only the hub can open them, so a kiosk "
+                         "cannot import this line"),
     "unsealable": N_("cannot be opened with this hub's key (sealed for another hub, or altered)"),
     "conflict": N_("a different record with this uuid is already stored; it was not overwritten"),
 }

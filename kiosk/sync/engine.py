@@ -19,7 +19,7 @@ from pathlib import Path
 from kiosk import privacy
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.store import Store, utc_now
+from kiosk.store import SEALING_KEY, Store, utc_now
 from kiosk.sync import credentials, outbox
 from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLarge, TransportError
 
@@ -262,6 +262,8 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
             run = _Run(data_dir, store, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy,
                        progress)
             try:
+                if store.setting(SEALING_KEY) is None:  # enrolled before the hub gave keys out
+                    privacy.seal_kept(store, run.retry(run.client.sealing_key))
                 run.push()
                 run.withdraw()
                 run.pull()

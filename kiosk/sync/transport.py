@@ -125,6 +125,12 @@ class HubClient:
                 raise Offline("a result for another record")
         return body
 
+    def sealing_key(self) -> str:
+        _, body = self._call("GET", "/sealing-key")
+        if not isinstance(body.get("sealing_key"), str):
+            raise Offline("malformed sealing key answer")
+        return body["sealing_key"]
+
     def withdraw(self, uuids: list[str]) -> None:
         """Asks the hub to erase the personal fields of these records (consent withdrawn)."""
         _, body = self._call("POST", "/withdrawals", json={"uuids": uuids})
