@@ -14,7 +14,7 @@ from kiosk.ui import tour
 from kiosk.ui.theme import style_sheet
 
 OFFICER_SCREENS = ("officer-login", "officer-events", "officer-settings", "officer-sync", "officer-quarantine",
-                   "officer-statistics")
+                   "officer-statistics", "officer-privacy")
 
 
 class RecordingSpeech:

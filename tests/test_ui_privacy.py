@@ -1,4 +1,4 @@
-"""Privacy in the kiosk window: officer mode times out, the Privacy and Audit log pages, and a
+"""Privacy in the kiosk window: officer mode times out, the Privacy page and its audit log, and a
 log file that holds none of what citizens typed."""
 
 import csv
@@ -73,8 +73,8 @@ def test_the_privacy_page_shows_what_is_kept_and_withdraws_consent(qtbot, window
 def test_the_audit_page_lists_officer_actions_and_saves_them(qtbot, window, data_dir, monkeypatch, tmp_path):
     monkeypatch.setattr(officer_stats, "exports_dir", lambda: tmp_path / "exports")
     enter_officer_mode(qtbot, window)
-    page = window.officer.audit
-    window.officer.tabs.setCurrentIndex(6)
+    page = window.officer.privacy.audit
+    window.officer.tabs.setCurrentIndex(5)
     qtbot.waitUntil(lambda: page.table.rowCount() >= 3, timeout=10_000)
     actions = [page.table.item(row, 2).text() for row in range(page.table.rowCount())]
     assert actions[0] == "Officer mode opened"  # newest first, in words

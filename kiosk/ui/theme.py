@@ -14,7 +14,7 @@ def style_sheet(mode: DisplayMode) -> str:
     target = max(MIN_TARGET_PX, px(34))  # grows with the text, but leaves room on a 600 px screen
     bar_font = round(BASE_FONT_PX * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
     heading = round(26 * min(mode.scale, 1.5))
-    tab_font = round(BASE_FONT_PX * min(mode.scale, 1.5))  # officer tabs: five must fit 1024 px  # still above the body text, and leaves room for the answers
+    tab_font = round(BASE_FONT_PX * min(mode.scale, 1.3))  # officer tabs: all six must fit 1024 px
     return f"""
 QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(BASE_FONT_PX)}px; color: {p.text}; background: {p.window}; }}
 QLabel#question {{ font-size: {heading}px; font-weight: bold; }}

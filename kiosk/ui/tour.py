@@ -108,7 +108,6 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     shown["officer-quarantine"] = _officer_tab(3)
     shown["officer-statistics"] = _officer_tab(4)
     shown["officer-privacy"] = _officer_tab(5)
-    shown["officer-audit"] = _officer_tab(6)
     shown["idle-warning"] = _idle
     return shown
 

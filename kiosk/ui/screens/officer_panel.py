@@ -20,7 +20,7 @@ from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.records import RecordInvalid
 from kiosk.ui.context import Context
-from kiosk.ui.screens.officer_privacy import AuditTab, PrivacyTab
+from kiosk.ui.screens.officer_privacy import PrivacyTab
 from kiosk.ui.screens.officer_stats import StatsTab
 from kiosk.ui.screens.officer_sync import QuarantineTab, SyncTab
 from kiosk.ui.widgets import CheckBox, button, fill_table, label, scrolling, set_text, table
@@ -228,8 +228,8 @@ class OfficerPanel(QWidget):
         self.sync = SyncTab(context.sync)
         self.quarantine = QuarantineTab(self, table(4))
         self.stats = StatsTab(self)
-        self.privacy, self.audit = PrivacyTab(self), AuditTab(self)
-        for page in (self.events, self.settings, self.sync, self.quarantine, self.stats, self.privacy, self.audit):
+        self.privacy = PrivacyTab(self)
+        for page in (self.events, self.settings, self.sync, self.quarantine, self.stats, self.privacy):
             self.tabs.addTab(scrolling(page), "")
         self.tabs.currentChanged.connect(self._tab_shown)
         self.back, self.exit = button("primary"), button()
@@ -255,7 +255,7 @@ class OfficerPanel(QWidget):
 
     def _tab_shown(self, index: int) -> None:
         page = self.tabs.widget(index).widget()
-        if page in (self.stats, self.privacy, self.audit):  # read afresh each time: they change elsewhere
+        if page in (self.stats, self.privacy):  # read afresh each time: they change elsewhere
             page.refresh()
 
     def reset(self) -> None:
@@ -281,7 +281,7 @@ class OfficerPanel(QWidget):
     def retranslate(self) -> None:
         self.title.setText(_("Officer mode"))
         for index, text in enumerate((_("Events"), _("Settings"), _("Sync"), _("Quarantine"), _("Statistics"),
-                                      _("Privacy"), _("Audit log"))):
+                                      _("Privacy"))):
             self.tabs.setTabText(index, text)
         set_text(self.back, _("Back to citizen mode"))
         set_text(self.exit, _("Exit the kiosk"))
@@ -291,4 +291,3 @@ class OfficerPanel(QWidget):
         self.quarantine.retranslate()
         self.stats.retranslate()
         self.privacy.retranslate()
-        self.audit.retranslate()

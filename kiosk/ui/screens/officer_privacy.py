@@ -1,5 +1,5 @@
-"""Officer mode's privacy tab (what personal data the kiosk keeps, for how long, and a
-citizen's withdrawal of consent) and the audit log of officer actions.
+"""Officer mode's privacy page: what personal data the kiosk keeps and for how long, a
+citizen's withdrawal of consent, and the audit log of officer actions.
 
 Erasing and withdrawing run on the database thread and are recorded in the audit log by
 `kiosk.privacy`, the same as from the command line.
@@ -51,6 +51,7 @@ class PrivacyTab(QWidget):
         self.withdraw_button = button()
         self.withdraw_button.clicked.connect(self.withdraw)
         self.message = label("hint")
+        self.audit = AuditLog(panel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.rules)
         layout.addWidget(self.sealing)
@@ -68,6 +69,7 @@ class PrivacyTab(QWidget):
         row.addWidget(self.withdraw_button)
         layout.addLayout(row)
         layout.addWidget(self.message)
+        layout.addWidget(self.audit)
 
     def retranslate(self) -> None:
         title = config.OPTIONS["retention_days"].title
@@ -85,9 +87,11 @@ class PrivacyTab(QWidget):
         self.table.setAccessibleName(_("Personal details on this kiosk"))
         if self.summary:
             self.show_summary(self.summary)
+        self.audit.retranslate()
 
     def refresh(self) -> None:
         self.panel.context.db.call(privacy.summary, on_done=self.show_summary)
+        self.audit.refresh()
 
     def show_summary(self, summary: dict) -> None:
         self.summary = summary
@@ -132,18 +136,21 @@ class PrivacyTab(QWidget):
                                    on_error=lambda exc: self.message.setText(str(exc)))
 
 
-class AuditTab(QWidget):
+class AuditLog(QWidget):
     """Every officer action, newest first, and a CSV copy for whoever oversees the kiosk."""
 
     def __init__(self, panel):
         super().__init__()
         self.panel = panel
         self.entries: list[dict] = []
-        self.explain, self.message = label("hint"), label("hint")
+        self.title, self.explain, self.message = label("title"), label("hint"), label("hint")
         self.table = table(4)
+        self.table.setMinimumHeight(240)
         self.save = button()
         self.save.clicked.connect(self.export)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 12, 0, 0)
+        layout.addWidget(self.title)
         layout.addWidget(self.explain)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -152,6 +159,7 @@ class AuditTab(QWidget):
         layout.addLayout(row)
 
     def retranslate(self) -> None:
+        self.title.setText(_("Audit log"))
         self.explain.setText(_("What officers did on this kiosk. Entries cannot be changed or removed."))
         set_text(self.save, _("Save as CSV"))
         self.table.setAccessibleName(_("Audit log"))
