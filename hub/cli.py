@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None)
+    os.umask(0o077)  # the database, attachments and the sealing key: the hub's user's alone
     try:
         return args.func(args)
     except HubError as exc:
