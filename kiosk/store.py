@@ -78,7 +78,6 @@ def owner_only(path: Path) -> None:
 class Store:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / DB_FILE
-        self._sealing_key = None
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
             self.db = Database(connect(self.path), execute_plugins=False)
@@ -127,7 +126,7 @@ class Store:
 
         outcomes = []
         now = utc_now()
-        self._sealing_key = self.setting(SEALING_KEY)  # read per call: enrolling may happen in another process
+        sealing_key = self.setting(SEALING_KEY)  # read per call: enrolling may happen in another process
         with self.db.atomic():
             for value in values:
                 if isinstance(value, dict) and SEALED in value:  # an export of an enrolled kiosk
@@ -138,10 +137,10 @@ class Store:
                 except RecordInvalid as exc:
                     outcomes.append(Outcome(INVALID, errors=exc.errors))
                     continue
-                outcomes.append(self._insert(record, now))
+                outcomes.append(self._insert(record, now, sealing_key))
         return outcomes
 
-    def _insert(self, record: dict, now: str) -> Outcome:
+    def _insert(self, record: dict, now: str, sealing_key: str | None) -> Outcome:
         from kiosk.records import FieldError, digest
         from kiosk.records.personal import split
 
@@ -164,7 +163,7 @@ class Store:
         if inserted:
             self.db.execute("INSERT INTO sync_state (uuid, updated_at) VALUES (?, ?)", [uuid, now])
             if personal:
-                self._keep_personal(uuid, personal)
+                self._keep_personal(uuid, personal, sealing_key)
             if record["kind"] == "attendance":  # what statistics count (migration m004)
                 self.db.execute(
                     "INSERT INTO attendance_facts (uuid, event_uuid, gender, age_band, wgss_worst, created_at)"
@@ -183,12 +182,12 @@ class Store:
             return Outcome(DUPLICATE, uuid)
         return Outcome(CONFLICT, uuid, [FieldError("uuid", "conflict")])
 
-    def _keep_personal(self, uuid: str, personal: dict) -> None:
-        if self._sealing_key:
+    def _keep_personal(self, uuid: str, personal: dict, sealing_key: str | None) -> None:
+        if sealing_key:
             from kiosk.records.sealing import seal
 
             self.db.execute("INSERT INTO personal (uuid, sealed) VALUES (?, ?)",
-                            [uuid, seal(self._sealing_key, uuid, personal)])
+                            [uuid, seal(sealing_key, uuid, personal)])
         else:
             self.db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
 
