@@ -7,13 +7,12 @@ storage work runs in the thread pool, never on the event loop.
 
 import logging
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from typing import Annotated
-
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -102,7 +101,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
     app = FastAPI(title="LAPOR! intake hub", version=str(PROTOCOL),
                   description="Receives records from LAPOR! field kiosks and sends complaint status back.")
     bearer = HTTPBearer(auto_error=False)
-    sealing_key = public_key_text(storage.sealing_key)
+    public_key = public_key_text(storage.sealing_key)  # what kiosks seal personal details with
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
@@ -139,7 +138,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         if len(request.code) > 64:
             raise ApiError(400, "bad_code", "the enrollment code is unknown, used or expired")
         device_id, token = await run_in_threadpool(storage.enroll, request.code)
-        return {"device_id": device_id, "token": token, "sealing_key": sealing_key, "server_time": now()}
+        return {"device_id": device_id, "token": token, "sealing_key": public_key, "server_time": now()}
 
     @app.post("/api/v1/records", openapi_extra={"requestBody": RECORDS_BODY},
               responses={**UNAUTHORIZED, 413: {"description": "too many records or bytes: split the batch"}})
@@ -175,7 +174,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
     @app.get("/api/v1/sealing-key", responses=UNAUTHORIZED)
     async def get_sealing_key(device_id: str = Depends(device)) -> dict:
         """For kiosks enrolled before the hub had a key: what they seal personal details with."""
-        return {"sealing_key": sealing_key}
+        return {"sealing_key": public_key}
 
     @app.post("/api/v1/withdrawals", responses=UNAUTHORIZED)
     async def withdrawals(request: WithdrawalRequest, device_id: str = Depends(device)) -> dict:
