@@ -93,9 +93,12 @@ def parse_json(text: str):
         raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json_number")]) from None
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)  # made once, not per call
+
+
 def canonical_json(record: dict) -> str:
     """The form two records are compared in: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(record)
 
 
 def digest(record: dict) -> str:
