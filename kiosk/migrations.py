@@ -1,11 +1,43 @@
 """Versioned schema steps of the kiosk database, applied in order at every open.
 
 Steps are append-only: a released step is never edited, a change is a new step.
+sqlite-utils' `Migrations` applies them and records each in `_sqlite_migrations`. It is
+imported only when a step is pending, which one query tells: importing sqlite-utils takes
+about as long as the rest of the kiosk's start.
 """
 
-from sqlite_utils import Migrations
+import sqlite3
 
-migrations = Migrations("kiosk")
+MIGRATION_SET = "kiosk"
+STEPS = []  # in the order they are applied
+
+
+def step(function):
+    STEPS.append(function)
+    return function
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the steps this database has, in the order they were applied."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+        return []
+    rows = conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])
+    return [name for (name,) in rows]
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    done = set(applied(conn))
+    return [function.__name__ for function in STEPS if function.__name__ not in done]
+
+
+def apply(conn: sqlite3.Connection, stop_before: str | None = None) -> None:
+    """The pending steps, each in its own transaction with the record of it (up to `stop_before`)."""
+    from sqlite_utils import Database, Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for function in STEPS:
+        migrations()(function)
+    migrations.apply(Database(conn, execute_plugins=False), stop_before=stop_before)
 
 SYNC_STATES = ("pending", "sending", "acked", "quarantined")
 COMPLAINT_STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
@@ -17,7 +49,7 @@ def _run(db, *statements: str) -> None:
         db.execute(statement)
 
 
-@migrations()
+@step
 def m001_initial(db):
     states = ", ".join(f"'{state}'" for state in SYNC_STATES)
     _run(
@@ -67,7 +99,7 @@ def m001_initial(db):
     )
 
 
-@migrations()
+@step
 def m002_reference_codes_and_status(db):
     """Reference codes for the status screen, and complaint status brought back by sync."""
     from kiosk.refcode import ref_code
@@ -88,7 +120,7 @@ def m002_reference_codes_and_status(db):
         db.execute("INSERT INTO ref_codes (code, uuid) VALUES (?, ?) ON CONFLICT DO NOTHING", [ref_code(uuid), uuid])
 
 
-@migrations()
+@step
 def m003_status_history_and_statistics(db):
     """When each complaint first reached each status (for the median days), and an index for date ranges."""
     statuses = ", ".join(f"'{status}'" for status in COMPLAINT_STATUSES)
@@ -106,7 +138,7 @@ def m003_status_history_and_statistics(db):
     )
 
 
-@migrations()
+@step
 def m004_attendance_facts(db):
     """Statistics read a small table instead of a million JSON bodies: for each attendance
     record its event, gender, age band, worst WG-SS answer (0 when none was given) and day,
@@ -129,7 +161,7 @@ def m004_attendance_facts(db):
     )
 
 
-@migrations()
+@step
 def m005_personal_fields_apart(db):
     """Privacy (UU 27/2022): personal fields move out of the immutable records into their own
     table, where they can be sealed for the hub and erased (retention, withdrawn consent)

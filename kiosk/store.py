@@ -15,11 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from kiosk import migrations
+from kiosk.database import Database
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.migrations import migrations
 from kiosk.refcode import ref_code
 
 if TYPE_CHECKING:  # the record models (pydantic) load with the first record, not at start-up
@@ -80,13 +79,13 @@ class Store:
         self.path = Path(data_dir) / DB_FILE
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.db = Database(connect(self.path), execute_plugins=False)
+            self.db = Database(connect(self.path))
             self.db.enable_wal()
             owner_only(self.path)
-            if migrations.pending(self.db):
+            if migrations.pending(self.db.conn):
                 # One process migrates at a time: the others wait here, then find nothing pending.
                 with self._immediate():
-                    migrations.apply(self.db)
+                    migrations.apply(self.db.conn)
         except sqlite3.DatabaseError as exc:
             raise KioskError(_("Cannot open the database {path}: {reason}").format(path=self.path, reason=exc)) from exc
         except OSError as exc:
@@ -294,7 +293,7 @@ class Store:
         return [{"at": at, "actor": actor, "action": action, "detail": json.loads(d)} for at, actor, action, d in rows]
 
     def applied_migrations(self) -> list[str]:
-        return [m.name for m in migrations.applied(self.db)]
+        return migrations.applied(self.db.conn)
 
     def pending_migrations(self) -> list[str]:
-        return [m.name for m in migrations.pending(self.db)]
+        return migrations.pending(self.db.conn)

@@ -90,20 +90,18 @@ def test_counting_reads_the_facts_not_the_records(store, filled):
 
 def test_a_kiosk_upgraded_to_the_facts_counts_the_same(data_dir):
     """Records stored before migration m004 are in the facts it makes, and later ones join them."""
-    from sqlite_utils import Database
-
-    from kiosk.migrations import migrations
+    from kiosk import migrations
+    from kiosk.database import Database
     from kiosk.store import connect
 
     meetings, attendance = people(seed=3, events=2, per_event=60)
     data_dir.mkdir()
     old = Database(connect(data_dir / "kiosk.sqlite3"))
-    migrations.apply(old, stop_before="m004_attendance_facts")
+    migrations.apply(old.conn, stop_before="m004_attendance_facts")
     for record in meetings + attendance:
         old.execute("INSERT INTO records (uuid, kind, created_at, event_uuid, digest, body, stored_at)"
                     " VALUES (?, ?, ?, ?, 'x', ?, 'now')",
                     [record["uuid"], record["kind"], record["created_at"], record.get("event_uuid"), json.dumps(record)])
-    old.conn.commit()
     old.close()
     later = factories.attendance(meetings[0]["uuid"], gender="male", wgss={"hearing": 4})
     with Store(data_dir) as store:

@@ -34,20 +34,18 @@ def test_migrations_are_versioned_and_applied_once(data_dir):
 
 def test_an_old_database_is_upgraded_keeping_its_records(data_dir):
     """A kiosk with only the first step gets the second, with codes for its complaints."""
-    from sqlite_utils import Database
-
-    from kiosk.migrations import migrations
+    from kiosk import migrations
+    from kiosk.database import Database
     from kiosk.refcode import ref_code
 
     data_dir.mkdir()
     old = Database(connect(data_dir / "kiosk.sqlite3"))
-    migrations.apply(old, stop_before="m002_reference_codes_and_status")
+    migrations.apply(old.conn, stop_before="m002_reference_codes_and_status")
     complaint = factories.complaint()
     old.execute(
         "INSERT INTO records (uuid, kind, created_at, digest, body, stored_at) VALUES (?, 'complaint', ?, 'x', ?, 'now')",
         [complaint["uuid"], complaint["created_at"], json.dumps(complaint)],
     )
-    old.conn.commit()
     old.close()
     with Store(data_dir) as store:
         assert store.applied_migrations() == STEPS

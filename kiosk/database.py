@@ -1,0 +1,60 @@
+"""The store's connection: each statement commits on its own, `atomic()` groups them.
+
+A few lines over `sqlite3` rather than sqlite-utils' `Database`, whose import alone costs the
+kiosk's start as much as everything else it reads from disk; the schema steps still go
+through sqlite-utils (kiosk.migrations), loaded only when one is pending.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import count
+
+_savepoints = count()
+
+
+class Database:
+    def __init__(self, conn: sqlite3.Connection):
+        conn.isolation_level = None  # no implicit transactions: a write outside atomic() commits at once
+        self.conn = conn
+
+    def execute(self, sql: str, parameters=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters)
+
+    @contextmanager
+    def atomic(self) -> Iterator["Database"]:
+        """One transaction; inside another, a savepoint, so an inner failure undoes only its part."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
+            self.conn.execute("COMMIT")
+            return
+        savepoint = f"kiosk_{next(_savepoints)}"
+        self.conn.execute(f"SAVEPOINT {savepoint}")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:  # a RAISE(ROLLBACK) trigger may have ended it all already
+                self.conn.execute(f"ROLLBACK TO {savepoint}")
+                self.conn.execute(f"RELEASE {savepoint}")
+            raise
+        self.conn.execute(f"RELEASE {savepoint}")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    @property
+    def journal_mode(self) -> str:
+        return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def enable_wal(self) -> None:
+        if self.journal_mode != "wal":
+            self.conn.execute("PRAGMA journal_mode = wal")
+
+    def close(self) -> None:
+        self.conn.close()
