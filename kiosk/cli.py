@@ -271,23 +271,24 @@ def cmd_run(args) -> int:
     # again and again for no garbage. It is back on once the home screen shows (kiosk.ui.app.run).
     gc.disable()
     # Before Qt: PySide6 hooks the import system, which makes every later import slower, so the
-    # core that the start needs (the store with sqlite-utils, the settings, the PIN) comes first.
+    # core that the start needs (the store, the settings, the PIN) comes first.
     for module in START_NEEDS:
         importlib.import_module(module)
     if not args.demo:
         from kiosk.ui.app import run
 
         return run(_data_dir(args), windowed=args.windowed, exit_after_startup=args.exit_after_startup)
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
     from kiosk.demo import DEMO_PIN, fill, new_demo_dir
 
     data_dir = new_demo_dir()
     print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
     try:
-        # Filled while Qt loads and the window is built: most of it is hashing the PIN (scrypt),
-        # which leaves the interpreter free. The window reads the folder once it is filled.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-demo") as filler:
+        # Filled by another process while this one loads Qt and builds the window: the schema
+        # steps, the record rules and the PIN's hash (scrypt) take as long as all of that, and a
+        # thread would share one interpreter with it. The window reads the folder once filled.
+        with ProcessPoolExecutor(max_workers=1) as filler:
             filled = filler.submit(fill, data_dir)
             from kiosk.ui.app import run
 
