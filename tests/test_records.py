@@ -37,6 +37,17 @@ def test_text_is_normalised_to_nfc_and_trimmed():
     assert unicodedata.is_normalized("NFC", stored["title"])
 
 
+def test_nested_text_is_normalised_and_the_given_record_left_as_it_was():
+    """Text inside nested parts (the reporter, each attachment) is trimmed too; the caller's
+    record is never changed in place, whether or not something needed normalising."""
+    attachment = {"sha256": "a" * 64, "mime": "image/jpeg", "size": 10, "name": " foto.jpg "}
+    given = factories.complaint(reporter={"name": " Siti "}, attachments=[attachment])
+    before = copy.deepcopy(given)
+    stored = validate(given)
+    assert stored["reporter"]["name"] == "Siti" and stored["attachments"][0]["name"] == "foto.jpg"
+    assert given == before
+
+
 @pytest.mark.parametrize(
     ("record", "field", "code"),
     [

@@ -35,14 +35,23 @@ _EDGE_SPACE = re.compile(r"^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
 
 
 def _normalize(value, spec):
-    """NFC and trimmed free text where `spec` (from TEXT_FIELDS) marks it; all else untouched."""
+    """NFC and trimmed free text where `spec` (from TEXT_FIELDS) marks it; all else untouched.
+
+    What needs no change comes back as the same object (normalize and sub return their input
+    then), so a record that arrives clean, as nearly all do, is checked without being copied.
+    """
     if spec is True:
         return _EDGE_SPACE.sub("", unicodedata.normalize("NFC", value)) if isinstance(value, str) else value
     if isinstance(spec, dict) and isinstance(value, dict):
         # Only the keys that hold free text are visited: most of a record is left as it is.
-        return value | {key: _normalize(value[key], inner) for key, inner in spec.items() if key in value}
+        changed = {}
+        for key, inner in spec.items():
+            if key in value and (new := _normalize(value[key], inner)) is not value[key]:
+                changed[key] = new
+        return value | changed if changed else value
     if isinstance(spec, dict) and isinstance(value, list):
-        return [_normalize(item, spec) for item in value]
+        items = [_normalize(item, spec) for item in value]
+        return items if any(new is not old for new, old in zip(items, value)) else value
     return value
 
 
