@@ -174,6 +174,12 @@ def test_strict_json(text, code):
     assert caught.value.errors[0].code == code
 
 
+def test_a_key_given_twice_is_named():
+    with pytest.raises(RecordInvalid) as caught:
+        parse_json('{"consent": {"given": true, "text_version": "a", "given": false}, "kind": "x"}')
+    assert caught.value.errors[0].params == {"key": "given"}
+
+
 @settings(max_examples=300, deadline=None)
 @given(strategies.records)
 def test_generated_valid_records_pass_and_match_the_published_schema(record):

@@ -76,11 +76,11 @@ def validate(value) -> dict:
 
 
 def _no_duplicate_keys(pairs):
-    obj = {}
-    for key, value in pairs:
-        if key in obj:
-            raise RecordInvalid([FieldError(WHOLE_RECORD, "duplicate_key", {"key": shown(key)})])
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) < len(pairs):  # a key given twice; found one by one only then
+        seen = set()
+        key = next(key for key, _value in pairs if key in seen or seen.add(key))
+        raise RecordInvalid([FieldError(WHOLE_RECORD, "duplicate_key", {"key": shown(key)})])
     return obj
 
 
