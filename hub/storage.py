@@ -141,6 +141,7 @@ class HubStorage:
         # wait sleeps and polls (1, 2, 5, 10 ms ...), leaving the disk idle between batches.
         self._one_writer = threading.Lock()
         self._verified: dict[str, bytes] = {}  # sha256(token) -> the token hash it was checked against
+        self._checking_token = threading.Lock()
         db = Database(self._conn(), execute_plugins=False)
         db.enable_wal()
         if migrations.pending(db):
@@ -221,9 +222,14 @@ class HubStorage:
         key = hashlib.sha256(token.encode()).hexdigest()
         if self._verified.get(key) == token_hash:
             return device_id
-        if not hmac.compare_digest(_hash_secret(secret, salt), token_hash):
-            return None
-        self._verified[key] = token_hash
+        # One hash at a time: a kiosk's parallel first requests wait for one check, not one
+        # each, and a flood of forged tokens holds one processor, not all of them.
+        with self._checking_token:
+            if self._verified.get(key) == token_hash:
+                return device_id
+            if not hmac.compare_digest(_hash_secret(secret, salt), token_hash):
+                return None
+            self._verified[key] = token_hash
         return device_id
 
     def revoke(self, device_id: str) -> None:

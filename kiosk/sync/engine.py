@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 LOCK_FILE = "sync.lock"
 ATTACHMENTS = "attachments"
 LARGE_SKEW_S = 300
-IN_FLIGHT = 2  # batches on their way at once
+IN_FLIGHT = 3  # batches on their way at once
 
 ERRORS = {
     "offline": N_("The hub cannot be reached. The records wait safely on this kiosk and are sent later."),
