@@ -82,6 +82,10 @@ def test_read_aloud_follows_screens_language_and_keyboard_focus(qtbot, demo):
     assert fake.said[-1][0] == "Back"  # and the control reached by Tab
     qtbot.mouseClick(window.read_aloud, Qt.MouseButton.LeftButton)
     assert fake.stopped
+    heard = len(fake.said)
+    window.attendance.wizard.steps[0].choices.tiles["female"].setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert len(fake.said) == heard  # with read-aloud off, the focus moves in silence
 
 
 def _press(qtbot, key, times=1):

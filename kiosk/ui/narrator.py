@@ -24,7 +24,6 @@ class Narrator(QObject):
         self.window, self.settings = window, settings
         self.enabled = False
         self._speech: Speech | None = None  # started on first use: no speech process unless asked for
-        QApplication.instance().installEventFilter(self)
 
     @property
     def speech(self) -> "Speech":
@@ -37,6 +36,11 @@ class Narrator(QObject):
         return self._speech
 
     def set_enabled(self, on: bool) -> None:
+        # Every event of the application passes through the filter, so it is there only while
+        # read-aloud is on (keyboard focus is read out then alone).
+        QApplication.instance().removeEventFilter(self)
+        if on:
+            QApplication.instance().installEventFilter(self)
         self.enabled = on
         if on:
             self.read_screen()
