@@ -22,6 +22,28 @@ STEPS = ["m001_initial", "m002_reference_codes_and_status", "m003_status_history
          "m004_attendance_facts", "m005_personal_fields_apart"]
 
 
+def test_writes_commit_alone_or_together_and_an_inner_failure_undoes_only_its_part(tmp_path):
+    from kiosk.database import Database
+
+    db, other = Database(connect(tmp_path / "t.sqlite3")), connect(tmp_path / "t.sqlite3")
+    db.enable_wal()
+    db.execute("CREATE TABLE t (v TEXT)")
+    db.execute("INSERT INTO t VALUES ('alone')")
+    assert other.execute("SELECT v FROM t").fetchall() == [("alone",)]  # committed at once
+    with db.atomic():
+        db.execute("INSERT INTO t VALUES ('outer')")
+        with pytest.raises(ZeroDivisionError), db.atomic():
+            db.execute("INSERT INTO t VALUES ('inner')")
+            1 / 0
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (1,)  # nothing visible before the end
+    assert [v for (v,) in other.execute("SELECT v FROM t")] == ["alone", "outer"]
+    with pytest.raises(ZeroDivisionError), db.atomic():
+        db.execute("INSERT INTO t VALUES ('lost')")
+        1 / 0
+    assert [v for (v,) in other.execute("SELECT v FROM t")] == ["alone", "outer"]
+    assert not db.conn.in_transaction
+
+
 def test_migrations_are_versioned_and_applied_once(data_dir):
     with Store(data_dir) as first:
         assert first.applied_migrations() == STEPS

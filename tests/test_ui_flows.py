@@ -482,7 +482,7 @@ def test_review_follows_a_language_switch(qtbot, window):
 
 
 HOME_ONLY = script("""
-LATER = ("pydantic", "requests", "openpyxl", "segno", "tenacity", "kiosk.ui.screens.complaint",
+LATER = ("pydantic", "sqlite_utils", "requests", "openpyxl", "segno", "tenacity", "kiosk.ui.screens.complaint",
          "kiosk.ui.screens.attendance", "kiosk.ui.screens.officer_panel", "kiosk.sync.engine",
          "kiosk.accessibility.speech", "multiprocessing", "PySide6.QtNetwork")
 
@@ -495,7 +495,8 @@ def ready():
 
 
 def test_the_home_screen_waits_for_nothing_citizens_have_not_asked_for(data_dir):
-    """Start-up loads no record models, network, sync, speech or report code; what needs them does."""
+    """Start-up loads no record models, schema steps, network, sync, speech or report code; what needs
+    them does."""
     Store(data_dir).close()
     result = subprocess.run([sys.executable, "-c", HOME_ONLY, str(data_dir)], capture_output=True, text=True,
                             timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
