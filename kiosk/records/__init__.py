@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from kiosk.kinds import KINDS
 from kiosk.records.errors import WHOLE_RECORD, FieldError, RecordInvalid, from_pydantic, shown
-from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS
+from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS, checker
 from kiosk.records.rules import cross_field_errors
 
 __all__ = [
@@ -64,7 +64,7 @@ def validate(value) -> dict:
         raise RecordInvalid([FieldError("kind", code, {"choices": ", ".join(KINDS)})])
     record = _normalize(value, TEXT_FIELDS[kind])
     try:
-        MODELS[kind].model_validate(record)
+        checker(kind).validate_python(record)
     except ValidationError as exc:
         raise RecordInvalid([from_pydantic(e) for e in exc.errors(include_url=False)]) from None
     except RecursionError:
