@@ -1,7 +1,6 @@
 """Starting the kiosk: one instance per data folder, the database thread, the window."""
 
 import gc
-import importlib
 import logging
 import sys
 import time
@@ -49,8 +48,10 @@ def _warm_up(store, data_dir: Path) -> None:
     have been switched off for weeks)."""
     from kiosk import privacy
     from kiosk.logs import log_to
+    from kiosk.records.models import MODELS, checker
 
-    importlib.import_module("kiosk.records")
+    for kind in MODELS:  # each kind's check is built on first use: now, not at the first save
+        checker(kind)
     log_to(data_dir)
     logging.getLogger(__name__).info("kiosk started")
     privacy.purge(store)
