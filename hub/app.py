@@ -168,7 +168,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
             valid.append((index, (record, digest(record))))
         stored = await run_in_threadpool(storage.store_records, device_id, [pair for _, pair in valid])
         for (index, _), result in zip(valid, stored):
-            results[index] = {k: v for k, v in vars(result).items() if v is not None}
+            results[index] = result.answer()
         # Encoded as it is: FastAPI's own encoder would walk the answer for each record again.
         return JSONResponse({"server_time": now(), "results": results})
 

@@ -46,6 +46,15 @@ class Result:
     tracking_id: str | None = None
     error: str | None = None
 
+    def answer(self) -> dict:
+        """As the records answer carries it: a field without a value is left out."""
+        answer = {"uuid": self.uuid, "status": self.status}
+        if self.tracking_id is not None:
+            answer["tracking_id"] = self.tracking_id
+        if self.error is not None:
+            answer["error"] = self.error
+        return answer
+
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
