@@ -195,17 +195,22 @@ class Complaint(Common):
 MODELS: dict[str, type[Common]] = {"event": Event, "attendance": Attendance, "complaint": Complaint}
 
 
+def _nested(info) -> tuple[type[Strict] | None, bool]:
+    """The model a field holds, alone or in a list (None for plain values), and whether in a list."""
+    in_list = get_origin(info.annotation) is list
+    target = get_args(info.annotation)[0] if in_list else info.annotation
+    return (target if isinstance(target, type) and issubclass(target, Strict) else None), in_list
+
+
 def _as_typed_dict(model: type[Strict]) -> type:
     """The same fields and rules as a TypedDict, which pydantic checks without building model
     objects: about 2.5 times as fast, and the hub checks every record it receives."""
     fields = {}
     for name, info in model.model_fields.items():
         annotation = info.annotation
-        item = get_args(annotation)[0] if get_origin(annotation) is list else None
-        if isinstance(annotation, type) and issubclass(annotation, Strict):
-            annotation = _as_typed_dict(annotation)
-        elif isinstance(item, type) and issubclass(item, Strict):
-            annotation = list[_as_typed_dict(item)]
+        inner, in_list = _nested(info)
+        if inner is not None:
+            annotation = list[_as_typed_dict(inner)] if in_list else _as_typed_dict(inner)
         if info.metadata:
             annotation = Annotated[(annotation, *info.metadata)]
         fields[info.alias or name] = annotation if info.is_required() else NotRequired[annotation]
@@ -243,10 +248,9 @@ def text_fields(model: type[Strict]) -> dict:
         if _is_text(info):
             spec[key] = True
             continue
-        inner = info.annotation
-        target = get_args(inner)[0] if get_origin(inner) is list else inner
-        if isinstance(target, type) and issubclass(target, Strict):
-            spec[key] = text_fields(target)
+        inner, _in_list = _nested(info)
+        if inner is not None:
+            spec[key] = text_fields(inner)
     return spec
 
 
