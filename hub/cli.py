@@ -16,6 +16,7 @@ from hub.storage import STATUSES, HubError, HubStorage
 
 DATA_DIR_ENV = "KIOSK_HUB_DATA_DIR"
 EXIT_REFUSED, EXIT_FAILED = 1, 2
+SWITCH_INTERVAL = 0.0002  # seconds (README: Performance)
 
 
 def _storage(args) -> HubStorage:
@@ -36,6 +37,9 @@ def cmd_serve(args) -> int:
     from hub.app import create_app
 
     app = create_app(_storage(args), Limits(max_batch=args.max_batch, max_body=args.max_body))
+    # The thread storing a batch gives Python's lock up while SQLite works and then waits for
+    # it while the event loop checks the next batch: by default up to 5 ms each time.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                 timeout_graceful_shutdown=5)
     return 0

@@ -56,6 +56,14 @@ class Result:
         return answer
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: a batch encodes hundreds
+
+
+def _compact(value) -> str:
+    """JSON as a record's body is stored: no spaces, UTF-8 kept."""
+    return _COMPACT.encode(value)
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -255,41 +263,56 @@ class HubStorage:
 
     # records
     def store_records(self, device_id: str, records: list[tuple[dict, str]]) -> list[Result]:
-        """Store validated (record, digest) pairs in one transaction, each with its own result."""
+        """Store validated (record, digest) pairs in one transaction, each with its own result.
+
+        The batch goes to SQLite as one JSON array, inserted by one statement, and one query
+        tells which rows are new. A statement per record gave Python's lock back and waited
+        for it again each time, while the event loop checking the next batch held it."""
         received = now()
-        results = []
+        results: list[Result | None] = []
+        rows = []
+        for record, fingerprint in records:
+            missing = [a["sha256"] for a in record.get("attachments", []) if not self.has_attachment(a["sha256"])]
+            if missing:
+                results.append(Result(record["uuid"], "invalid",
+                                      error=f"attachments: not uploaded yet: {', '.join(missing)}"))
+                continue
+            results.append(None)
+            rows.append((record["uuid"], record["kind"], fingerprint, _compact(record), record["created_at"]))
+        if not rows:
+            return results
         with self._write() as conn:
-            for record, fingerprint in records:
-                results.append(self._store_one(conn, device_id, record, fingerprint, received))
+            (before,) = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
+            conn.execute("INSERT INTO records (uuid, kind, device_id, digest, body, device_created_at, received_at)"
+                         " SELECT value ->> 0, value ->> 1, ?, value ->> 2, value ->> 3, value ->> 4, ?"
+                         " FROM json_each(?) WHERE true ON CONFLICT (uuid) DO NOTHING",
+                         [device_id, received, _compact(rows)])
+            if any(row[1] == "complaint" for row in rows):
+                conn.execute("UPDATE records SET tracking_id = printf('LPR-%s-%07d', ?, seq)"
+                             " WHERE seq > ? AND kind = 'complaint'", [received[:4], before])
+                conn.execute("INSERT INTO status_changes (uuid, status, updated_at) SELECT uuid, 'received', ?"
+                             " FROM records WHERE seq > ? AND kind = 'complaint' ORDER BY seq", [received, before])
+            (new,) = conn.execute("SELECT json_group_object(uuid, tracking_id) FROM records WHERE seq > ?",
+                                  [before]).fetchone()
+            new = json.loads(new)  # uuid -> tracking id, for the rows this batch added
+            answers = iter(rows)
+            for index, result in enumerate(results):
+                if result is None:
+                    uuid, _kind, fingerprint, *_ = next(answers)
+                    results[index] = self._answer(conn, uuid, fingerprint, new)
         return results
 
-    def _store_one(self, conn, device_id: str, record: dict, fingerprint: str, received: str) -> Result:
-        uuid = record["uuid"]
-        missing = [a["sha256"] for a in record.get("attachments", []) if not self.has_attachment(a["sha256"])]
-        if missing:
-            return Result(uuid, "invalid", error=f"attachments: not uploaded yet: {', '.join(missing)}")
-        row = conn.execute(
-            "INSERT INTO records (uuid, kind, device_id, digest, body, device_created_at, received_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING RETURNING seq",
-            [uuid, record["kind"], device_id, fingerprint, json.dumps(record, ensure_ascii=False,
-                                                                      separators=(",", ":")),
-             record["created_at"], received],
-        ).fetchone()
-        if row is None:
-            stored_digest, tracking_id = conn.execute(
-                "SELECT digest, tracking_id FROM records WHERE uuid = ?", [uuid]
-            ).fetchone()
-            if stored_digest == fingerprint:
-                return Result(uuid, "duplicate", tracking_id)
-            return Result(uuid, "conflict", error="uuid: another record with this uuid is already stored")
-        tracking_id = None
-        if record["kind"] == "complaint":
-            tracking_id = f"LPR-{received[:4]}-{row[0]:07d}"
-            conn.execute("UPDATE records SET tracking_id = ? WHERE seq = ?", [tracking_id, row[0]])
-            conn.execute(
-                "INSERT INTO status_changes (uuid, status, updated_at) VALUES (?, 'received', ?)", [uuid, received]
-            )
-        return Result(uuid, "stored", tracking_id)
+    @staticmethod
+    def _answer(conn, uuid: str, fingerprint: str, new: dict) -> Result:
+        """What became of one record of the batch; `new` holds the uuids this batch stored, each
+        answered `stored` once (the same uuid again in the batch is answered as a later arrival)."""
+        if uuid in new:
+            return Result(uuid, "stored", new.pop(uuid))
+        stored_digest, tracking_id = conn.execute("SELECT digest, tracking_id FROM records WHERE uuid = ?",
+                                                  [uuid]).fetchone()
+        if stored_digest == fingerprint:
+            return Result(uuid, "duplicate", tracking_id)
+        return Result(uuid, "conflict", error="uuid: another record with this uuid is already stored")
 
     def withdraw(self, device_id: str, uuids: list[str]) -> int:
         """Erases the personal fields of this device's records among `uuids` (consent withdrawn);
@@ -306,7 +329,7 @@ class HubStorage:
                     continue
                 public, _personal = split(json.loads(row[0]))
                 conn.execute("UPDATE records SET body = ?, withdrawn_at = ? WHERE uuid = ?",
-                             [json.dumps(public, ensure_ascii=False, separators=(",", ":")), now(), uuid])
+                             [_compact(public), now(), uuid])
                 erased += 1
         if erased:  # the write-ahead log still holds the pages as they were
             self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")

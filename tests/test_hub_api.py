@@ -10,6 +10,7 @@ import requests
 
 import factories
 from hub.storage import DB_FILE, HubStorage, _hash_secret
+from kiosk.records import digest
 
 TIMEOUT = 30
 RECORDS, CHANGES = "/api/v1/records", "/api/v1/changes"
@@ -318,6 +319,37 @@ def test_duplicates_within_one_batch(hub):
     results = post_records(hub, token, [complaint, complaint, {**complaint, "title": "Lain judul"}]).json()["results"]
     assert [r["status"] for r in results] == ["stored", "duplicate", "conflict"]
     assert results[0]["tracking_id"] == results[1]["tracking_id"]
+
+
+def test_a_mixed_batch_is_answered_in_order_and_numbered_in_order(tmp_path):
+    """The store takes a batch in one statement and still answers each record in its place:
+    new, repeated, changed and waiting for its file; new complaints are numbered in batch
+    order, each with its `received` status, and nothing else is written."""
+    storage = HubStorage(tmp_path)
+    device, _ = storage.enroll(storage.create_enrollment_code())
+    earlier = factories.complaint()
+    storage.store_records(device, [(earlier, digest(earlier))])
+    first, second, event = factories.complaint(), factories.complaint(), factories.event()
+    waiting = factories.complaint(attachments=[photo_attachment()])
+    changed = {**earlier, "title": "Lain judul"}
+    batch = [first, earlier, waiting, event, second, first, changed]
+    results = storage.store_records(device, [(record, digest(record)) for record in batch])
+    assert [(r.uuid, r.status) for r in results] == [
+        (first["uuid"], "stored"), (earlier["uuid"], "duplicate"), (waiting["uuid"], "invalid"),
+        (event["uuid"], "stored"), (second["uuid"], "stored"), (first["uuid"], "duplicate"),
+        (earlier["uuid"], "conflict")]
+    numbers = [int(results[i].tracking_id.rsplit("-", 1)[1]) for i in (1, 0, 4)]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 3
+    assert results[5].tracking_id == results[0].tracking_id and results[3].tracking_id is None
+    assert PHOTO_SHA in results[2].error and "uuid" in results[6].error
+    with sqlite3.connect(tmp_path / DB_FILE) as db:
+        assert db.execute("SELECT uuid, status FROM status_changes ORDER BY seq").fetchall() == [
+            (earlier["uuid"], "received"), (first["uuid"], "received"), (second["uuid"], "received")]
+        assert [json.loads(body)["uuid"] for (body,) in db.execute("SELECT body FROM records ORDER BY seq")] == [
+            earlier["uuid"], first["uuid"], event["uuid"], second["uuid"]]
+        assert db.execute("SELECT body FROM records WHERE uuid = ?", [earlier["uuid"]]).fetchone()[0] == \
+            json.dumps(earlier, ensure_ascii=False, separators=(",", ":"))
+    assert storage.store_records(device, []) == []
 
 
 def test_invalid_records_do_not_stop_valid_ones(hub):

@@ -102,12 +102,20 @@ def parse_json(text: str):
         raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json_number")]) from None
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)  # made once, not per call
+def _not_json(value):
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+# The C encoder JSONEncoder builds on each call, made once: the hub digests every record it
+# receives. Its arguments are JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)'s;
+# no cycle check, as a record is a tree (parsed JSON, or built as one).
+_CANONICAL = json.encoder.c_make_encoder(None, _not_json, json.encoder.encode_basestring, None, ":", ",",
+                                         True, False, True)
 
 
 def canonical_json(record: dict) -> str:
     """The form two records are compared in: sorted keys, no spaces, UTF-8 kept."""
-    return _CANONICAL.encode(record)
+    return "".join(_CANONICAL(record, 0))
 
 
 def digest(record: dict) -> str:

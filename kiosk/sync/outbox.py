@@ -57,22 +57,23 @@ def next_batch(store: Store, max_count: int, max_bytes: int, after: int = 0) -> 
 
 
 def mark_sending(store: Store, uuids: list[str]) -> None:
-    now = utc_now()
+    # One statement over a JSON list, not one per record: SQLite walks it without
+    # Python's lock, which the threads posting the other batches want meanwhile.
     with store.db.atomic():
-        store.db.conn.executemany(
-            "UPDATE sync_state SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE uuid = ?",
-            [[now, uuid] for uuid in uuids],
+        store.db.execute(
+            "UPDATE sync_state SET state = 'sending', attempts = attempts + 1, updated_at = ?"
+            " WHERE uuid IN (SELECT value FROM json_each(?))",
+            [utc_now(), json.dumps(uuids)],
         )
 
 
 def mark_acked(store: Store, acked: list[tuple[str, str | None]]) -> None:
     """Acknowledged (uuid, tracking id) pairs; a complaint's tracking id is kept."""
-    now = utc_now()
     with store.db.atomic():
-        store.db.conn.executemany(
-            "UPDATE sync_state SET state = 'acked', last_error = NULL, tracking_id = coalesce(?, tracking_id),"
-            " updated_at = ? WHERE uuid = ?",
-            [[tracking_id, now, uuid] for uuid, tracking_id in acked],
+        store.db.execute(
+            "UPDATE sync_state SET state = 'acked', last_error = NULL, tracking_id = coalesce(a.value ->> 1, tracking_id),"
+            " updated_at = ? FROM json_each(?) AS a WHERE uuid = a.value ->> 0",
+            [utc_now(), json.dumps(acked)],
         )
 
 
