@@ -47,6 +47,21 @@ def enrolled(kiosk, hub, data_dir):
     return data_dir
 
 
+def test_the_outbox_marks_exactly_the_batch_it_is_given(store):
+    """`sending` and `acked` change the named records only, each once; a tracking id the hub
+    gave is kept, and an acknowledgement without one keeps the one already known."""
+    event = factories.event()
+    first, second, other = factories.complaint(), factories.complaint(), factories.attendance(event["uuid"])
+    store.add_records([event, first, second, other])
+    outbox.mark_sending(store, [first["uuid"], second["uuid"], first["uuid"]])
+    outbox.mark_acked(store, [(first["uuid"], "LPR-2026-0000007"), (second["uuid"], None)])
+    outbox.mark_acked(store, [(first["uuid"], None)])
+    rows = dict((uuid, rest) for uuid, *rest in store.db.execute(
+        "SELECT uuid, state, attempts, tracking_id FROM sync_state").fetchall())
+    assert rows == {event["uuid"]: ["pending", 0, None], first["uuid"]: ["acked", 1, "LPR-2026-0000007"],
+                    second["uuid"]: ["acked", 1, None], other["uuid"]: ["pending", 0, None]}
+
+
 def test_a_thousand_records_of_every_kind_arrive_once_and_status_comes_back(kiosk, hub, enrolled, tmp_path):
     """Events, attendance and complaints (one with a photo) all reach the hub exactly once; a status
     set at the hub shows in `kiosk status` and `kiosk export --status`; a second sync sends nothing."""

@@ -71,8 +71,9 @@ def mark_acked(store: Store, acked: list[tuple[str, str | None]]) -> None:
     """Acknowledged (uuid, tracking id) pairs; a complaint's tracking id is kept."""
     with store.db.atomic():
         store.db.execute(
-            "UPDATE sync_state SET state = 'acked', last_error = NULL, tracking_id = coalesce(a.value ->> 1, tracking_id),"
-            " updated_at = ? FROM json_each(?) AS a WHERE uuid = a.value ->> 0",
+            "UPDATE sync_state SET state = 'acked', last_error = NULL,"
+            " tracking_id = coalesce(a.value ->> 1, tracking_id), updated_at = ?"
+            " FROM json_each(?) AS a WHERE uuid = a.value ->> 0",
             [utc_now(), json.dumps(acked)],
         )
 
