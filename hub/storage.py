@@ -269,18 +269,11 @@ class HubStorage:
         tells which rows are new. A statement per record gave Python's lock back and waited
         for it again each time, while the event loop checking the next batch held it."""
         received = now()
-        results: list[Result | None] = []
-        rows = []
-        for record, fingerprint in records:
-            missing = [a["sha256"] for a in record.get("attachments", []) if not self.has_attachment(a["sha256"])]
-            if missing:
-                results.append(Result(record["uuid"], "invalid",
-                                      error=f"attachments: not uploaded yet: {', '.join(missing)}"))
-                continue
-            results.append(None)
-            rows.append((record["uuid"], record["kind"], fingerprint, _compact(record), record["created_at"]))
+        refused = [self._missing_attachments(record) for record, _ in records]
+        rows = [(record["uuid"], record["kind"], fingerprint, _compact(record), record["created_at"])
+                for (record, fingerprint), refusal in zip(records, refused) if refusal is None]
         if not rows:
-            return results
+            return refused
         with self._write() as conn:
             (before,) = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
             conn.execute("INSERT INTO records (uuid, kind, device_id, digest, body, device_created_at, received_at)"
@@ -295,12 +288,15 @@ class HubStorage:
             (new,) = conn.execute("SELECT json_group_object(uuid, tracking_id) FROM records WHERE seq > ?",
                                   [before]).fetchone()
             new = json.loads(new)  # uuid -> tracking id, for the rows this batch added
-            answers = iter(rows)
-            for index, result in enumerate(results):
-                if result is None:
-                    uuid, _kind, fingerprint, *_ = next(answers)
-                    results[index] = self._answer(conn, uuid, fingerprint, new)
-        return results
+            return [refusal or self._answer(conn, record["uuid"], fingerprint, new)
+                    for (record, fingerprint), refusal in zip(records, refused)]
+
+    def _missing_attachments(self, record: dict) -> Result | None:
+        """`invalid` for a record naming files not uploaded yet; None when it can be stored."""
+        missing = [a["sha256"] for a in record.get("attachments", []) if not self.has_attachment(a["sha256"])]
+        if missing:
+            return Result(record["uuid"], "invalid", error=f"attachments: not uploaded yet: {', '.join(missing)}")
+        return None
 
     @staticmethod
     def _answer(conn, uuid: str, fingerprint: str, new: dict) -> Result:
