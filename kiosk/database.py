@@ -1,8 +1,7 @@
 """The store's connection: each statement commits on its own, `atomic()` groups them.
 
 A few lines over `sqlite3` rather than sqlite-utils' `Database`, whose import alone costs the
-kiosk's start as much as everything else it reads from disk; the schema steps still go
-through sqlite-utils (kiosk.migrations), loaded only when one is pending.
+kiosk's start as much as everything else it reads from disk.
 """
 
 import sqlite3

@@ -1,12 +1,16 @@
 """Versioned schema steps of the kiosk database, applied in order at every open.
 
 Steps are append-only: a released step is never edited, a change is a new step.
-sqlite-utils' `Migrations` applies them and records each in `_sqlite_migrations`. It is
-imported only when a step is pending, which one query tells: importing sqlite-utils takes
-about as long as the rest of the kiosk's start.
+Each is recorded in `_sqlite_migrations`, the table sqlite-utils' `Migrations` keeps (the
+kiosk used it before, and the hub still does), so a database from any release knows what
+it has. The few lines here apply them: importing sqlite-utils took four times as long as
+creating a new kiosk's whole schema.
 """
 
 import sqlite3
+from datetime import datetime, timezone
+
+from kiosk.database import Database
 
 MIGRATION_SET = "kiosk"
 STEPS = []  # in the order they are applied
@@ -30,14 +34,29 @@ def pending(conn: sqlite3.Connection) -> list[str]:
     return [function.__name__ for function in STEPS if function.__name__ not in done]
 
 
-def apply(conn: sqlite3.Connection, stop_before: str | None = None) -> None:
+def apply(db: Database, stop_before: str | None = None) -> None:
     """The pending steps, each in its own transaction with the record of it (up to `stop_before`)."""
-    from sqlite_utils import Database, Migrations
-
-    migrations = Migrations(MIGRATION_SET)
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _sqlite_migrations"
+        " (id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT)"
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS idx__sqlite_migrations_migration_set_name"
+        " ON _sqlite_migrations (migration_set, name)"
+    )
+    done = set(applied(db.conn))
     for function in STEPS:
-        migrations()(function)
-    migrations.apply(Database(conn, execute_plugins=False), stop_before=stop_before)
+        if function.__name__ == stop_before:
+            return
+        if function.__name__ in done:
+            continue
+        with db.atomic():
+            function(db)
+            db.execute(
+                "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+                [MIGRATION_SET, function.__name__, str(datetime.now(timezone.utc))],
+            )
+
 
 SYNC_STATES = ("pending", "sending", "acked", "quarantined")
 COMPLAINT_STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
@@ -168,11 +187,6 @@ def m005_personal_fields_apart(db):
     while the rest of the record, and every count, stays. Sync gains the `withdrawn` state
     for a record whose person withdrew consent before it was sent, and withdrawals to tell
     the hub about."""
-    import json
-
-    from kiosk.records.personal import split
-    from kiosk.store import compact_json
-
     sync_states = ", ".join(f"'{state}'" for state in (*SYNC_STATES, "withdrawn"))
     _run(
         db,
@@ -211,6 +225,11 @@ def m005_personal_fields_apart(db):
         "SELECT uuid, body FROM records WHERE kind = 'complaint' OR (kind = 'attendance' AND"
         " (json_extract(body, '$.name') IS NOT NULL OR json_extract(body, '$.village') IS NOT NULL))"
     ).fetchall()
+    if rows:  # the record rules (pydantic) load only for a kiosk that has such records
+        import json
+
+        from kiosk.records.personal import split
+        from kiosk.store import compact_json
     for uuid, body in rows:
         public, personal = split(json.loads(body))
         if personal:

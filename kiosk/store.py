@@ -85,7 +85,7 @@ class Store:
             if migrations.pending(self.db.conn):
                 # One process migrates at a time: the others wait here, then find nothing pending.
                 with self._immediate():
-                    migrations.apply(self.db.conn)
+                    migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise KioskError(_("Cannot open the database {path}: {reason}").format(path=self.path, reason=exc)) from exc
         except OSError as exc:

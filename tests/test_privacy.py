@@ -280,12 +280,13 @@ def test_no_certificate_checks_are_switched_off():
 def test_the_migration_moves_personal_fields_out_of_existing_records(data_dir):
     """A kiosk that stored records before m005 keeps them whole, with the personal part apart."""
     from kiosk import migrations
+    from kiosk.database import Database
 
     records = personal_records()
     path = data_dir / DB_FILE
     data_dir.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, isolation_level=None)
-    migrations.apply(db, stop_before="m005_personal_fields_apart")
+    migrations.apply(Database(db), stop_before="m005_personal_fields_apart")
     for seq, record in enumerate(records, 1):
         body = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         db.execute("INSERT INTO records (uuid, kind, created_at, event_uuid, digest, body, stored_at)"

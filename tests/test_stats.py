@@ -97,7 +97,7 @@ def test_a_kiosk_upgraded_to_the_facts_counts_the_same(data_dir):
     meetings, attendance = people(seed=3, events=2, per_event=60)
     data_dir.mkdir()
     old = Database(connect(data_dir / "kiosk.sqlite3"))
-    migrations.apply(old.conn, stop_before="m004_attendance_facts")
+    migrations.apply(old, stop_before="m004_attendance_facts")
     for record in meetings + attendance:
         old.execute("INSERT INTO records (uuid, kind, created_at, event_uuid, digest, body, stored_at)"
                     " VALUES (?, ?, ?, ?, 'x', ?, 'now')",

@@ -54,6 +54,46 @@ def test_migrations_are_versioned_and_applied_once(data_dir):
     assert rows == [(step,) for step in STEPS]
 
 
+def test_a_database_migrated_by_sqlite_utils_is_carried_on(data_dir):
+    """Kiosks released before the store applied its own steps kept their record through
+    sqlite-utils' Migrations: the same table, so the store applies only what is missing."""
+    from sqlite_utils import Database as UtilsDatabase
+    from sqlite_utils import Migrations
+
+    from kiosk import migrations
+
+    data_dir.mkdir()
+    earlier = Migrations(migrations.MIGRATION_SET)
+    for function in migrations.STEPS[:2]:
+        earlier()(function)
+    conn = connect(data_dir / "kiosk.sqlite3")
+    earlier.apply(UtilsDatabase(conn))
+    conn.close()
+    with Store(data_dir) as store:
+        assert store.applied_migrations() == STEPS
+        rows = store.db.execute("SELECT migration_set, name FROM _sqlite_migrations ORDER BY id").fetchall()
+    assert rows == [(migrations.MIGRATION_SET, step) for step in STEPS]
+
+
+def test_a_failing_step_leaves_no_trace_and_stays_pending(data_dir, monkeypatch):
+    """A step and the record of it commit together: a step that fails mid-way undoes its
+    own statements, is not recorded, and the next open tries it again."""
+    from kiosk import migrations
+    from kiosk.errors import KioskError
+
+    def broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        db.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, broken])
+    with pytest.raises(KioskError):
+        Store(data_dir)
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:-1])
+    with Store(data_dir) as store:
+        assert store.pending_migrations() == []
+        assert store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchone() is None
+
+
 def test_an_old_database_is_upgraded_keeping_its_records(data_dir):
     """A kiosk with only the first step gets the second, with codes for its complaints."""
     from kiosk import migrations
@@ -62,7 +102,7 @@ def test_an_old_database_is_upgraded_keeping_its_records(data_dir):
 
     data_dir.mkdir()
     old = Database(connect(data_dir / "kiosk.sqlite3"))
-    migrations.apply(old.conn, stop_before="m002_reference_codes_and_status")
+    migrations.apply(old, stop_before="m002_reference_codes_and_status")
     complaint = factories.complaint()
     old.execute(
         "INSERT INTO records (uuid, kind, created_at, digest, body, stored_at) VALUES (?, 'complaint', ?, 'x', ?, 'now')",
