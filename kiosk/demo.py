@@ -45,4 +45,4 @@ def fill(data_dir: Path) -> None:
              "district": "Cibatu", "village": "Sukamaju", "open_event": event["uuid"]},
             actor="demo",
         )
-        officer.set_pin(store, DEMO_PIN, actor="demo")
+        officer.set_pin(store, DEMO_PIN, actor="demo", cost=officer.DEMO_SCRYPT)

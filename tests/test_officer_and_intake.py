@@ -18,6 +18,20 @@ def test_pin_is_stored_only_as_a_salted_hash(store):
     assert store.setting(officer.PIN_KEY)["salt"] != saved["salt"]
 
 
+def test_a_pin_is_hashed_at_full_cost_and_only_the_demo_at_less(tmp_path):
+    """The cost is kept with the hash, so each PIN is checked at the cost it was made with."""
+    from kiosk.demo import DEMO_PIN, fill
+    from kiosk.store import Store
+
+    fill(tmp_path / "demo")
+    with Store(tmp_path / "demo") as demo, Store(tmp_path / "real") as real:
+        officer.set_pin(real, "204060")
+        assert real.setting(officer.PIN_KEY)["n"] == 2**14
+        assert demo.setting(officer.PIN_KEY)["n"] == officer.DEMO_SCRYPT["n"] < 2**14
+        assert officer.check_pin(demo, DEMO_PIN).ok and not officer.check_pin(demo, "204060").ok
+        assert officer.check_pin(real, "204060").ok
+
+
 @pytest.mark.parametrize("pin", ["12345", "abcdef", "１２３４５６", "1234567890123", ""])
 def test_pin_format(store, pin):
     with pytest.raises(KioskError):
