@@ -199,6 +199,31 @@ def test_idle_reset_clears_everything(qtbot, window):
     assert window.mode.scale == 1.0
 
 
+def test_a_tap_on_a_tiles_words_presses_the_tile(qtbot, window):
+    """The title and the sentence cover most of a tile: a tap there is the tile's."""
+    tile = window.home.tiles["complaint"]
+    for part in (tile.title, tile.detail):
+        window.go("home")
+        assert part.isVisible() and tile.childAt(part.geometry().center()) is part
+        qtbot.mouseClick(part, Qt.MouseButton.LeftButton)
+        assert window.stack.currentWidget() is window.complaint
+
+
+def test_the_idle_warning_covers_the_screen_with_its_own_background(qtbot, window):
+    """What is on the screen beneath must not show through the warning."""
+    window.go("complaint")
+    tile = {step.key: step for step in window.complaint.wizard.steps}["classification"].choices.tiles["complaint"]
+    qtbot.waitUntil(tile.isVisible)
+    spot = tile.mapTo(window, tile.rect().center())
+    surface, background = window.mode.palette.surface.lower(), window.mode.palette.window.lower()
+    assert window.grab().toImage().pixelColor(spot).name() == surface  # a tile, white on grey
+    window.idle_watcher.idle.emit()
+    assert window.idle_warning.geometry() == window.rect()
+    assert not window.idle_warning.childAt(window.idle_warning.mapFrom(window, spot))  # nothing of its own there
+    assert window.grab().toImage().pixelColor(spot).name() == background
+    window.idle_warning.stop()
+
+
 def test_idle_warning_counts_down_at_least_twenty_seconds():
     from kiosk.ui.idle import WARNING_SECONDS
 
@@ -488,6 +513,7 @@ LATER = ("pydantic", "sqlite_utils", "requests", "openpyxl", "segno", "tenacity"
 
 def ready():
     print(",".join(name for name in LATER if name in sys.modules))
+    print("Qt" in vars(sys.modules["PySide6.QtCore"]))  # the namespace's ~100 enum types: 14 ms
     window.go("complaint")  # built on demand, with what it needs
     print(",".join(name for name in LATER if name in sys.modules))
     close()
@@ -495,11 +521,12 @@ def ready():
 
 
 def test_the_home_screen_waits_for_nothing_citizens_have_not_asked_for(data_dir):
-    """Start-up loads no record models, schema steps, network, sync, speech or report code; what needs
-    them does."""
+    """Start-up loads no record models, schema steps, network, sync, speech or report code, nor the
+    enum types of Qt's `Qt` namespace; what needs them does."""
     Store(data_dir).close()
     result = subprocess.run([sys.executable, "-c", HOME_ONLY, str(data_dir)], capture_output=True, text=True,
                             timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    at_home, after = result.stdout.splitlines()
+    at_home, qt_namespace, after = result.stdout.splitlines()
     assert at_home == "", result.stderr
+    assert qt_namespace == "False"
     assert {"pydantic", "kiosk.ui.screens.complaint"} <= set(after.split(","))

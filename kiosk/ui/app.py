@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, Qt, QTimer
+from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.errors import KioskError
@@ -57,6 +57,18 @@ def _warm_up(store, data_dir: Path) -> None:
     privacy.purge(store)
 
 
+def _once(signal, slot: Callable[[], object]) -> None:
+    """`slot` at the next emission of `signal` only. Qt's SingleShotConnection would do, but
+    naming it loads the whole `Qt` namespace (about 100 enum types, 14 ms) before the
+    first frame; nothing else the home screen needs touches it."""
+
+    def fire(*_args) -> None:
+        signal.disconnect(fire)
+        slot()
+
+    signal.connect(fire)
+
+
 def _collect_from_now_on() -> None:
     """Everything the start made lives as long as the kiosk: frozen, it is skipped by every later
     collection, so none stalls the screen walking the modules and Qt's types again. Collection,
@@ -77,14 +89,12 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False,
         window = KioskWindow(Context(db=db), kiosk_mode=not windowed)
         # Watching for touches starts with the home screen: the first event a Python filter sees
         # of a Qt object Python has no class for makes PySide6 set up ~180 enum types (~25 ms).
-        window.ready.connect(lambda: app.installEventFilter(window.idle_watcher),
-                             Qt.ConnectionType.SingleShotConnection)
+        _once(window.ready, lambda: app.installEventFilter(window.idle_watcher))
         db.failed.connect(lambda error: window.home.welcome.setText(
             _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
                 reason=type(error).__name__)))
-        window.ready.connect(lambda: QTimer.singleShot(WARM_UP_MS, lambda: db.call(_warm_up, data_dir)),
-                             Qt.ConnectionType.SingleShotConnection)
-        window.ready.connect(_collect_from_now_on, Qt.ConnectionType.SingleShotConnection)
+        _once(window.ready, lambda: QTimer.singleShot(WARM_UP_MS, lambda: db.call(_warm_up, data_dir)))
+        _once(window.ready, _collect_from_now_on)
         if exit_after_startup:
             window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started)))
         if before_load:

@@ -5,8 +5,8 @@ When it runs out, a warning counts down (at least 20 s, WCAG 2.2.1) with one big
 "continue" button; when that runs out too, the window resets everything.
 """
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.i18n import _
 from kiosk.ui.widgets import button, label, set_text
@@ -37,8 +37,9 @@ class IdleWatcher(QObject):
         return False
 
 
-class IdleWarning(QWidget):
-    """Covers the window with a countdown and a "continue" button."""
+class IdleWarning(QFrame):
+    """Covers the window with a countdown and a "continue" button (a frame: it paints the
+    style sheet's background, which a plain QWidget subclass does not)."""
 
     resumed = Signal()
     expired = Signal()
@@ -46,7 +47,6 @@ class IdleWarning(QWidget):
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.setObjectName("overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the style sheet's background
         self.remaining = WARNING_SECONDS
         self.text, self.resume = label("question"), button("primary")
         self.resume.clicked.connect(self._resume)

@@ -7,7 +7,8 @@ here waits for it.
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6 import QtCore  # QtCore.Qt when used: the home screen does without it (see app._once)
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.i18n import DEFAULT_LANGUAGE, current_language
@@ -15,7 +16,11 @@ from kiosk.i18n import DEFAULT_LANGUAGE, current_language
 if TYPE_CHECKING:  # the speech module (and multiprocessing) loads when speech is first asked for
     from kiosk.accessibility.speech import Speech
 
-_KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.ShortcutFocusReason)
+
+
+def _keyboard_focus() -> tuple:
+    reason = QtCore.Qt.FocusReason
+    return reason.TabFocusReason, reason.BacktabFocusReason, reason.ShortcutFocusReason
 
 
 class Narrator(QObject):
@@ -74,7 +79,7 @@ class Narrator(QObject):
         if (
             self.enabled
             and event.type() == QEvent.Type.FocusIn
-            and event.reason() in _KEYBOARD_FOCUS
+            and event.reason() in _keyboard_focus()
             and isinstance(watched, QWidget)
             and self.window.isAncestorOf(watched)
         ):

@@ -1,6 +1,7 @@
 """Building blocks shared by the screens: big tiles, choice lists, labelled fields."""
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6 import QtCore  # QtCore.Qt when used: the home screen does without it (see app._once)
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -34,7 +35,7 @@ class Button(QPushButton):
     """A push button that Enter presses too, not only Space: keyboard users expect both."""
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+        if event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter) and not event.isAutoRepeat():
             self.click()
         else:
             super().keyPressEvent(event)
@@ -86,13 +87,28 @@ def fit_wrapped(labels, width: int) -> None:
         text.setMinimumHeight(text.heightForWidth(width) if text.text() else 0)
 
 
+def set_style_property(widget: QWidget, name: str, value) -> None:
+    """Sets a property that the style sheet selects on, and makes the style see the change.
+    Only a change, and only in a window already shown: a window is styled as it first shows,
+    and asking for the style before then loads the enum types of QStyle and of the `Qt`
+    namespace (about 20 ms) ahead of the first frame."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    if widget.window().isVisible():
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+
+
 def scrolling(content: QWidget) -> QScrollArea:
     """Wraps content that may outgrow a small screen at large text sizes."""
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own: Tab goes to what is inside
+    # By property name: the home screen is built without loading the `Qt` namespace.
+    area.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+    area.setProperty("focusPolicy", "NoFocus")  # not a stop of its own: Tab goes to what is inside
     area.setWidget(content)
     return area
 
@@ -114,9 +130,8 @@ class Tile(Button):
         layout.setContentsMargins(14, 8, 14, 8)
         layout.setSpacing(2)
         layout.addStretch(1)
-        for part in (self.title, self.detail):
+        for part in (self.title, self.detail):  # a plain label passes a tap on to the tile
             part.setProperty("tileText", True)
-            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(part)
         layout.addStretch(1)
         self.setCheckable(checkable)
@@ -145,9 +160,7 @@ class Tile(Button):
 
     def _restyle(self, checked: bool) -> None:
         for part in (self.title, self.detail):
-            part.setProperty("onAccent", checked)
-            part.style().unpolish(part)
-            part.style().polish(part)
+            set_style_property(part, "onAccent", checked)
 
 
 class ChoiceList(QWidget):

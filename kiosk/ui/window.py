@@ -18,7 +18,7 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.officer_login import OfficerLogin
 from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.theme import style_sheet
-from kiosk.ui.widgets import button, clear_layout, label, set_text
+from kiosk.ui.widgets import button, clear_layout, label, set_style_property, set_text
 
 LONG_PRESS_MS = 2000
 
@@ -226,10 +226,8 @@ class KioskWindow(QWidget):
         # At larger text the word would push the top bar's buttons off a 1024 px screen: the sign alone stays.
         self.sync_badge.setText("●" if self.mode.scale > 1 else f"● {texts.get(phase, '')}")
         self.sync_badge.setToolTip(texts.get(phase, ""))
-        self.sync_badge.setProperty("phase", phase)
+        set_style_property(self.sync_badge, "phase", phase)
         self.sync_badge.setAccessibleName(_("Connection to LAPOR!: {state}").format(state=texts.get(phase, "")))
-        self.sync_badge.style().unpolish(self.sync_badge)
-        self.sync_badge.style().polish(self.sync_badge)
 
     # display modes
     def next_text_size(self) -> None:
