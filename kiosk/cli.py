@@ -9,7 +9,6 @@ import argparse
 import gc
 import importlib
 import os
-import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -256,6 +255,11 @@ class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
+    def _get_help_string(self, action):
+        if action.dest == "data_dir":  # the platform's folder is looked up only when help is shown
+            return action.help.format(env="KIOSK_DATA_DIR", default=default_data_dir())
+        return action.help
+
 
 def _parser(factory=_Parser, **kwargs) -> argparse.ArgumentParser:
     """A parser whose own words (usage, headings, --help) are translated too."""
@@ -285,8 +289,8 @@ def cmd_run(args) -> int:
     data_dir = new_demo_dir()
     print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
     try:
-        # Filled by another process while this one loads Qt and builds the window: the schema
-        # steps, the record rules and the PIN's hash (scrypt) take as long as all of that, and a
+        # Filled by another process while this one loads Qt and builds the window: the record
+        # rules (pydantic) that check the sample event take about as long as all of that, and a
         # thread would share one interpreter with it. The window reads the folder once filled.
         with ProcessPoolExecutor(max_workers=1) as filler:
             filled = filler.submit(fill, data_dir)
@@ -295,6 +299,8 @@ def cmd_run(args) -> int:
             return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup,
                        before_load=filled.result)
     finally:
+        import shutil
+
         shutil.rmtree(data_dir, ignore_errors=True)  # throw-away: nothing of a demo stays behind
 
 
@@ -327,9 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar=_("DIR"),
         default=argparse.SUPPRESS,
-        help=_("where the kiosk keeps its data (default: ${env} or {default})").format(
-            env="KIOSK_DATA_DIR", default=default_data_dir()
-        ),
+        help=_("where the kiosk keeps its data (default: ${env} or {default})"),
     )
     parser = _parser(
         prog="kiosk", parents=[common], description=_("LAPOR! Field Kiosk: complaints and attendance, offline first.")

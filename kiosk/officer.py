@@ -5,8 +5,6 @@ doubles with each lockout; the count lives in the database, so a restart does no
 reset it, and every try is in the audit log (without the digits typed).
 """
 
-import hashlib
-import hmac
 import os
 import time
 from dataclasses import dataclass
@@ -34,6 +32,8 @@ class PinCheck:
 
 
 def _digest(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    import hashlib  # OpenSSL loads (5 ms) when a PIN is first hashed, not before the home screen
+
     return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
 
 
@@ -63,6 +63,8 @@ def check_pin(store: Store, pin: str, now: float | None = None) -> PinCheck:
     if now < lockout["locked_until"]:
         return PinCheck(False, locked_for=int(lockout["locked_until"] - now + 0.999), tries_left=0)
     params = {key: saved[key] for key in ("n", "r", "p")}
+    import hmac  # with OpenSSL, see _digest
+
     if hmac.compare_digest(_digest(pin, bytes.fromhex(saved["salt"]), **params), bytes.fromhex(saved["hash"])):
         store.set_setting(LOCKOUT_KEY, _UNLOCKED)
         store.audit("officer", "officer_login")

@@ -15,7 +15,6 @@ from kiosk.ui.context import Context
 from kiosk.ui.idle import IdleWarning, IdleWatcher
 from kiosk.ui.narrator import Narrator
 from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.officer_login import OfficerLogin
 from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.widgets import button, clear_layout, label, set_style_property, set_text
@@ -75,16 +74,12 @@ class KioskWindow(QWidget):
             bar.addWidget(toggle)
 
         self.home = HomeScreen()
-        self.officer_login = OfficerLogin(context)
         # The other screens are built the first time they are shown (see `screen_named`), so the
-        # home screen does not wait for the wizards, the printer lookup or officer mode.
-        self.screens = {"home": self.home, "officer_login": self.officer_login}
+        # home screen does not wait for the PIN pad, the wizards, the printer lookup or officer mode.
+        self.screens = {"home": self.home}
         self.stack = QStackedWidget()
-        for screen in self.screens.values():
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.home)
         self.home.chosen.connect(self.go)
-        self.officer_login.left.connect(self.start_over)
-        self.officer_login.entered.connect(self._officer_entered)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -107,12 +102,21 @@ class KioskWindow(QWidget):
             self.stack.addWidget(built)
         return self.screens[name]
 
+    officer_login = property(lambda self: self.screen_named("officer_login"))
     complaint = property(lambda self: self.screen_named("complaint"))
     attendance = property(lambda self: self.screen_named("attendance"))
     receipt = property(lambda self: self.screen_named("receipt"))
     status = property(lambda self: self.screen_named("status"))
     about = property(lambda self: self.screen_named("about"))
     officer = property(lambda self: self.screen_named("officer"))
+
+    def _build_officer_login(self):
+        from kiosk.ui.screens.officer_login import OfficerLogin
+
+        screen = OfficerLogin(self.context)
+        screen.left.connect(self.start_over)
+        screen.entered.connect(self._officer_entered)
+        return screen
 
     def _build_complaint(self):
         from kiosk.ui.screens.complaint import ComplaintScreen
