@@ -270,15 +270,19 @@ def _parser(factory=_Parser, **kwargs) -> argparse.ArgumentParser:
     return parser
 
 
+def _import_start_needs() -> None:
+    """Before Qt: PySide6 hooks the import system, which makes every later import slower, so the
+    core that the start needs (the store, the settings, the PIN) comes first."""
+    for module in START_NEEDS:
+        importlib.import_module(module)
+
+
 def cmd_run(args) -> int:
     # The start makes objects that live as long as the kiosk: the cycle collector would walk them
     # again and again for no garbage. It is back on once the home screen shows (kiosk.ui.app.run).
     gc.disable()
-    # Before Qt: PySide6 hooks the import system, which makes every later import slower, so the
-    # core that the start needs (the store, the settings, the PIN) comes first.
-    for module in START_NEEDS:
-        importlib.import_module(module)
     if not args.demo:
+        _import_start_needs()
         from kiosk.ui.app import run
 
         return run(_data_dir(args), windowed=args.windowed, exit_after_startup=args.exit_after_startup)
@@ -289,11 +293,13 @@ def cmd_run(args) -> int:
     data_dir = new_demo_dir()
     print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
     try:
-        # Filled by another process while this one loads Qt and builds the window: the record
-        # rules (pydantic) that check the sample event take about as long as all of that, and a
-        # thread would share one interpreter with it. The window reads the folder once filled.
+        # Filled by another process while this one loads the store and Qt and builds the window:
+        # the record rules (pydantic) that check the sample event take about as long as all of
+        # that, and a thread would share one interpreter with it. The window reads the folder
+        # once filled.
         with ProcessPoolExecutor(max_workers=1) as filler:
             filled = filler.submit(fill, data_dir)
+            _import_start_needs()
             from kiosk.ui.app import run
 
             return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup,

@@ -7,9 +7,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from kiosk import config, officer
-from kiosk.store import Store
-
 DEMO_PIN = "123456"
 
 
@@ -26,7 +23,9 @@ def new_demo_dir() -> Path:
 
 def fill(data_dir: Path) -> None:
     """The sample event, open for registration, the kiosk's place and the officer PIN."""
-    from kiosk import intake  # with the record rules (pydantic), in the process that fills the folder
+    # In the process that fills the folder: `kiosk run --demo` starts it before loading even the store.
+    from kiosk import config, intake, officer
+    from kiosk.store import Store
 
     with Store(data_dir) as store:
         event = intake.new_event(
