@@ -224,6 +224,23 @@ def test_the_idle_warning_covers_the_screen_with_its_own_background(qtbot, windo
     window.idle_warning.stop()
 
 
+def test_what_waits_for_the_home_screen_runs_once_though_settings_load_again(qtbot):
+    """The warm-up, the touch watcher and the frozen start wait for the window's first `ready`
+    only (kiosk.ui.app); saving settings emits it again."""
+    from PySide6.QtCore import QObject, Signal
+
+    from kiosk.ui.app import _once
+
+    class Source(QObject):
+        ready = Signal()
+
+    source, calls = Source(), []
+    _once(source.ready, lambda: calls.append("first"))
+    source.ready.emit()
+    source.ready.emit()
+    assert calls == ["first"]
+
+
 def test_idle_warning_counts_down_at_least_twenty_seconds():
     from kiosk.ui.idle import WARNING_SECONDS
 

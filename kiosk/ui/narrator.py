@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # the speech module (and multiprocessing) loads when speech i
     from kiosk.accessibility.speech import Speech
 
 
-
 def _keyboard_focus() -> tuple:
     reason = QtCore.Qt.FocusReason
     return reason.TabFocusReason, reason.BacktabFocusReason, reason.ShortcutFocusReason
