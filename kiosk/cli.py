@@ -286,27 +286,23 @@ def cmd_run(args) -> int:
         from kiosk.ui.app import run
 
         return run(_data_dir(args), windowed=args.windowed, exit_after_startup=args.exit_after_startup)
-    from concurrent.futures import ProcessPoolExecutor
-
-    from kiosk.demo import DEMO_PIN, fill, new_demo_dir
+    from kiosk.demo import DEMO_PIN, fill_aside, new_demo_dir
 
     data_dir = new_demo_dir()
     print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
+    filled = fill_aside(data_dir)
     try:
-        # Filled by another process while this one loads the store and Qt and builds the window:
-        # the record rules (pydantic) that check the sample event take about as long as all of
-        # that, and a thread would share one interpreter with it. The window reads the folder
-        # once filled.
-        with ProcessPoolExecutor(max_workers=1) as filler:
-            filled = filler.submit(fill, data_dir)
-            _import_start_needs()
-            from kiosk.ui.app import run
+        _import_start_needs()
+        from kiosk.ui.app import run
 
-            return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup,
-                       before_load=filled.result)
+        return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup, before_load=filled)
     finally:
         import shutil
 
+        try:
+            filled()  # the child is done with the folder before it goes
+        except KioskError:
+            pass  # run() stopped before the window read the folder, and says why
         shutil.rmtree(data_dir, ignore_errors=True)  # throw-away: nothing of a demo stays behind
 
 

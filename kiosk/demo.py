@@ -3,9 +3,14 @@
 Used by `kiosk run --demo` and `kiosk tour`; never touches a real kiosk's data.
 """
 
+import os
+import sys
 import tempfile
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
+
+from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 DEMO_PIN = "123456"
 
@@ -21,9 +26,44 @@ def new_demo_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="lapor-kiosk-demo-"))
 
 
+def fill_aside(data_dir: Path) -> Callable[[], None]:
+    """Starts `fill` in a child process and returns the call that waits for it.
+
+    `kiosk run --demo` forks before it loads even the store, so the record rules (pydantic) that
+    check the sample event load on the other core while this process loads Qt and builds the
+    window; a thread would share one interpreter with them, and a process pool costs more to
+    start than it saves. Where there is no fork (Windows), the folder is filled at once."""
+    if not hasattr(os, "fork"):
+        fill(data_dir)
+        return lambda: None
+    sys.stdout.flush()  # or the child's copy of the buffer could be written twice
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            fill(data_dir)
+            code = 0
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stderr.flush()
+            os._exit(code)  # never the parent's clean-up: its atexit work, its buffers
+
+    def wait() -> None:  # once: later calls return at once
+        nonlocal child
+        pid, child = child, 0
+        if pid and os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+            raise KioskError(_("The demo folder {path} could not be filled.").format(path=data_dir))
+
+    return wait
+
+
 def fill(data_dir: Path) -> None:
     """The sample event, open for registration, the kiosk's place and the officer PIN."""
-    # In the process that fills the folder: `kiosk run --demo` starts it before loading even the store.
+    from datetime import date
+
     from kiosk import config, intake, officer
     from kiosk.store import Store
 

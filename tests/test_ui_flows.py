@@ -376,6 +376,24 @@ def test_the_kiosk_starts_and_shows_home(kiosk, extra):
     assert not Path(demo_dir).exists()
 
 
+def test_a_demo_folder_that_cannot_be_filled_is_a_clear_error_and_leaves_nothing(tmp_path):
+    """The demo's folder is filled by a forked child: its failure reaches the kiosk's exit code
+    and its error output, and the folder is removed only once the child is done with it."""
+    code = (
+        "import sys, kiosk.demo\n"
+        "def broken(data_dir):\n    raise OSError(28, 'No space left on device')\n"
+        "kiosk.demo.fill = broken\n"
+        "from kiosk.cli import main\n"
+        "sys.exit(main(['run', '--demo', '--windowed', '--exit-after-startup']))\n"
+    )
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_LANG": "en", "TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "could not be filled" in result.stderr and "No space left on device" in result.stderr
+    assert result.stdout.count("Demo kiosk in") == 1  # printed before the fork, by the parent alone
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_idle_timer_fires_without_input(qtbot, window):
     window.idle_watcher.set_timeout(1)
     window.go("status")

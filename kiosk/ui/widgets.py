@@ -1,21 +1,15 @@
-"""Building blocks shared by the screens: big tiles, choice lists, labelled fields."""
+"""Building blocks shared by the screens: labels, buttons, big tiles, choice lists."""
 
 from PySide6 import QtCore  # QtCore.Qt when used: the home screen does without it (see app._once)
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
-    QFormLayout,
     QGridLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -210,72 +204,3 @@ class ChoiceList(QWidget):
         for key, tile in self.tiles.items():
             tile.setChecked(key == value)
         self.group.setExclusive(True)
-
-
-class Fields(QWidget):
-    """Labelled one-line inputs; each label is its field's buddy, so it names it for screen readers."""
-
-    def __init__(self, fields: list[tuple[str, str, int]]):
-        """fields: (key, label msgid, max length)."""
-        super().__init__()
-        self.fields = fields
-        layout = QFormLayout(self)
-        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.inputs: dict[str, QLineEdit] = {}
-        self.labels: dict[str, QLabel] = {}
-        for key, _label, max_length in fields:
-            edit = QLineEdit()
-            caption = label()
-            caption.setBuddy(edit)
-            layout.addRow(caption, edit)
-            self.inputs[key], self.labels[key] = edit, caption
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        for key, caption, _max in self.fields:
-            self.labels[key].setText(_(caption))
-            self.inputs[key].setAccessibleName(_(caption))
-
-    def problem(self) -> str | None:
-        """A message for the first answer over its length (never cut silently), or None."""
-        for key, caption, max_length in self.fields:
-            if len(self.inputs[key].text().strip()) > max_length:
-                return _("{field}: please shorten this to at most {max} characters.").format(
-                    field=_(caption), max=max_length
-                )
-        return None
-
-    def values(self) -> dict[str, str]:
-        return {key: edit.text().strip() for key, edit in self.inputs.items()}
-
-    def set_values(self, values: dict) -> None:
-        for key, edit in self.inputs.items():
-            edit.setText(values.get(key, ""))
-
-
-def table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setVisible(False)
-    return table
-
-
-def fit_rows(table: QTableWidget) -> None:
-    """As tall as its few rows, so the controls below it stay in view (a short summary table)."""
-    table.resizeRowsToContents()
-    rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
-    scroll_bar = table.horizontalScrollBar().sizeHint().height()  # room for it when the columns do not fit
-    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + scroll_bar)
-
-
-def fill_table(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
-    table.setHorizontalHeaderLabels(headers)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(value))

@@ -319,6 +319,9 @@ class KioskWindow(QWidget):
         """In kiosk mode only officer mode may close the window."""
         if self.may_close:
             event.accept()
+            # Nothing left to watch for; and each object the closing touches would pass through
+            # the filter, and PySide6 would set up Python types for them (about 4 ms, at exit).
+            QApplication.instance().removeEventFilter(self.idle_watcher)
             self.sync.stop()
             self.narrator.close()
             QApplication.instance().quit()

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.i18n import N_, _, current_language
 from kiosk.records.errors import from_pydantic
-from kiosk.ui.widgets import ChoiceList, Fields, button, column, label, scrolling, set_text, show_hint
+from kiosk.ui.fields import Fields
+from kiosk.ui.widgets import ChoiceList, button, column, label, scrolling, set_text, show_hint
 
 
 def get_path(answers: dict, path: str):

@@ -23,7 +23,8 @@ from kiosk.ui.context import Context
 from kiosk.ui.screens.officer_privacy import PrivacyTab
 from kiosk.ui.screens.officer_stats import StatsTab
 from kiosk.ui.screens.officer_sync import QuarantineTab, SyncTab
-from kiosk.ui.widgets import CheckBox, button, fill_table, label, scrolling, set_text, table
+from kiosk.ui.tables import fill_table, table
+from kiosk.ui.widgets import CheckBox, button, label, scrolling, set_text
 
 
 def _today_utc_start() -> str:

@@ -10,12 +10,12 @@ from datetime import datetime
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from kiosk import audit, config, privacy
-from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_moment, format_number
 from kiosk.ui.screens import officer_stats
 from kiosk.ui.screens.officer_sync import KIND_NAMES
-from kiosk.ui.widgets import button, fill_table, fit_rows, label, set_text, table
+from kiosk.ui.tables import fill_table, fit_rows, table
+from kiosk.ui.widgets import button, label, set_text
 
 
 def _withdraw(store, code: str) -> str:

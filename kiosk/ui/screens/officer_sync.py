@@ -6,7 +6,8 @@ from kiosk.i18n import N_, _, format_moment, format_number
 from kiosk.sync import outbox
 from kiosk.sync.engine import LARGE_SKEW_S, error_text, reason_text
 from kiosk.ui.syncer import NOT_ENROLLED, OFFLINE, ONLINE, SYNCING, SyncController
-from kiosk.ui.widgets import button, fill_table, fit_wrapped, label, set_text
+from kiosk.ui.tables import fill_table
+from kiosk.ui.widgets import button, fit_wrapped, label, set_text
 
 
 KIND_NAMES = {"event": N_("Event"), "attendance": N_("Attendance"), "complaint": N_("Report")}
