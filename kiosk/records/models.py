@@ -5,6 +5,7 @@ default to None without accepting an explicit null, so a field is either present
 a valid value or absent. Rules that span fields live in `rules.py`.
 """
 
+import os
 import re
 from datetime import date, datetime, timezone
 from functools import cache
@@ -13,6 +14,11 @@ from typing import Annotated, Literal, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
 from typing_extensions import NotRequired, TypedDict
+
+# No pydantic plugins are used here (nor by the hub's request models, built after these).
+# Without this, the first model built looks for them in the metadata of every installed
+# package: about 15 ms, paid by every command that checks a record and by the demo's start.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 SCHEMA_VERSIONS = (1,)
 MAX_ATTACHMENTS = 10
