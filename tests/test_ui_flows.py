@@ -394,6 +394,22 @@ def test_a_demo_folder_that_cannot_be_filled_is_a_clear_error_and_leaves_nothing
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_database_worker_runs_jobs_in_order_and_closing_waits_for_them(qtbot, tmp_path):
+    """One thread, first in first out; `close` returns once every job handed in before it has run
+    and the store is closed, so nothing the kiosk confirmed is still being written at exit."""
+    from kiosk.ui.dbworker import DbWorker
+
+    db = DbWorker(tmp_path)
+    results = []
+    for number in range(50):
+        db.call(lambda store, n=number: store.set_setting("last", n) or n, on_done=results.append)
+    db.close()
+    with Store(tmp_path) as store:
+        assert store.setting("last") == 49
+    qtbot.waitUntil(lambda: len(results) == 50)
+    assert results == list(range(50))
+
+
 def test_idle_timer_fires_without_input(qtbot, window):
     window.idle_watcher.set_timeout(1)
     window.go("status")
@@ -565,3 +581,41 @@ def test_the_home_screen_waits_for_nothing_citizens_have_not_asked_for(data_dir)
     assert at_home == "", result.stderr
     assert qt_namespace == "False"
     assert {"pydantic", "kiosk.ui.screens.complaint"} <= set(after.split(","))
+
+
+WATCHED = """
+import sys
+import time
+from pathlib import Path
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+import kiosk.ui.app as app
+from kiosk.ui.window import KioskWindow
+
+def check(window):
+    timer = window.idle_watcher.timer
+    time.sleep(0.3)  # the countdown goes on
+    before = timer.remainingTime()
+    press = QMouseEvent(QEvent.Type.MouseButtonPress, QPointF(5, 5), QPointF(5, 5), Qt.MouseButton.LeftButton,
+                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.home.tiles["complaint"], press)
+    print(timer.remainingTime() > before + 250)
+    window.exit_kiosk()
+
+real_init = KioskWindow.__init__
+def init(self, *args, **kwargs):
+    real_init(self, *args, **kwargs)
+    self.ready.connect(lambda: QTimer.singleShot(app.WARM_UP_MS + 500, lambda: check(self)))
+KioskWindow.__init__ = init
+app.run(Path(sys.argv[1]), windowed=True)
+"""
+
+
+def test_a_touch_anywhere_restarts_the_idle_countdown_once_the_kiosk_is_up(data_dir):
+    """The touch watcher is installed a moment after the home screen shows (not before its first
+    frame); from then on a tap on any widget starts the countdown again."""
+    officer.set_pin(Store(data_dir), "204060")
+    result = subprocess.run([sys.executable, "-c", WATCHED, str(data_dir)], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.stdout.strip() == "True", result.stderr[-800:]

@@ -87,9 +87,11 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False,
     db = DbWorker(data_dir)
     try:
         window = KioskWindow(Context(db=db), kiosk_mode=not windowed)
-        # Watching for touches starts with the home screen: the first event a Python filter sees
-        # of a Qt object Python has no class for makes PySide6 set up ~180 enum types (~25 ms).
-        _once(window.ready, lambda: app.installEventFilter(window.idle_watcher))
+        # Watching for touches starts a moment after the home screen shows, not before its first
+        # frame: every event of every object passes through the filter, and the first one a Python
+        # filter sees of a Qt class Python has no type for yet makes PySide6 set one up (with its
+        # enum types). The idle countdown itself runs from the start.
+        _once(window.ready, lambda: QTimer.singleShot(WARM_UP_MS, lambda: app.installEventFilter(window.idle_watcher)))
         db.failed.connect(lambda error: window.home.welcome.setText(
             _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
                 reason=type(error).__name__)))

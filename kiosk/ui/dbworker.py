@@ -2,13 +2,15 @@
 
 Screens hand it plain functions of the store and get the result back on the UI thread
 through a Qt signal, so the UI never waits on the disk and never shares a connection
-(the pattern of Anki's CollectionOp, in a few lines).
+(the pattern of Anki's CollectionOp, in a few lines). A plain thread and queue: a
+`ThreadPoolExecutor` would load `concurrent.futures` before the first frame, for one thread.
 """
 
 import logging
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from queue import SimpleQueue
 
 from PySide6.QtCore import QObject, Signal
 
@@ -26,8 +28,16 @@ class DbWorker(QObject):
         self.data_dir = Path(data_dir)
         self._store: Store | None = None  # opened by the first call, on the worker thread
         self._pending = 0
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db")
+        self._jobs: SimpleQueue[Callable[[], None] | None] = SimpleQueue()  # None: the last one
+        # A daemon, so a DbWorker never closed (a test's) cannot hold the process open; the kiosk
+        # closes its own, which waits for every job handed in before (see close).
+        self._thread = threading.Thread(target=self._serve, name="kiosk-db", daemon=True)
+        self._thread.start()
         self._finished.connect(self._deliver)
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job()
 
     def call(self, job: Callable, *args, on_done: Callable | None = None, on_error: Callable | None = None) -> None:
         """Run `job(store, *args)` on the database thread; `on_done(result)` runs on the UI thread."""
@@ -42,7 +52,7 @@ class DbWorker(QObject):
                 result, error = None, exc
             self._finished.emit((on_done, on_error), result, error)
 
-        self._executor.submit(run)
+        self._jobs.put(run)
 
     @property
     def busy(self) -> bool:
@@ -65,5 +75,6 @@ class DbWorker(QObject):
             store.close()
             self._store = None
 
-        self._executor.submit(lambda: self._store and shut(self._store))
-        self._executor.shutdown(wait=True)
+        self._jobs.put(lambda: self._store and shut(self._store))
+        self._jobs.put(None)
+        self._thread.join()
