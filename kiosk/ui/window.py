@@ -183,11 +183,11 @@ class KioskWindow(QWidget):
         self.idle_watcher.set_timeout(settings["idle_timeout"])
         self.home.set_event(event_name)
         self._build_language_buttons()
-        if not keep_screen:
-            self.set_language(settings["default_language"])
-            self.start_over()
+        if keep_screen:
+            self.retranslate()
+        else:
+            self.start_over()  # in the starting language, which translates every screen
             self.sync.start()
-        self.retranslate()
         self.ready.emit()
 
     def _build_language_buttons(self) -> None:
