@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import factories
 import strategies
+from windowscript import fresh
 from kiosk.records import RecordInvalid, parse_json, validate
 from kiosk.records.errors import MESSAGES
 from kiosk.records.schema import SCHEMA_PATH, render
@@ -282,9 +283,6 @@ def test_the_kinds_named_without_the_models_are_the_models_kinds():
 def test_the_record_rules_do_not_look_for_pydantic_plugins():
     """Looking for plugins reads the metadata of every installed package (about 15 ms), paid by every
     command that checks a record and by the demo's start; the kiosk and the hub use none."""
-    import subprocess
-    import sys
-
     code = (
         "import importlib.metadata\n"
         "def refuse(*args, **kwargs):\n    raise AssertionError('looked for plugins')\n"
@@ -295,5 +293,5 @@ def test_the_record_rules_do_not_look_for_pydantic_plugins():
         " 'body': 'Jalan desa berlubang.', 'language': 'id'}))\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = fresh(code)
     assert result.stdout.strip() == "ok", result.stderr[-800:]

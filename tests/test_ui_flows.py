@@ -1,10 +1,7 @@
 """The kiosk screens driven like a citizen and an officer would: clicks, taps and keys."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from kiosk.refcode import ref_code
 from kiosk.store import Store
 from kiosk.ui.app import single_instance
 from kiosk.ui.wizard import Wizard
-from windowscript import script
+from windowscript import fresh, script
 
 PIN = "246810"
 
@@ -361,7 +358,7 @@ def test_the_qt_binding_survives_many_signals():
         "w = W()\nw.s.connect(lambda x: None)\n"
         "for _ in range(300000):\n    w.s.emit(None)\nprint('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = fresh(code)
     assert result.stdout.strip() == "ok", result.stderr[-500:]
 
 
@@ -386,8 +383,7 @@ def test_a_demo_folder_that_cannot_be_filled_is_a_clear_error_and_leaves_nothing
         "from kiosk.cli import main\n"
         "sys.exit(main(['run', '--demo', '--windowed', '--exit-after-startup']))\n"
     )
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_LANG": "en", "TMPDIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120)
+    result = fresh(code, env={"KIOSK_LANG": "en", "TMPDIR": str(tmp_path)})
     assert result.returncode != 0
     assert "could not be filled" in result.stderr and "No space left on device" in result.stderr
     assert result.stdout.count("Demo kiosk in") == 1  # printed before the fork, by the parent alone
@@ -575,8 +571,7 @@ def test_the_home_screen_waits_for_nothing_citizens_have_not_asked_for(data_dir)
     """Start-up loads no record models, schema steps, network, sync, speech or report code, nor the
     enum types of Qt's `Qt` namespace; what needs them does."""
     Store(data_dir).close()
-    result = subprocess.run([sys.executable, "-c", HOME_ONLY, str(data_dir)], capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    result = fresh(HOME_ONLY, data_dir)
     at_home, qt_namespace, after = result.stdout.splitlines()
     assert at_home == "", result.stderr
     assert qt_namespace == "False"
@@ -616,6 +611,5 @@ def test_a_touch_anywhere_restarts_the_idle_countdown_once_the_kiosk_is_up(data_
     """The touch watcher is installed a moment after the home screen shows (not before its first
     frame); from then on a tap on any widget starts the countdown again."""
     officer.set_pin(Store(data_dir), "204060")
-    result = subprocess.run([sys.executable, "-c", WATCHED, str(data_dir)], capture_output=True, text=True,
-                            timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    result = fresh(WATCHED, data_dir)
     assert result.stdout.strip() == "True", result.stderr[-800:]

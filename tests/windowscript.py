@@ -1,7 +1,12 @@
 """A kiosk window in a fresh interpreter, for what only a clean process can show: what was
 imported, how much memory it holds, how long its event loop stalls. `script(body)` gives
 Python source that opens the window on the data folder in argv[1], as `kiosk run` does;
-`body` defines `ready()`, called once the home screen shows, and calls `close()` when done."""
+`body` defines `ready()`, called once the home screen shows, and calls `close()` when done.
+`fresh(code, *args)` runs such source (or any) and gives back its output."""
+
+import os
+import subprocess
+import sys
 
 PRELUDE = """
 import sys
@@ -31,3 +36,10 @@ app.exec()
 
 def script(body: str) -> str:
     return PRELUDE + body + EPILOGUE
+
+
+def fresh(code: str, *args, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter, offscreen, with `args` as its argv[1:]; output as text."""
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], env=environment, capture_output=True,
+                          text=True, timeout=120)
