@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kiosk.migrations import COMPLAINT_STATUSES
-from kiosk.records.models import AGE_BANDS, CLASSIFICATIONS, GENDERS, WGSS_DOMAINS
+from kiosk.records.models import AGE_BANDS, CLASSIFICATIONS, GENDERS
 from kiosk.store import Store
 
 YOUTH_BAND = "16-30"
