@@ -2,7 +2,7 @@
 
 WAL with synchronous=FULL on every connection (village offices lose power), a busy
 timeout, versioned migrations, and one writer: a Store is used from the thread that
-opened it (sqlite3 enforces this), so the UI gives it a single-worker executor.
+opened it (sqlite3 enforces this), so the UI gives it a thread of its own (kiosk.ui.dbworker).
 Every record passes `kiosk.records.validate` here; nothing else can enter.
 """
 
