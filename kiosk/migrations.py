@@ -230,11 +230,12 @@ def m005_personal_fields_apart(db):
 
         from kiosk.records.personal import split
         from kiosk.store import compact_json
-    for uuid, body in rows:
-        public, personal = split(json.loads(body))
-        if personal:
-            db.execute("UPDATE records SET body = ? WHERE uuid = ?", [compact_json(public), uuid])
-            db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
+
+        for uuid, body in rows:
+            public, personal = split(json.loads(body))
+            if personal:
+                db.execute("UPDATE records SET body = ? WHERE uuid = ?", [compact_json(public), uuid])
+                db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
     _run(
         db,
         """CREATE TRIGGER records_immutable BEFORE UPDATE ON records

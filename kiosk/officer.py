@@ -37,6 +37,14 @@ def _digest(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
 
 
+def _matches(pin: str, saved: dict) -> bool:
+    """`pin` against a saved hash, at the cost it was made with, in constant time."""
+    import hmac  # with OpenSSL, as in _digest
+
+    params = {key: saved[key] for key in ("n", "r", "p")}
+    return hmac.compare_digest(_digest(pin, bytes.fromhex(saved["salt"]), **params), bytes.fromhex(saved["hash"]))
+
+
 def check_format(pin: str) -> None:
     if not (pin.isascii() and pin.isdigit() and MIN_DIGITS <= len(pin) <= MAX_DIGITS):
         raise KioskError(_("The PIN must be {min} to {max} digits.").format(min=MIN_DIGITS, max=MAX_DIGITS))
@@ -62,10 +70,7 @@ def check_pin(store: Store, pin: str, now: float | None = None) -> PinCheck:
     lockout = store.setting(LOCKOUT_KEY, _UNLOCKED)
     if now < lockout["locked_until"]:
         return PinCheck(False, locked_for=int(lockout["locked_until"] - now + 0.999), tries_left=0)
-    params = {key: saved[key] for key in ("n", "r", "p")}
-    import hmac  # with OpenSSL, see _digest
-
-    if hmac.compare_digest(_digest(pin, bytes.fromhex(saved["salt"]), **params), bytes.fromhex(saved["hash"])):
+    if _matches(pin, saved):
         store.set_setting(LOCKOUT_KEY, _UNLOCKED)
         store.audit("officer", "officer_login")
         return PinCheck(True)

@@ -57,6 +57,16 @@ def _warm_up(store, data_dir: Path) -> None:
     privacy.purge(store)
 
 
+def _settle(app: QApplication, window: KioskWindow, db: DbWorker, data_dir: Path) -> None:
+    """A moment after the home screen shows, what its first frame did not wait for.
+
+    Watching for touches starts here: every event of every object passes through the filter,
+    and the first one a Python filter sees of a Qt class Python has no type for yet makes
+    PySide6 set one up (with its enum types). The idle countdown itself runs from the start."""
+    app.installEventFilter(window.idle_watcher)
+    db.call(_warm_up, data_dir)
+
+
 def _once(signal, slot: Callable[[], object]) -> None:
     """`slot` at the next emission of `signal` only. Qt's SingleShotConnection would do, but
     naming it loads the whole `Qt` namespace (about 100 enum types, 14 ms) before the
@@ -87,15 +97,10 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False,
     db = DbWorker(data_dir)
     try:
         window = KioskWindow(Context(db=db), kiosk_mode=not windowed)
-        # Watching for touches starts a moment after the home screen shows, not before its first
-        # frame: every event of every object passes through the filter, and the first one a Python
-        # filter sees of a Qt class Python has no type for yet makes PySide6 set one up (with its
-        # enum types). The idle countdown itself runs from the start.
-        _once(window.ready, lambda: QTimer.singleShot(WARM_UP_MS, lambda: app.installEventFilter(window.idle_watcher)))
+        _once(window.ready, lambda: QTimer.singleShot(WARM_UP_MS, lambda: _settle(app, window, db, data_dir)))
         db.failed.connect(lambda error: window.home.welcome.setText(
             _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
                 reason=type(error).__name__)))
-        _once(window.ready, lambda: QTimer.singleShot(WARM_UP_MS, lambda: db.call(_warm_up, data_dir)))
         _once(window.ready, _collect_from_now_on)
         if exit_after_startup:
             window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started)))
