@@ -5,6 +5,7 @@ kiosk's start as much as everything else it reads from disk.
 """
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import count
@@ -51,9 +52,25 @@ class Database:
     def journal_mode(self) -> str:
         return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
 
-    def enable_wal(self) -> None:
-        if self.journal_mode != "wal":
-            self.conn.execute("PRAGMA journal_mode = wal")
+    def enable_wal(self, timeout: float) -> None:
+        switch_to_wal(self.conn, timeout)
 
     def close(self) -> None:
         self.conn.close()
+
+
+def switch_to_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Write-ahead logging, even when other processes open the same new file at the same moment.
+
+    Switching needs an exclusive lock taken up from a shared one. Two connections doing that at
+    once would wait on each other for ever, so SQLite answers the second "database is locked" at
+    once instead of calling its busy handler: that one waits here and tries again.
+    """
+    deadline = time.monotonic() + timeout
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = wal")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorname != "SQLITE_BUSY" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)

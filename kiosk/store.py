@@ -80,7 +80,7 @@ class Store:
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
             self.db = Database(connect(self.path))
-            self.db.enable_wal()
+            self.db.enable_wal(BUSY_TIMEOUT_S)
             owner_only(self.path)
             if migrations.pending(self.db.conn):
                 # One process migrates at a time: the others wait here, then find nothing pending.

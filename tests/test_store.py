@@ -26,7 +26,7 @@ def test_writes_commit_alone_or_together_and_an_inner_failure_undoes_only_its_pa
     from kiosk.database import Database
 
     db, other = Database(connect(tmp_path / "t.sqlite3")), connect(tmp_path / "t.sqlite3")
-    db.enable_wal()
+    db.enable_wal(timeout=1)
     db.execute("CREATE TABLE t (v TEXT)")
     db.execute("INSERT INTO t VALUES ('alone')")
     assert other.execute("SELECT v FROM t").fetchall() == [("alone",)]  # committed at once
@@ -152,6 +152,37 @@ def test_insert_or_replace_cannot_overwrite_a_record(store):
             " VALUES (?, 'event', 'x', 'x', '{}', 'x')", [record["uuid"]]
         )
     assert store.get(record["uuid"]) == record
+
+
+def test_switching_to_wal_waits_for_a_writer_sqlite_would_not_wait_for(tmp_path):
+    """SQLite answers "locked" at once, busy timeout or not, while another connection writes."""
+    import threading
+
+    from kiosk.database import switch_to_wal
+
+    writer = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (v TEXT)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES ('mid-write')")
+    opener = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None, timeout=5)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        opener.execute("PRAGMA journal_mode = wal")  # the plain switch gives up without waiting
+    threading.Timer(0.2, writer.execute, ["COMMIT"]).start()
+    switch_to_wal(opener, timeout=5)
+    assert opener.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert opener.execute("SELECT v FROM t").fetchall() == [("mid-write",)]
+
+
+def test_switching_to_wal_gives_up_after_its_timeout(tmp_path):
+    from kiosk.database import switch_to_wal
+
+    writer = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
+    writer.execute("CREATE TABLE t (v TEXT)")
+    writer.execute("BEGIN IMMEDIATE")
+    opener = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None, timeout=5)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        switch_to_wal(opener, timeout=0.1)
+    assert opener.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
 def test_many_processes_opening_a_new_data_dir_at_once(data_dir):
