@@ -15,8 +15,8 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.errors import KioskError
-from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, CatalogMissing, _, set_language
-from kiosk.paths import default_data_dir
+from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, CatalogMissing, _, missing_catalogs, set_language
+from kiosk.paths import default_data_dir, locales_dir
 
 LANGUAGE_ENV = "KIOSK_LANG"
 EXIT_REFUSED, EXIT_FAILED = 1, 2
@@ -252,9 +252,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
-
     def _get_help_string(self, action):
         if action.dest == "data_dir":  # the platform's folder is looked up only when help is shown
             return action.help.format(env="KIOSK_DATA_DIR", default=default_data_dir())
@@ -277,7 +274,15 @@ def _import_start_needs() -> None:
         importlib.import_module(module)
 
 
+def _need_catalogs() -> None:
+    """The screens switch language at a tap: without a catalog, the window would stop half-built."""
+    if missing := missing_catalogs():
+        raise KioskError(_("The screens cannot be shown: no compiled catalog for {languages} in {path} "
+                           "(run `make locales`).").format(languages=", ".join(missing), path=locales_dir()))
+
+
 def cmd_run(args) -> int:
+    _need_catalogs()
     # The start makes objects that live as long as the kiosk: the cycle collector would walk them
     # again and again for no garbage. It is back on once the home screen shows (kiosk.ui.app.run).
     gc.disable()
@@ -307,6 +312,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_tour(args) -> int:
+    _need_catalogs()
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from kiosk.ui.tour import render
 
@@ -328,7 +334,10 @@ def cmd_set_pin(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kiosk.argparse_words import use_kiosk_catalog
     from kiosk.kinds import KINDS
+
+    use_kiosk_catalog()
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(

@@ -27,17 +27,26 @@ def N_(message: str) -> str:
     return message
 
 
+def _catalog_path(language: str):
+    return locales_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
 @cache
 def load_catalog(language: str) -> gettext.GNUTranslations:
     """Read once per language, from the one place it can be: `gettext.translation` would look
     through the locale variables first, and load the `locale` module to do it (1 ms at start-up)."""
     try:
-        with (locales_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as catalog:
+        with _catalog_path(language).open("rb") as catalog:
             return gettext.GNUTranslations(catalog)
     except OSError as exc:
         raise CatalogMissing(
             f"no compiled '{language}' catalog in {locales_dir()} (run `make locales`)"
         ) from exc
+
+
+def missing_catalogs() -> list[str]:
+    """The offered languages whose compiled catalog is not there (looked for, not read)."""
+    return [language for language in LANGUAGES if not _catalog_path(language).is_file()]
 
 
 def set_language(language: str) -> None:

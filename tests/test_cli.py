@@ -36,6 +36,50 @@ def test_help_is_translated(kiosk):
     assert "tampilkan bantuan ini lalu keluar" in shown
 
 
+def test_usage_mistakes_are_explained_in_the_kiosk_language(kiosk):
+    """argparse's own reasons come from the kiosk's catalog, not argparse's English."""
+    shown = kiosk("enroll", lang="id").stderr
+    assert shown.startswith("kiosk enroll: argumen berikut wajib diisi: --hub, --code (lihat")
+    assert "pilihan tidak sah: 'bogus'" in kiosk("bogus", lang="id").stderr
+    assert "invalid choice: 'bogus'" in kiosk("bogus", lang="en").stderr
+
+
+def test_building_the_parser_looks_for_no_other_catalog():
+    """argparse would search the locale folders for a catalog of its own, word by word."""
+    from windowscript import fresh
+
+    code = (
+        "import gettext, sys\n"
+        "def refuse(*args, **kwargs): raise AssertionError('searched for a catalog')\n"
+        "gettext.find = refuse\n"
+        "from kiosk.cli import build_parser\n"
+        "build_parser().parse_args(['run', '--demo'])\n"
+    )
+    result = fresh(code)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", [["run", "--demo", "--windowed", "--exit-after-startup"], ["tour", "--output", "x"]])
+def test_screens_without_a_compiled_catalog_stop_at_once_and_say_why(tmp_path, command):
+    """Not a window that stops half-built when its starting language cannot load."""
+    import shutil
+
+    from windowscript import fresh
+
+    shutil.copytree(Path(__file__).parent.parent / "locales" / "id", tmp_path / "locales" / "id")  # no English
+    code = (
+        "import sys, pathlib, kiosk.paths\n"
+        "kiosk.paths.locales_dir = lambda: pathlib.Path(sys.argv[1])\n"
+        "from kiosk.cli import main\n"
+        "sys.exit(main(sys.argv[2:]))\n"
+    )
+    result = fresh(code, tmp_path / "locales", *command, env={"KIOSK_LANG": "id", "KIOSK_DATA_DIR": str(tmp_path / "d")})
+    assert result.returncode == 2
+    assert result.stderr == (f"kiosk: Layar tidak dapat ditampilkan: tidak ada katalog terkompilasi untuk en di "
+                             f"{tmp_path / 'locales'} (jalankan `make locales`).\n")
+    assert not list(tmp_path.glob("x")) and not (tmp_path / "d").exists()
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_data_dir_before_or_after_the_subcommand(kiosk, tmp_path, where):
     target = tmp_path / "elsewhere"

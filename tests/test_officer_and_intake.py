@@ -32,6 +32,20 @@ def test_a_pin_is_hashed_at_full_cost_and_only_the_demo_at_less(tmp_path):
         assert officer.check_pin(real, "204060").ok
 
 
+def test_the_demo_folder_is_filled_whole_or_not_at_all(tmp_path, monkeypatch):
+    from kiosk.demo import fill
+    from kiosk.store import Store
+
+    def no_pin(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(officer, "set_pin", no_pin)  # the last step fails
+    with pytest.raises(OSError):
+        fill(tmp_path / "demo")
+    with Store(tmp_path / "demo") as demo:
+        assert demo.events() == [] and config.load(demo)["open_event"] is None
+
+
 @pytest.mark.parametrize("pin", ["12345", "abcdef", "１２３４５６", "1234567890123", ""])
 def test_pin_format(store, pin):
     with pytest.raises(KioskError):
