@@ -67,9 +67,9 @@ def fill(data_dir: Path) -> None:
     from kiosk import config, intake, officer
     from kiosk.store import Store
 
-    # One transaction: the folder is filled whole or not at all, and written to disk once, not
-    # once per step (the window waits for it).
-    with Store(data_dir) as store, store.db.atomic():
+    # One transaction, so the folder is filled whole or not at all; and, the folder being thrown
+    # away at exit, never flushed to disk (the window waits for it).
+    with Store(data_dir, durable=False) as store, store.db.atomic():
         event = intake.new_event(
             {
                 "name": "Sosialisasi SP4N-LAPOR! Desa Sukamaju",

@@ -54,11 +54,13 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection with the pragmas every connection needs (synchronous is per connection)."""
+def connect(path: Path, durable: bool = True) -> sqlite3.Connection:
+    """A connection with the pragmas every connection needs (synchronous is per connection).
+
+    `durable=False` is for a throw-away folder (the demo's): nothing is flushed to disk."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'OFF'}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA recursive_triggers = ON")  # so INSERT OR REPLACE meets the delete trigger
     conn.execute("PRAGMA secure_delete = ON")  # erased personal fields are overwritten, not left in free pages
@@ -75,11 +77,11 @@ def owner_only(path: Path) -> None:
 
 
 class Store:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, durable: bool = True):
         self.path = Path(data_dir) / DB_FILE
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.db = Database(connect(self.path))
+            self.db = Database(connect(self.path, durable))
             self.db.enable_wal(BUSY_TIMEOUT_S)
             owner_only(self.path)
             if migrations.pending(self.db.conn):

@@ -22,6 +22,13 @@ STEPS = ["m001_initial", "m002_reference_codes_and_status", "m003_status_history
          "m004_attendance_facts", "m005_personal_fields_apart"]
 
 
+def test_a_throw_away_store_is_never_flushed(tmp_path):
+    """The demo's folder: everything else holds, only the flush to disk is skipped."""
+    with Store(tmp_path / "demo", durable=False) as demo:
+        assert demo.db.execute("PRAGMA synchronous").fetchone()[0] == 0  # OFF
+        assert demo.db.journal_mode == "wal" and demo.applied_migrations() == STEPS
+
+
 def test_writes_commit_alone_or_together_and_an_inner_failure_undoes_only_its_part(tmp_path):
     from kiosk.database import Database
 
