@@ -613,3 +613,27 @@ def test_a_touch_anywhere_restarts_the_idle_countdown_once_the_kiosk_is_up(data_
     officer.set_pin(Store(data_dir), "204060")
     result = fresh(WATCHED, data_dir)
     assert result.stdout.strip() == "True", result.stderr[-800:]
+
+
+CATALOG_READ = """
+import gettext, sys, threading
+from pathlib import Path
+read_on = []
+real_parse = gettext.GNUTranslations._parse
+def parse(self, catalog):
+    read_on.append((Path(catalog.name).parent.parent.name, threading.current_thread().name))
+    real_parse(self, catalog)
+gettext.GNUTranslations._parse = parse
+from kiosk.cli import main
+main(["run", "--data-dir", sys.argv[1], "--windowed", "--exit-after-startup"])
+print(read_on)
+"""
+
+
+def test_the_starting_language_is_read_off_the_ui_thread(data_dir):
+    """The command line speaks English here, the kiosk starts in Indonesian: its catalog is read
+    on the database thread, while the window paints."""
+    from windowscript import fresh
+
+    result = fresh(CATALOG_READ, data_dir, env={"KIOSK_LANG": "en"})
+    assert result.stdout.strip().splitlines()[-1] == "[('en', 'MainThread'), ('id', 'kiosk-db')]", result.stderr[-800:]

