@@ -73,7 +73,8 @@ def test_screens_without_a_compiled_catalog_stop_at_once_and_say_why(tmp_path, c
         "from kiosk.cli import main\n"
         "sys.exit(main(sys.argv[2:]))\n"
     )
-    result = fresh(code, tmp_path / "locales", *command, env={"KIOSK_LANG": "id", "KIOSK_DATA_DIR": str(tmp_path / "d")})
+    result = fresh(code, tmp_path / "locales", *command, env={"KIOSK_LANG": "id", "KIOSK_DATA_DIR": str(tmp_path / "d")},
+                   cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == (f"kiosk: Layar tidak dapat ditampilkan: tidak ada katalog terkompilasi untuk en di "
                              f"{tmp_path / 'locales'} (jalankan `make locales`).\n")
