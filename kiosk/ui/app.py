@@ -11,7 +11,7 @@ from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _, current_language, load_catalog
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.window import KioskWindow
@@ -26,9 +26,12 @@ def application() -> QApplication:
     return app
 
 
-def _report_startup(window: KioskWindow, started: float) -> None:
-    """Runs once the home screen's first frame is painted: says how long it took, and quits."""
-    print(_("Started in {ms} ms").format(ms=round((time.perf_counter() - started) * 1000)), flush=True)
+def _report_startup(window: KioskWindow, started: float, language: str | None) -> None:
+    """Runs once the home screen's first frame is painted: says how long it took, and quits.
+
+    In the command line's language, which the window has by now replaced with its own."""
+    words = load_catalog(language).gettext if language else str
+    print(words(N_("Started in {ms} ms")).format(ms=round((time.perf_counter() - started) * 1000)), flush=True)
     window.exit_kiosk()  # a plain quit() is refused by a kiosk-mode window
 
 
@@ -103,7 +106,8 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False,
                 reason=type(error).__name__)))
         _once(window.ready, _collect_from_now_on)
         if exit_after_startup:
-            window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started)))
+            said_in = current_language()
+            window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started, said_in)))
         if before_load:
             before_load()
         window.load()
