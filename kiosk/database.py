@@ -71,6 +71,7 @@ def switch_to_wal(conn: sqlite3.Connection, timeout: float) -> None:
         try:
             conn.execute("PRAGMA journal_mode = wal")
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorname != "SQLITE_BUSY" or time.monotonic() > deadline:
+            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # any of its extended codes too
+            if not busy or time.monotonic() > deadline:
                 raise
             time.sleep(0.005)
