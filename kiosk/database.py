@@ -23,9 +23,15 @@ class Database:
 
     @contextmanager
     def atomic(self) -> Iterator["Database"]:
-        """One transaction; inside another, a savepoint, so an inner failure undoes only its part."""
+        """One transaction; inside another, a savepoint, so an inner failure undoes only its part.
+
+        It takes the write lock at once (BEGIN IMMEDIATE), waiting its turn behind other writers.
+        A transaction that read before its first write would otherwise be refused outright
+        ("database is locked") whenever another connection wrote in between: SQLite cannot let
+        it write over what it did not see, and waiting would not help.
+        """
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN")
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self
             except BaseException:

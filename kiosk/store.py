@@ -9,7 +9,6 @@ Every record passes `kiosk.records.validate` here; nothing else can enter.
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -86,7 +85,7 @@ class Store:
             owner_only(self.path)
             if migrations.pending(self.db.conn):
                 # One process migrates at a time: the others wait here, then find nothing pending.
-                with self._immediate():
+                with self.db.atomic():
                     migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise KioskError(_("Cannot open the database {path}: {reason}").format(path=self.path, reason=exc)) from exc
@@ -94,17 +93,6 @@ class Store:
             raise KioskError(
                 _("Cannot use the data folder {path}: {reason}").format(path=data_dir, reason=exc.strerror)
             ) from exc
-
-    @contextmanager
-    def _immediate(self):
-        """A write transaction taken at once (BEGIN IMMEDIATE), so readers cannot race the writer."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.rollback()
-            raise
-        self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()

@@ -161,6 +161,24 @@ def test_insert_or_replace_cannot_overwrite_a_record(store):
     assert store.get(record["uuid"]) == record
 
 
+def test_a_transaction_that_reads_first_is_not_refused_for_a_write_in_between(tmp_path):
+    """It holds the write lock from its start: another writer waits its turn (here it gives
+    up after 0.1 s), where otherwise this one would be refused at its first write."""
+    from kiosk.database import Database
+
+    db = Database(connect(tmp_path / "t.sqlite3"))
+    db.enable_wal(timeout=1)
+    db.execute("CREATE TABLE t (v TEXT)")
+    other = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None, timeout=0.1)
+    with db.atomic():
+        assert db.execute("SELECT count(*) FROM t").fetchone() == (0,)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("INSERT INTO t VALUES ('in between')")
+        db.execute("INSERT INTO t VALUES ('after reading')")
+    other.execute("INSERT INTO t VALUES ('its turn')")
+    assert other.execute("SELECT v FROM t ORDER BY rowid").fetchall() == [("after reading",), ("its turn",)]
+
+
 def test_switching_to_wal_waits_for_a_writer_sqlite_would_not_wait_for(tmp_path):
     """SQLite answers "locked" at once, busy timeout or not, while another connection writes."""
     import threading
