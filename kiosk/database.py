@@ -59,25 +59,21 @@ class Database:
         return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
 
     def enable_wal(self, timeout: float) -> None:
-        switch_to_wal(self.conn, timeout)
+        """Write-ahead logging, even when other processes open the same new file at the same moment.
+
+        Switching needs an exclusive lock taken up from a shared one. Two connections doing that
+        at once would wait on each other for ever, so SQLite answers the second "database is
+        locked" at once instead of calling its busy handler: that one waits here and tries again.
+        """
+        deadline = time.monotonic() + timeout
+        while self.journal_mode != "wal":
+            try:
+                self.conn.execute("PRAGMA journal_mode = wal")
+            except sqlite3.OperationalError as exc:
+                busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # any of its extended codes too
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
 
     def close(self) -> None:
         self.conn.close()
-
-
-def switch_to_wal(conn: sqlite3.Connection, timeout: float) -> None:
-    """Write-ahead logging, even when other processes open the same new file at the same moment.
-
-    Switching needs an exclusive lock taken up from a shared one. Two connections doing that at
-    once would wait on each other for ever, so SQLite answers the second "database is locked" at
-    once instead of calling its busy handler: that one waits here and tries again.
-    """
-    deadline = time.monotonic() + timeout
-    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        try:
-            conn.execute("PRAGMA journal_mode = wal")
-        except sqlite3.OperationalError as exc:
-            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # any of its extended codes too
-            if not busy or time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)

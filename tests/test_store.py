@@ -183,7 +183,7 @@ def test_switching_to_wal_waits_for_a_writer_sqlite_would_not_wait_for(tmp_path)
     """SQLite answers "locked" at once, busy timeout or not, while another connection writes."""
     import threading
 
-    from kiosk.database import switch_to_wal
+    from kiosk.database import Database
 
     writer = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None, check_same_thread=False)
     writer.execute("CREATE TABLE t (v TEXT)")
@@ -193,20 +193,20 @@ def test_switching_to_wal_waits_for_a_writer_sqlite_would_not_wait_for(tmp_path)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         opener.execute("PRAGMA journal_mode = wal")  # the plain switch gives up without waiting
     threading.Timer(0.2, writer.execute, ["COMMIT"]).start()
-    switch_to_wal(opener, timeout=5)
+    Database(opener).enable_wal(timeout=5)
     assert opener.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert opener.execute("SELECT v FROM t").fetchall() == [("mid-write",)]
 
 
 def test_switching_to_wal_gives_up_after_its_timeout(tmp_path):
-    from kiosk.database import switch_to_wal
+    from kiosk.database import Database
 
     writer = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
     writer.execute("CREATE TABLE t (v TEXT)")
     writer.execute("BEGIN IMMEDIATE")
     opener = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None, timeout=5)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        switch_to_wal(opener, timeout=0.1)
+        Database(opener).enable_wal(timeout=0.1)
     assert opener.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
