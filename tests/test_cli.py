@@ -44,6 +44,17 @@ def test_usage_mistakes_are_explained_in_the_kiosk_language(kiosk):
     assert "invalid choice: 'bogus'" in kiosk("bogus", lang="en").stderr
 
 
+def test_the_translated_argparse_words_are_still_argparse_own():
+    """A Python whose argparse words a reason differently would show it untranslated."""
+    import argparse
+    import inspect
+
+    from kiosk.argparse_words import WORDS
+
+    source = inspect.getsource(argparse)
+    assert [word for word in WORDS if f"_({word!r}" not in source and f'_("{word}"' not in source] == []
+
+
 def test_building_the_parser_looks_for_no_other_catalog():
     """argparse would search the locale folders for a catalog of its own, word by word."""
     from windowscript import fresh
