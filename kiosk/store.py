@@ -1,8 +1,10 @@
 """The kiosk's durable local store: one SQLite file that must never lose a record.
 
-WAL with synchronous=FULL on every connection (village offices lose power), a busy
-timeout, versioned migrations, and one writer: a Store is used from the thread that
-opened it (sqlite3 enforces this), so the UI gives it a thread of its own (kiosk.ui.dbworker).
+WAL with synchronous=FULL on every connection (village offices lose power; only the demo's
+throw-away folder skips the flush), a busy timeout, versioned migrations, write transactions
+that take the lock at their start (Database.atomic), and one writer: a Store is used from
+the thread that opened it (sqlite3 enforces this), so the UI gives it a thread of its own
+(kiosk.ui.dbworker).
 Every record passes `kiosk.records.validate` here; nothing else can enter.
 """
 
