@@ -26,7 +26,7 @@ def _saves(folder: Path) -> tuple[list[float], list[float]]:
     """(kiosk, bare) seconds per save, taken in turns so a slow moment of the disk hits both."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
-    from kiosk import intake
+    from kiosk.store import intake
     from kiosk.ui.dbworker import DbWorker
 
     QCoreApplication.instance() or QCoreApplication([])

@@ -25,7 +25,7 @@ def _best(job) -> float:
 
 
 def measure() -> list[Figure]:
-    from kiosk import stats
+    from kiosk.reports import stats
     from kiosk.store import Store
 
     folder = million_attendance()

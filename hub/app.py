@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.records import RecordInvalid, digest, parse_json, validate
+from kiosk.records.protocol import INVALID
 from kiosk.records.sealing import public_key_text, unseal_record
 from hub.storage import HubError, HubStorage, now
 
@@ -157,12 +158,12 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
             try:
                 record = validate(unseal_record(value, storage.sealing_key))
             except RecordInvalid as exc:
-                results.append({"uuid": echoed_uuid(value), "status": "invalid",
+                results.append({"uuid": echoed_uuid(value), "status": INVALID,
                                 "error": "; ".join(map(str, exc.errors))})
                 continue
             except Exception:  # a checker that crashes refuses this one record, not the whole batch
                 log.exception("checking a record failed")
-                results.append({"uuid": echoed_uuid(value), "status": "invalid", "error": "record: is not valid"})
+                results.append({"uuid": echoed_uuid(value), "status": INVALID, "error": "record: is not valid"})
                 continue
             results.append(None)
             valid.append((index, (record, digest(record))))

@@ -12,7 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from hub.app import Limits
-from hub.storage import STATUSES, HubError, HubStorage
+from hub.storage import HubError, HubStorage
+from kiosk.records.protocol import COMPLAINT_STATUSES
 
 DATA_DIR_ENV = "KIOSK_HUB_DATA_DIR"
 EXIT_REFUSED, EXIT_FAILED = 1, 2
@@ -120,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("set-status", parents=[common], help="move a complaint along its lifecycle")
     status.add_argument("uuid")
-    status.add_argument("status", choices=STATUSES)
+    status.add_argument("status", choices=COMPLAINT_STATUSES)
     status.add_argument("--note", help="a note the citizen sees at the kiosk")
     status.set_defaults(func=cmd_set_status)
 

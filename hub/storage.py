@@ -21,10 +21,19 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from kiosk.records.protocol import (
+    ARCHIVED,
+    COMPLAINT_STATUSES,
+    CONFLICT,
+    DUPLICATE,
+    FINAL_STATUSES,
+    INVALID,
+    STORED,
+    compact_json,
+)
+
 DB_FILE = "hub.sqlite3"
 SEALING_KEY_FILE = "sealing-key.pem"  # the private half: kiosks seal personal fields for it
-STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
-FINAL_STATUSES = ("completed", "archived")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0 or 1 to misread
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -42,7 +51,7 @@ class HubError(Exception):
 @dataclass(frozen=True)
 class Result:
     uuid: str
-    status: str  # stored | duplicate | conflict | invalid
+    status: str  # one of RESULT_STATUSES
     tracking_id: str | None = None
     error: str | None = None
 
@@ -54,14 +63,6 @@ class Result:
         if self.error is not None:
             answer["error"] = self.error
         return answer
-
-
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: a batch encodes hundreds
-
-
-def _compact(value) -> str:
-    """JSON as a record's body is stored: no spaces, UTF-8 kept."""
-    return _COMPACT.encode(value)
 
 
 def now() -> str:
@@ -82,7 +83,7 @@ def normalize_code(code: str) -> str:
 
 @migrations()
 def m001_initial(db):
-    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    statuses = ", ".join(f"'{s}'" for s in COMPLAINT_STATUSES)
     for statement in (
         """CREATE TABLE devices (
             device_id TEXT PRIMARY KEY,
@@ -270,7 +271,7 @@ class HubStorage:
         for it again each time, while the event loop checking the next batch held it."""
         received = now()
         refused = [self._missing_attachments(record) for record, _ in records]
-        rows = [(record["uuid"], record["kind"], fingerprint, _compact(record), record["created_at"])
+        rows = [(record["uuid"], record["kind"], fingerprint, compact_json(record), record["created_at"])
                 for (record, fingerprint), refusal in zip(records, refused) if refusal is None]
         if not rows:
             return refused
@@ -279,7 +280,7 @@ class HubStorage:
             conn.execute("INSERT INTO records (uuid, kind, device_id, digest, body, device_created_at, received_at)"
                          " SELECT value ->> 0, value ->> 1, ?, value ->> 2, value ->> 3, value ->> 4, ?"
                          " FROM json_each(?) WHERE true ON CONFLICT (uuid) DO NOTHING",
-                         [device_id, received, _compact(rows)])
+                         [device_id, received, compact_json(rows)])
             if any(row[1] == "complaint" for row in rows):
                 conn.execute("UPDATE records SET tracking_id = printf('LPR-%s-%07d', ?, seq)"
                              " WHERE seq > ? AND kind = 'complaint'", [received[:4], before])
@@ -295,7 +296,7 @@ class HubStorage:
         """`invalid` for a record naming files not uploaded yet; None when it can be stored."""
         missing = [a["sha256"] for a in record.get("attachments", []) if not self.has_attachment(a["sha256"])]
         if missing:
-            return Result(record["uuid"], "invalid", error=f"attachments: not uploaded yet: {', '.join(missing)}")
+            return Result(record["uuid"], INVALID, error=f"attachments: not uploaded yet: {', '.join(missing)}")
         return None
 
     @staticmethod
@@ -303,12 +304,12 @@ class HubStorage:
         """What became of one record of the batch; `new` holds the uuids this batch stored, each
         answered `stored` once (the same uuid again in the batch is answered as a later arrival)."""
         if uuid in new:
-            return Result(uuid, "stored", new.pop(uuid))
+            return Result(uuid, STORED, new.pop(uuid))
         stored_digest, tracking_id = conn.execute("SELECT digest, tracking_id FROM records WHERE uuid = ?",
                                                   [uuid]).fetchone()
         if stored_digest == fingerprint:
-            return Result(uuid, "duplicate", tracking_id)
-        return Result(uuid, "conflict", error="uuid: another record with this uuid is already stored")
+            return Result(uuid, DUPLICATE, tracking_id)
+        return Result(uuid, CONFLICT, error="uuid: another record with this uuid is already stored")
 
     def withdraw(self, device_id: str, uuids: list[str]) -> int:
         """Erases the personal fields of this device's records among `uuids` (consent withdrawn);
@@ -325,7 +326,7 @@ class HubStorage:
                     continue
                 public, _personal = split(json.loads(row[0]))
                 conn.execute("UPDATE records SET body = ?, withdrawn_at = ? WHERE uuid = ?",
-                             [_compact(public), now(), uuid])
+                             [compact_json(public), now(), uuid])
                 erased += 1
         if erased:  # the write-ahead log still holds the pages as they were
             self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -370,8 +371,8 @@ class HubStorage:
     # complaint status
     def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
         """Move a complaint along its lifecycle; returns the status it had."""
-        if status not in STATUSES:
-            raise HubError("bad_status", f"status must be one of: {', '.join(STATUSES)}")
+        if status not in COMPLAINT_STATUSES:
+            raise HubError("bad_status", f"status must be one of: {', '.join(COMPLAINT_STATUSES)}")
         with self._write() as conn:
             row = conn.execute(
                 "SELECT r.kind, (SELECT status FROM status_changes WHERE uuid = r.uuid ORDER BY seq DESC LIMIT 1)"
@@ -382,7 +383,7 @@ class HubStorage:
                 raise HubError("unknown_complaint", f"no complaint {uuid}")
             current = row[1]
             if current in FINAL_STATUSES or (
-                status != "archived" and STATUSES.index(status) <= STATUSES.index(current)
+                status != ARCHIVED and COMPLAINT_STATUSES.index(status) <= COMPLAINT_STATUSES.index(current)
             ):
                 raise HubError("bad_transition", f"a complaint cannot go from {current} to {status}")
             conn.execute(

@@ -5,6 +5,7 @@ record's 1–4 scale. Shared by the screens, read aloud, and by reports that lab
 """
 
 from kiosk.i18n import N_
+from kiosk.records.protocol import ARCHIVED, COMPLETED, FOLLOWED_UP, FORWARDED, RECEIVED, VERIFIED
 
 GENDER = [
     ("female", N_("Woman"), ""),
@@ -56,10 +57,10 @@ EVENT_TYPES = [
     ("other", N_("Other"), ""),
 ]
 COMPLAINT_STATUS = {
-    "received": N_("Received by the agency"),
-    "verified": N_("Verified"),
-    "forwarded": N_("Forwarded to the responsible office"),
-    "followed_up": N_("Being followed up"),
-    "completed": N_("Completed"),
-    "archived": N_("Archived"),
+    RECEIVED: N_("Received by the agency"),
+    VERIFIED: N_("Verified"),
+    FORWARDED: N_("Forwarded to the responsible office"),
+    FOLLOWED_UP: N_("Being followed up"),
+    COMPLETED: N_("Completed"),
+    ARCHIVED: N_("Archived"),
 }

@@ -49,7 +49,7 @@ def test_the_translated_argparse_words_are_still_argparse_own():
     import argparse
     import inspect
 
-    from kiosk.argparse_words import WORDS
+    from kiosk.cli.argparse_words import WORDS
 
     source = inspect.getsource(argparse)
     assert [word for word in WORDS if f"_({word!r}" not in source and f'_("{word}"' not in source] == []
@@ -165,7 +165,8 @@ def test_doctor_fails_when_no_window_can_open_and_warns_without_a_display(kiosk,
 
 
 def test_doctor_counts_officer_pages_and_fails_without_shipped_ones(data_dir, monkeypatch, tmp_path):
-    from kiosk import doctor, materials
+    from kiosk import materials
+    from kiosk.cli import doctor
 
     page = data_dir / "outreach_materials" / "en" / "09-local-office.md"
     page.parent.mkdir(parents=True)

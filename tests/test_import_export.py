@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import factories
 import strategies
 from conftest import write_jsonl
-from kiosk.importer import MAX_LINE_BYTES, import_stream
+from kiosk.store.importer import MAX_LINE_BYTES, import_stream
 from kiosk.store import Store
 
 

@@ -1,10 +1,11 @@
-"""DESIGN.md's import rules, checked by parsing every module's imports (lazy ones too)."""
+"""DESIGN.md's import rules and the absence of import cycles, checked by parsing every
+module's imports (lazy ones too)."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINT = "kiosk/cli.py"  # the one core module that may start the UI
+ENTRY_POINTS = {"kiosk/cli/run.py", "kiosk/cli/statistics.py"}  # the core modules that may start the UI
 
 
 def module_name(path: Path) -> str:
@@ -43,14 +44,60 @@ def violations(rel_path: str, imports: set[str]) -> list[str]:
         problems += any_of("PySide6.QtWidgets", "kiosk.ui", "hub")
     elif layer[0] == "kiosk":
         problems += any_of("PySide6", "hub")
-        if rel_path != ENTRY_POINT:
+        if rel_path not in ENTRY_POINTS:
             problems += any_of("kiosk.ui")
     return problems
 
 
 def python_files():
     for top in ("kiosk", "hub"):
-        yield from sorted((ROOT / top).rglob("*.py")) if (ROOT / top).is_dir() else ()
+        yield from sorted((ROOT / top).rglob("*.py"))
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the project's modules it imports. A package's own `__init__` importing its
+    submodules (to gather them) is not counted: that is assembly, not dependency."""
+    paths = {module_name(path): path for path in python_files()}
+    graph = {}
+    for module, path in paths.items():
+        is_package = path.name == "__init__.py"
+        targets = set()
+        for name in imported_modules(path.read_text(encoding="utf-8"), module, is_package):
+            while name and name not in paths:
+                name = name.rpartition(".")[0]
+            if name and name != module and not (is_package and name.startswith(module + ".")):
+                targets.add(name)
+        graph[module] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles, each as the modules that import one another round (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            component = []
+            while (top := stack.pop()) != module:
+                component.append(top)
+            if component:
+                found.append(sorted([module, *component]))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
 
 
 def test_import_rules_hold_in_every_module():
@@ -63,15 +110,28 @@ def test_import_rules_hold_in_every_module():
     assert problems == {}
 
 
-def test_the_checker_catches_violations():
-    """The rules bite: each forbidden import, lazy or relative, is found."""
+def test_no_module_imports_itself_round_a_cycle():
+    assert cycles(import_graph()) == []
+
+
+def test_the_core_keeps_few_modules_at_its_top():
+    """What belongs together lives in a package named for it (README: Where things live)."""
+    top = sorted(p.name for p in (ROOT / "kiosk").glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+    assert len(top) <= 8, top
+
+
+def test_the_checker_catches_violations_and_cycles():
+    """The rules bite: each forbidden import, lazy or relative, is found, and so is a cycle."""
     core = imported_modules("def f():\n    from PySide6.QtWidgets import QLabel\n", "kiosk.store", False)
-    assert violations("kiosk/store.py", core) == ["PySide6.QtWidgets", "PySide6.QtWidgets.QLabel"]
-    assert violations("kiosk/sync/outbox.py", {"hub.storage"}) == ["hub.storage"]
+    assert violations("kiosk/store/__init__.py", core) == ["PySide6.QtWidgets", "PySide6.QtWidgets.QLabel"]
+    assert violations("kiosk/sync/engine.py", {"hub.storage"}) == ["hub.storage"]
     assert violations("kiosk/records/x.py", imported_modules("from ..ui import home", "kiosk.records.x", False))
     assert violations("kiosk/accessibility/speech.py", {"PySide6.QtCore", "PySide6.QtWidgets"}) == ["PySide6.QtWidgets"]
     assert violations("kiosk/accessibility/speech.py", {"PySide6.QtGui"}) == []
     assert violations("hub/app.py", {"kiosk.records", "kiosk.records.errors"}) == []
     assert violations("hub/app.py", {"kiosk.store"}) == ["kiosk.store"]
-    assert violations(ENTRY_POINT, {"kiosk.ui.app"}) == []
+    assert violations("kiosk/cli/run.py", {"kiosk.ui.app"}) == []
+    assert violations("kiosk/cli/records.py", {"kiosk.ui.app"}) == ["kiosk.ui.app"]
     assert violations("kiosk/ui/home.py", {"PySide6.QtWidgets", "kiosk.store"}) == []
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []

@@ -4,42 +4,31 @@ import uuid
 
 import pytest
 
-from kiosk import config, consent, intake, officer
+from kiosk.officer import config
+from kiosk.privacy import consent
+from kiosk.store import intake
+from kiosk.officer import access
 from kiosk.errors import KioskError
-from kiosk.refcode import ALPHABET, normalize, ref_code
+from kiosk.store.refcode import ALPHABET, normalize, ref_code
 
 
 def test_pin_is_stored_only_as_a_salted_hash(store):
-    officer.set_pin(store, "204060")
-    saved = store.setting(officer.PIN_KEY)
+    access.set_pin(store, "204060")
+    saved = store.setting(access.PIN_KEY)
     assert "204060" not in str(saved)
-    assert officer.check_pin(store, "204060").ok
-    officer.set_pin(store, "204060")
-    assert store.setting(officer.PIN_KEY)["salt"] != saved["salt"]
-
-
-def test_a_pin_is_hashed_at_full_cost_and_only_the_demo_at_less(tmp_path):
-    """The cost is kept with the hash, so each PIN is checked at the cost it was made with."""
-    from kiosk.demo import DEMO_PIN, fill
-    from kiosk.store import Store
-
-    fill(tmp_path / "demo")
-    with Store(tmp_path / "demo") as demo, Store(tmp_path / "real") as real:
-        officer.set_pin(real, "204060")
-        assert real.setting(officer.PIN_KEY)["n"] == 2**14
-        assert demo.setting(officer.PIN_KEY)["n"] == officer.DEMO_SCRYPT["n"] < 2**14
-        assert officer.check_pin(demo, DEMO_PIN).ok and not officer.check_pin(demo, "204060").ok
-        assert officer.check_pin(real, "204060").ok
+    assert access.check_pin(store, "204060").ok
+    access.set_pin(store, "204060")
+    assert store.setting(access.PIN_KEY)["salt"] != saved["salt"]
 
 
 def test_the_demo_folder_is_filled_whole_or_not_at_all(tmp_path, monkeypatch):
-    from kiosk.demo import fill
+    from kiosk.cli.demo import fill
     from kiosk.store import Store
 
     def no_pin(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(officer, "set_pin", no_pin)  # the last step fails
+    monkeypatch.setattr(access, "set_pin", no_pin)  # the last step fails
     with pytest.raises(OSError):
         fill(tmp_path / "demo")
     with Store(tmp_path / "demo") as demo:
@@ -49,21 +38,21 @@ def test_the_demo_folder_is_filled_whole_or_not_at_all(tmp_path, monkeypatch):
 @pytest.mark.parametrize("pin", ["12345", "abcdef", "１２３４５６", "1234567890123", ""])
 def test_pin_format(store, pin):
     with pytest.raises(KioskError):
-        officer.set_pin(store, pin)
+        access.set_pin(store, pin)
 
 
 def test_five_wrong_tries_lock_for_a_growing_delay(store):
-    officer.set_pin(store, "204060")
+    access.set_pin(store, "204060")
     now = 1_000_000.0
     for left in (4, 3, 2, 1):
-        assert officer.check_pin(store, "000000", now=now) == officer.PinCheck(False, 0, left)
-    assert officer.check_pin(store, "000000", now=now).locked_for == 30
-    locked = officer.check_pin(store, "204060", now=now + 10)
+        assert access.check_pin(store, "000000", now=now) == access.PinCheck(False, 0, left)
+    assert access.check_pin(store, "000000", now=now).locked_for == 30
+    locked = access.check_pin(store, "204060", now=now + 10)
     assert not locked.ok and locked.locked_for == 20  # even the right PIN waits
     for _ in range(5):
-        result = officer.check_pin(store, "000000", now=now + 31)
+        result = access.check_pin(store, "000000", now=now + 31)
     assert result.locked_for == 60  # the second lockout lasts twice as long
-    assert officer.check_pin(store, "204060", now=now + 92).ok
+    assert access.check_pin(store, "204060", now=now + 92).ok
     actions = [entry["action"] for entry in store.audit_entries()]
     assert actions.count("pin_lockout") == 2 and actions.count("pin_failed") == 10
     assert "204060" not in str(store.audit_entries()) and "000000" not in str(store.audit_entries())

@@ -12,11 +12,12 @@ import requests
 
 import factories
 from conftest import write_jsonl
-from kiosk import privacy, stats
+from kiosk.privacy import erasure
+from kiosk.reports import stats
 from kiosk.records import RecordInvalid, sealing
-from kiosk.refcode import ref_code
+from kiosk.store.refcode import ref_code
 from kiosk.store import DB_FILE, Store
-from kiosk.sync import outbox
+from kiosk.store import outbox
 
 PIN = "739164"
 NAME, PHONE, EMAIL = "Siti Rahmawati Kusuma", "081298765432", "siti.kusuma@contoh.id"
@@ -72,9 +73,9 @@ def test_personal_fields_are_sealed_once_the_hub_key_is_known_and_statistics_nee
         store.add_records(records[:2])
         figures_before = stats.compute(store, stats.Filters())
         assert store.get(records[1]["uuid"]) == records[1]  # not sealed yet: the kiosk can read it
-        assert privacy.seal_kept(store, public) == 1
+        assert erasure.seal_kept(store, public) == 1
         store.add_records(records[2:])  # after the key: sealed as they are stored
-        assert privacy.summary(store)["kinds"]["complaint"] == {"kept": 1, "sealed": 1, "waiting": 1,
+        assert erasure.summary(store)["kinds"]["complaint"] == {"kept": 1, "sealed": 1, "waiting": 1,
                                                                  "retention": 0, "withdrawn": 0}
         assert stats.compute(store, stats.Filters())["total"] == figures_before["total"] + 2
         assert stats.compute(store, stats.Filters())["with_disability"] == 1
@@ -145,7 +146,7 @@ def test_purge_erases_personal_fields_of_old_acknowledged_records_and_keeps_ever
         acked_days_ago(store, [fresh["uuid"]], 2)
         before = stats.compute(store, stats.Filters())
         events_before = store.events()
-        assert privacy.purge(store, actor="cli") == 2  # the complaint and the named attendee
+        assert erasure.purge(store, actor="cli") == 2  # the complaint and the named attendee
         assert stats.compute(store, stats.Filters()) == before
         assert store.events() == events_before
         erased = store.get(records[1]["uuid"])
@@ -153,31 +154,31 @@ def test_purge_erases_personal_fields_of_old_acknowledged_records_and_keeps_ever
         assert erased["title"] == records[1]["title"]  # the rest of the record stays
         assert store.get(fresh["uuid"])["reporter"] == fresh["reporter"]  # acknowledged 2 days ago: kept
         assert store.get(waiting["uuid"])["reporter"] == waiting["reporter"]  # never at the hub: kept
-        assert privacy.purge(store, older_than_days=1, actor="cli") == 1  # on demand, a shorter time
+        assert erasure.purge(store, older_than_days=1, actor="cli") == 1  # on demand, a shorter time
         assert store.get(fresh["uuid"]).get("reporter") is None
-        summary = privacy.summary(store)
+        summary = erasure.summary(store)
         assert summary["kinds"]["complaint"]["retention"] == 2 and summary["kinds"]["complaint"]["kept"] == 1
         assert [e["detail"] for e in store.audit_entries() if e["action"] == "purge"] == [
             {"records": 2, "older_than_days": 30}, {"records": 1, "older_than_days": 1}]
-        assert privacy.purge(store) == 0
+        assert erasure.purge(store) == 0
         assert [e["action"] for e in store.audit_entries()].count("purge") == 2  # nothing erased: nothing to note
     assert_nowhere(data_dir, [*PERSONAL, "Dewi Lestari Anggraini"])
 
 
 def test_purge_follows_the_retention_setting_and_refuses_nonsense(data_dir):
-    from kiosk import config
+    from kiosk.officer import config
     from kiosk.errors import KioskError
 
     complaint = factories.complaint(reporter={"name": NAME})
     with Store(data_dir) as store:
         store.add_records([complaint])
         acked_days_ago(store, [complaint["uuid"]], 10)
-        assert privacy.purge(store) == 0
+        assert erasure.purge(store) == 0
         config.save(store, {"retention_days": 7})
-        assert privacy.purge(store) == 1
+        assert erasure.purge(store) == 1
         for days in (-1, 36501, "30"):
             with pytest.raises(KioskError):
-                privacy.purge(store, days)
+                erasure.purge(store, days)
 
 
 def test_a_clock_set_back_to_1970_erases_nothing_early(data_dir):
@@ -185,7 +186,7 @@ def test_a_clock_set_back_to_1970_erases_nothing_early(data_dir):
     with Store(data_dir) as store:
         store.add_records([complaint])
         acked_days_ago(store, [complaint["uuid"]], 0)
-        assert privacy.purge(store, 0, now=datetime(1970, 1, 1, tzinfo=timezone.utc)) == 0
+        assert erasure.purge(store, 0, now=datetime(1970, 1, 1, tzinfo=timezone.utc)) == 0
 
 
 def test_kiosk_purge_on_the_command_line(kiosk, data_dir):
@@ -279,8 +280,8 @@ def test_no_certificate_checks_are_switched_off():
 
 def test_the_migration_moves_personal_fields_out_of_existing_records(data_dir):
     """A kiosk that stored records before m005 keeps them whole, with the personal part apart."""
-    from kiosk import migrations
-    from kiosk.database import Database
+    from kiosk.store import migrations
+    from kiosk.store.database import Database
 
     records = personal_records()
     path = data_dir / DB_FILE
@@ -307,7 +308,7 @@ def test_a_kiosk_enrolled_before_hubs_gave_keys_fetches_the_key_at_its_next_sync
     with Store(data_dir) as store:  # as an older kiosk left it: enrolled, details not sealed
         store.db.execute("DELETE FROM settings WHERE key = 'sealing_key'")
         store.add_records(personal_records())
-        assert privacy.summary(store)["sealed_for_hub"] is False
+        assert erasure.summary(store)["sealed_for_hub"] is False
     done = kiosk("sync")
     assert done.returncode == 0, done.stderr
     assert_nowhere(data_dir, PERSONAL)

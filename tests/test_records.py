@@ -274,7 +274,7 @@ def test_an_incident_on_the_last_representable_day_is_checked_not_crashed():
 
 
 def test_the_kinds_named_without_the_models_are_the_models_kinds():
-    from kiosk.kinds import KINDS
+    from kiosk.records.protocol import KINDS
     from kiosk.records.models import MODELS
 
     assert KINDS == tuple(MODELS)
@@ -287,7 +287,7 @@ def refuse(*args, **kwargs):
     raise AssertionError("looked for plugins")
 
 importlib.metadata.entry_points = refuse
-from kiosk import intake
+from kiosk.store import intake
 from kiosk.records import validate
 
 validate(intake.new_complaint({"classification": "complaint", "title": "Jalan rusak",

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 
 import factories
 from conftest import write_jsonl
-from kiosk import stats
+from kiosk.reports import stats
 from kiosk.records.models import AGE_BANDS, GENDERS, WGSS_DOMAINS
 from kiosk.store import Store
-from kiosk.sync import outbox
+from kiosk.store import outbox
 
 NAMES = ("Siti Aminah", "Budi Santoso", "Wayan Sudarma")
 
@@ -90,8 +90,8 @@ def test_counting_reads_the_facts_not_the_records(store, filled):
 
 def test_a_kiosk_upgraded_to_the_facts_counts_the_same(data_dir):
     """Records stored before migration m004 are in the facts it makes, and later ones join them."""
-    from kiosk import migrations
-    from kiosk.database import Database
+    from kiosk.store import migrations
+    from kiosk.store.database import Database
     from kiosk.store import connect
 
     meetings, attendance = people(seed=3, events=2, per_event=60)

@@ -22,15 +22,8 @@ STEPS = ["m001_initial", "m002_reference_codes_and_status", "m003_status_history
          "m004_attendance_facts", "m005_personal_fields_apart"]
 
 
-def test_a_throw_away_store_is_never_flushed(tmp_path):
-    """The demo's folder: everything else holds, only the flush to disk is skipped."""
-    with Store(tmp_path / "demo", durable=False) as demo:
-        assert demo.db.execute("PRAGMA synchronous").fetchone()[0] == 0  # OFF
-        assert demo.db.journal_mode == "wal" and demo.applied_migrations() == STEPS
-
-
 def test_writes_commit_alone_or_together_and_an_inner_failure_undoes_only_its_part(tmp_path):
-    from kiosk.database import Database
+    from kiosk.store.database import Database
 
     db, other = Database(connect(tmp_path / "t.sqlite3")), connect(tmp_path / "t.sqlite3")
     db.enable_wal(timeout=1)
@@ -67,7 +60,7 @@ def test_a_database_migrated_by_sqlite_utils_is_carried_on(data_dir):
     from sqlite_utils import Database as UtilsDatabase
     from sqlite_utils import Migrations
 
-    from kiosk import migrations
+    from kiosk.store import migrations
 
     data_dir.mkdir()
     earlier = Migrations(migrations.MIGRATION_SET)
@@ -85,7 +78,7 @@ def test_a_database_migrated_by_sqlite_utils_is_carried_on(data_dir):
 def test_a_failing_step_leaves_no_trace_and_stays_pending(data_dir, monkeypatch):
     """A step and the record of it commit together: a step that fails mid-way undoes its
     own statements, is not recorded, and the next open tries it again."""
-    from kiosk import migrations
+    from kiosk.store import migrations
     from kiosk.errors import KioskError
 
     def broken(db):
@@ -103,9 +96,9 @@ def test_a_failing_step_leaves_no_trace_and_stays_pending(data_dir, monkeypatch)
 
 def test_an_old_database_is_upgraded_keeping_its_records(data_dir):
     """A kiosk with only the first step gets the second, with codes for its complaints."""
-    from kiosk import migrations
-    from kiosk.database import Database
-    from kiosk.refcode import ref_code
+    from kiosk.store import migrations
+    from kiosk.store.database import Database
+    from kiosk.store.refcode import ref_code
 
     data_dir.mkdir()
     old = Database(connect(data_dir / "kiosk.sqlite3"))
@@ -164,7 +157,7 @@ def test_insert_or_replace_cannot_overwrite_a_record(store):
 def test_a_transaction_that_reads_first_is_not_refused_for_a_write_in_between(tmp_path):
     """It holds the write lock from its start: another writer waits its turn (here it gives
     up after 0.1 s), where otherwise this one would be refused at its first write."""
-    from kiosk.database import Database
+    from kiosk.store.database import Database
 
     db = Database(connect(tmp_path / "t.sqlite3"))
     db.enable_wal(timeout=1)
@@ -183,7 +176,7 @@ def test_switching_to_wal_waits_for_a_writer_sqlite_would_not_wait_for(tmp_path)
     """SQLite answers "locked" at once, busy timeout or not, while another connection writes."""
     import threading
 
-    from kiosk.database import Database
+    from kiosk.store.database import Database
 
     writer = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None, check_same_thread=False)
     writer.execute("CREATE TABLE t (v TEXT)")
@@ -199,7 +192,7 @@ def test_switching_to_wal_waits_for_a_writer_sqlite_would_not_wait_for(tmp_path)
 
 
 def test_switching_to_wal_gives_up_after_its_timeout(tmp_path):
-    from kiosk.database import Database
+    from kiosk.store.database import Database
 
     writer = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
     writer.execute("CREATE TABLE t (v TEXT)")
@@ -275,7 +268,7 @@ def test_unusable_database_is_a_clear_error(data_dir):
 
 
 def test_complaints_are_found_by_reference_code(store):
-    from kiosk.refcode import ref_code
+    from kiosk.store.refcode import ref_code
 
     complaint = factories.complaint()
     store.add_records([complaint, factories.event()])

@@ -15,7 +15,8 @@ from filelock import FileLock
 import factories
 from conftest import KIOSK_COMMAND, write_jsonl
 from kiosk.store import Store
-from kiosk.sync import credentials, outbox
+from kiosk.sync import credentials
+from kiosk.store import outbox
 from kiosk.sync.engine import LOCK_FILE, Policy, attachment_path, run_sync
 
 QUICK = Policy(attempts=3, backoff_base=0.01, backoff_max=0.05, timeout=(2.0, 5.0))

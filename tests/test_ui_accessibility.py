@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from audio import rms
 from kiosk.accessibility.display import HIGH_CONTRAST, NORMAL, DisplayMode, contrast_ratio
 from kiosk.accessibility.speech import Speech
-from kiosk.demo import make_demo_dir
+from kiosk.cli.demo import make_demo_dir
 from kiosk.store import Store
 from kiosk.ui import tour
 from kiosk.ui.theme import style_sheet

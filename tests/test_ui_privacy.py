@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 import factories
 from kiosk.logs import log_to
-from kiosk.refcode import ref_code
+from kiosk.store.refcode import ref_code
 from kiosk.store import Store
 from kiosk.ui.screens import officer_stats
 from test_ui_flows import PIN, click, event, settle, window  # noqa: F401 - fixtures

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.accessibility.display import DisplayMode
-from kiosk.demo import make_demo_dir
+from kiosk.cli.demo import make_demo_dir
 from kiosk.ui import tour
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker

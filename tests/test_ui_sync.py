@@ -5,7 +5,7 @@ import json
 import pytest
 
 import factories
-from kiosk import officer
+from kiosk.officer import access
 from kiosk.store import Store
 from kiosk.ui.syncer import OFFLINE, ONLINE
 from test_ui_flows import click
@@ -14,7 +14,7 @@ from test_ui_flows import click
 @pytest.fixture
 def kiosk_with_records(data_dir):
     with Store(data_dir) as store:
-        officer.set_pin(store, "246810")
+        access.set_pin(store, "246810")
         event = factories.event()
         store.add_records([event, factories.complaint()] + [factories.attendance(event["uuid"]) for _ in range(20)])
     return data_dir
@@ -63,7 +63,7 @@ def test_the_officer_enrolls_and_records_go_by_themselves(qtbot, open_window, ki
 def test_the_officer_sends_a_quarantined_record_again(qtbot, open_window, kiosk_with_records):
     """A quarantined record is listed with its reason in the reader's words; sending it again puts it
     back in the queue and the audit log says who decided."""
-    from kiosk.sync import outbox
+    from kiosk.store import outbox
 
     with Store(kiosk_with_records) as store:
         uuid = json.loads(next(store.record_lines("complaint")))["uuid"]
@@ -89,7 +89,7 @@ def test_the_dashboard_shows_the_figures_and_saves_them(qtbot, open_window, kios
                                                         tmp_path):
     """The Statistics page shows the same headline as `kiosk stats`, its charts carry the numbers for
     screen readers, and Save as CSV / PDF write files where the officer is told."""
-    from kiosk import stats
+    from kiosk.reports import stats
     from kiosk.ui.screens import officer_stats
 
     monkeypatch.setattr(officer_stats, "exports_dir", lambda: tmp_path / "exports")

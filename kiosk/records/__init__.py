@@ -5,15 +5,14 @@ text normalised to NFC and trimmed, everything else exactly as given. A record t
 breaks any rule raises RecordInvalid naming every field at fault.
 """
 
-import hashlib
 import json
 import re
 import unicodedata
 
 from pydantic import ValidationError
 
-from kiosk.kinds import KINDS
 from kiosk.records.errors import WHOLE_RECORD, FieldError, RecordInvalid, from_pydantic, shown
+from kiosk.records.protocol import KINDS, canonical_json, digest
 from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS, checker
 from kiosk.records.rules import cross_field_errors
 
@@ -100,23 +99,3 @@ def parse_json(text: str):
         raise
     except ValueError:  # e.g. an integer longer than Python converts
         raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json_number")]) from None
-
-
-def _not_json(value):
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-# The C encoder JSONEncoder builds on each call, made once: the hub digests every record it
-# receives. Its arguments are JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)'s;
-# no cycle check, as a record is a tree (parsed JSON, or built as one).
-_CANONICAL = json.encoder.c_make_encoder(None, _not_json, json.encoder.encode_basestring, None, ":", ",",
-                                         True, False, True)
-
-
-def canonical_json(record: dict) -> str:
-    """The form two records are compared in: sorted keys, no spaces, UTF-8 kept."""
-    return "".join(_CANONICAL(record, 0))
-
-
-def digest(record: dict) -> str:
-    return hashlib.sha256(canonical_json(record).encode()).hexdigest()

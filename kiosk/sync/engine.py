@@ -16,11 +16,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
-from kiosk import privacy
+from kiosk.privacy import erasure
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.records.protocol import ACKNOWLEDGED, CONFLICT, INVALID
 from kiosk.store import SEALING_KEY, Store, utc_now
-from kiosk.sync import credentials, outbox
+from kiosk.sync import credentials
+from kiosk.store import outbox
 from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLarge, TransportError
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,8 @@ ERRORS = {
     "too_large": N_("The hub refused a batch as too large."),
 }
 REASONS = {
-    "conflict": N_("the hub holds another record with the same uuid"),
-    "invalid": N_("the hub found the record invalid"),
+    CONFLICT: N_("the hub holds another record with the same uuid"),
+    INVALID: N_("the hub found the record invalid"),
     "attachment_missing": N_("an attachment is missing from this kiosk"),
     "too_large": N_("the record is too large for the hub"),
 }
@@ -212,7 +214,7 @@ class _Run:
     def settle(self, batch: list[outbox.Item], body: dict) -> None:
         acked, refused = [], []
         for item, result in zip(batch, body["results"]):
-            if result["status"] in ("stored", "duplicate"):
+            if result["status"] in ACKNOWLEDGED:
                 acked.append((item.uuid, result.get("tracking_id")))
             else:
                 detail = str(result.get("error") or "")[:500]
@@ -263,7 +265,7 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
                        progress)
             try:
                 if store.setting(SEALING_KEY) is None:  # enrolled before the hub gave keys out
-                    privacy.seal_kept(store, run.retry(run.client.sealing_key))
+                    erasure.seal_kept(store, run.retry(run.client.sealing_key))
                 run.push()
                 run.withdraw()
                 run.pull()
@@ -272,7 +274,7 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
             finally:
                 run.close()
             _record(store, run.report, run.skew)
-            erased = privacy.purge(store)  # what the hub has had for the retention time leaves the kiosk
+            erased = erasure.purge(store)  # what the hub has had for the retention time leaves the kiosk
             log.info("sync: %d sent, %d acknowledged, %d quarantined, %d waiting, %d status updates, %d erased%s",
                      run.report.sent, run.report.acked, run.report.quarantined, run.report.remaining,
                      run.report.statuses, erased, f", stopped: {run.report.error}" if run.report.error else "")
@@ -319,7 +321,7 @@ def enroll(data_dir: Path, hub_url: str, code: str, policy: Policy = Policy()) -
         raise KioskError(_("The hub at {url} sent a sealing key this kiosk cannot use.").format(url=hub_url)) from None
     with Store(data_dir) as store:
         credentials.save(data_dir, credentials.Credentials(hub_url, answer["device_id"], answer["token"]))
-        privacy.seal_kept(store, answer["sealing_key"])
+        erasure.seal_kept(store, answer["sealing_key"])
         store.set_setting("device_id", answer["device_id"])
         store.set_setting("hub_url", hub_url)
         store.set_setting("sync_needs_enrollment", False)

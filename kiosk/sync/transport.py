@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 
 
 from kiosk import __version__
+from kiosk.records.protocol import INVALID, RESULT_STATUSES
 
 API = "/api/v1"
-RESULT_STATUSES = ("stored", "duplicate", "conflict", "invalid")
 
 
 class TransportError(Exception):
@@ -121,7 +121,7 @@ class HubClient:
         for (uuid, _record), result in zip(records, results):
             if not isinstance(result, dict) or result.get("status") not in RESULT_STATUSES:
                 raise Offline("malformed result")
-            if result.get("uuid") != uuid and not (result["status"] == "invalid" and result.get("uuid") is None):
+            if result.get("uuid") != uuid and not (result["status"] == INVALID and result.get("uuid") is None):
                 raise Offline("a result for another record")
         return body
 

@@ -1,17 +1,17 @@
 """Starting the kiosk: one instance per data folder, the database thread, the window."""
 
-import gc
 import logging
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QLockFile, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, load_catalog
+from kiosk.logs import log_to
+from kiosk.privacy import erasure
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.window import KioskWindow
@@ -45,71 +45,37 @@ def single_instance(data_dir: Path) -> QLockFile:
 
 
 def _warm_up(store, data_dir: Path) -> None:
-    """On the database thread, a moment after the home screen shows: the record models
-    (pydantic) load, so neither the first frame nor the first citizen's save waits for them;
-    the log file opens; personal details past their retention time are erased (a kiosk may
-    have been switched off for weeks)."""
-    from kiosk import privacy
-    from kiosk.logs import log_to
-    from kiosk.records.models import MODELS, checker
-
-    for kind in MODELS:  # each kind's check is built on first use: now, not at the first save
-        checker(kind)
+    """On the database thread, a moment after the home screen shows: the log file opens, and
+    personal details past their retention time are erased (a kiosk may have been switched
+    off for weeks)."""
     log_to(data_dir)
     logging.getLogger(__name__).info("kiosk started")
-    privacy.purge(store)
+    erasure.purge(store)
 
 
 def _settle(app: QApplication, window: KioskWindow, db: DbWorker, data_dir: Path) -> None:
-    """A moment after the home screen shows, what its first frame did not wait for.
-
-    Watching for touches starts here: every event of every object passes through the filter,
-    and the first one a Python filter sees of a Qt class Python has no type for yet makes
-    PySide6 set one up (with its enum types). The idle countdown itself runs from the start."""
+    """A moment after the home screen shows: touches are watched for the idle reset, and the
+    database thread does what the first frame need not wait for."""
     app.installEventFilter(window.idle_watcher)
     db.call(_warm_up, data_dir)
 
 
-def _once(signal, slot: Callable[[], object]) -> None:
-    """`slot` at the next emission of `signal` only. Qt's SingleShotConnection would do, but
-    naming it loads the whole `Qt` namespace (about 100 enum types, 14 ms) before the
-    first frame; nothing else the home screen needs touches it."""
-
-    def fire(*_args) -> None:
-        signal.disconnect(fire)
-        slot()
-
-    signal.connect(fire)
-
-
-def _collect_from_now_on() -> None:
-    """Everything the start made lives as long as the kiosk: frozen, it is skipped by every later
-    collection, so none stalls the screen walking the modules and Qt's types again. Collection,
-    off while the kiosk starts (kiosk.cli), is back on."""
-    gc.freeze()
-    gc.enable()
-
-
-def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False,
-        before_load: Callable[[], object] | None = None) -> int:
-    """Shows the kiosk on `data_dir` until it quits; `before_load` runs once the window is built,
-    before the window reads the folder (the demo's folder is filled meanwhile)."""
+def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False) -> int:
+    """Shows the kiosk on `data_dir` until it quits."""
     started = time.perf_counter()
     app = application()
     lock = single_instance(data_dir)
     db = DbWorker(data_dir)
     try:
         window = KioskWindow(Context(db=db), kiosk_mode=not windowed)
-        _once(window.ready, lambda: QTimer.singleShot(WARM_UP_MS, lambda: _settle(app, window, db, data_dir)))
+        window.ready.connect(lambda: QTimer.singleShot(WARM_UP_MS, lambda: _settle(app, window, db, data_dir)),
+                             Qt.ConnectionType.SingleShotConnection)
         db.failed.connect(lambda error: window.home.welcome.setText(
             _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
                 reason=type(error).__name__)))
-        _once(window.ready, _collect_from_now_on)
         if exit_after_startup:
             said_in = current_language()
             window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started, said_in)))
-        if before_load:
-            before_load()
         window.load()
         if windowed:
             window.resize(*WINDOW_SIZE)

@@ -7,8 +7,8 @@ here waits for it.
 
 from typing import TYPE_CHECKING
 
-from PySide6 import QtCore  # QtCore.Qt when used: the home screen does without it (see app._once)
-from PySide6.QtCore import QEvent, QObject
+
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.i18n import DEFAULT_LANGUAGE, current_language
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the speech module (and multiprocessing) loads when speech i
 
 
 def _keyboard_focus() -> tuple:
-    reason = QtCore.Qt.FocusReason
+    reason = Qt.FocusReason
     return reason.TabFocusReason, reason.BacktabFocusReason, reason.ShortcutFocusReason
 
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QUrl
 from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from kiosk.i18n import _, format_day
-from kiosk.report import BREAKDOWNS, group_label, shown, shown_percent
-from kiosk.stats import SMALL
+from kiosk.reports.tables import BREAKDOWNS, group_label, shown, shown_percent
+from kiosk.reports.stats import SMALL
 from kiosk.ui.charts import chart_image
 
 CHART_WIDTH = 1400  # pixels; scaled to the page width

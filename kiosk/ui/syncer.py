@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.errors import KioskError
-from kiosk.sync import credentials, outbox
+from kiosk.sync import credentials
+from kiosk.store import outbox
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from kiosk import intake
+from kiosk.store import intake
 from kiosk.accessibility.display import DisplayMode
-from kiosk.demo import make_demo_dir
+from kiosk.cli.demo import make_demo_dir
 from kiosk.i18n import LANGUAGES, _
+from kiosk.records.protocol import CONFLICT
 from kiosk.ui.app import WINDOW_SIZE, application
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
@@ -126,7 +127,8 @@ def _enrolled_and_offline(data_dir: Path) -> None:
     """The tour's kiosk is enrolled with a hub that does not answer, one record in quarantine, and
     a morning of attendance, so the officer pages and the citizens' offline sign show what officers meet."""
     from kiosk.store import Store
-    from kiosk.sync import credentials, outbox
+    from kiosk.sync import credentials
+    from kiosk.store import outbox
 
     credentials.save(data_dir, credentials.Credentials(UNREACHABLE_HUB, "kiosk-sukamaju-01", "tour"))
     with Store(data_dir) as store:
@@ -138,7 +140,7 @@ def _enrolled_and_offline(data_dir: Path) -> None:
             **({"wgss": {"seeing": 3, "walking": 2}} if n % 7 == 0 else {}),
         }) for n in range(46)]
         store.add_records([record, *people])
-        outbox.quarantine(store, [(record["uuid"], "conflict")])
+        outbox.quarantine(store, [(record["uuid"], CONFLICT)])
         store.set_setting("sync_last_error", {"code": "offline", "at": "2026-11-20T02:15:00+00:00"})
         store.set_setting("sync_last_success", "2026-11-18T07:40:00+00:00")
         store.set_setting("clock_skew_seconds", -1260.0)

@@ -1,7 +1,7 @@
 """Building blocks shared by the screens: labels, buttons, big tiles, choice lists."""
 
-from PySide6 import QtCore  # QtCore.Qt when used: the home screen does without it (see app._once)
-from PySide6.QtCore import QSize, Signal
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -29,7 +29,7 @@ class Button(QPushButton):
     """A push button that Enter presses too, not only Space: keyboard users expect both."""
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter) and not event.isAutoRepeat():
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
             self.click()
         else:
             super().keyPressEvent(event)

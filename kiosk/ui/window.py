@@ -25,12 +25,13 @@ LONG_PRESS_MS = 2000
 def _load_settings(store):
     """On the database thread. The starting language's catalog is read here too, while the UI
     thread paints: at `start_over` it is then at hand (1 ms less before the first frame)."""
-    from kiosk import config, officer
+    from kiosk.officer import config
+    from kiosk.officer import access
 
     settings = config.load(store)
     load_catalog(settings["default_language"])
     open_event = next((e for e in store.events() if e["uuid"] == settings["open_event"]), None)
-    return settings, open_event["name"] if open_event else None, officer.has_pin(store)
+    return settings, open_event["name"] if open_event else None, access.has_pin(store)
 
 
 class KioskWindow(QWidget):

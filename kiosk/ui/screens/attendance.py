@@ -3,7 +3,8 @@
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk import consent, intake
+from kiosk.privacy import consent
+from kiosk.store import intake
 from kiosk.i18n import N_, _
 from kiosk.records.models import Attendance, text_limits
 from kiosk.ui.context import Context

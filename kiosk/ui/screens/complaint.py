@@ -5,7 +5,9 @@ from html import escape
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk import consent, intake, questions
+from kiosk import questions
+from kiosk.privacy import consent
+from kiosk.store import intake
 from kiosk.i18n import N_, _, current_language, format_day
 from kiosk.records import RecordInvalid
 from kiosk.records.models import Complaint, Location, Reporter, text_limits

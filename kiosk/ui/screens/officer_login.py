@@ -6,7 +6,7 @@ The PIN is checked on the database thread (scrypt takes a moment) and never show
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk import officer
+from kiosk.officer import access
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.ui.context import Context
@@ -105,12 +105,12 @@ class OfficerLogin(QWidget):
         if self.setting_pin:
             self._set(pin)
         else:
-            self.context.db.call(officer.check_pin, pin, on_done=self.context.in_session(self._checked),
+            self.context.db.call(access.check_pin, pin, on_done=self.context.in_session(self._checked),
                                  on_error=self.context.in_session(lambda error: self.message.setText(str(error))))
 
     def _set(self, pin: str) -> None:
         try:
-            officer.check_format(pin)
+            access.check_format(pin)
         except KioskError as exc:
             self.message.setText(str(exc))
             return
@@ -121,7 +121,7 @@ class OfficerLogin(QWidget):
             self.first_entry = ""
             self.message.setText(_("The two PINs differ. Please start again."))
         else:
-            self.context.db.call(officer.set_pin, pin, on_done=self.context.in_session(lambda _r: self._set_done()))
+            self.context.db.call(access.set_pin, pin, on_done=self.context.in_session(lambda _r: self._set_done()))
             self.first_entry = ""
         self.retranslate()
 
@@ -130,7 +130,7 @@ class OfficerLogin(QWidget):
         self.cancel.show()
         self.entered.emit()
 
-    def _checked(self, result: officer.PinCheck) -> None:
+    def _checked(self, result: access.PinCheck) -> None:
         if result.ok:
             self.message.clear()
             self.entered.emit()

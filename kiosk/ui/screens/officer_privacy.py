@@ -2,14 +2,16 @@
 citizen's withdrawal of consent, and the audit log of officer actions.
 
 Erasing and withdrawing run on the database thread and are recorded in the audit log by
-`kiosk.privacy`, the same as from the command line.
+`kiosk.privacy.erasure`, the same as from the command line.
 """
 
 from datetime import datetime
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
-from kiosk import audit, config, privacy
+from kiosk.privacy import audit
+from kiosk.officer import config
+from kiosk.privacy import erasure
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_moment, format_number
 from kiosk.ui.screens import officer_stats
@@ -19,7 +21,7 @@ from kiosk.ui.widgets import button, label, set_text
 
 
 def _withdraw(store, code: str) -> str:
-    privacy.withdraw(store, code)
+    erasure.withdraw(store, code)
     return code
 
 
@@ -90,7 +92,7 @@ class PrivacyTab(QWidget):
         self.audit.retranslate()
 
     def refresh(self) -> None:
-        self.panel.context.db.call(privacy.summary, on_done=self.show_summary)
+        self.panel.context.db.call(erasure.summary, on_done=self.show_summary)
         self.audit.refresh()
 
     def show_summary(self, summary: dict) -> None:
@@ -104,8 +106,8 @@ class PrivacyTab(QWidget):
                              if summary["sealed_for_hub"] else
                              _("Not sealed yet: they are sealed when the kiosk is enrolled with its hub."))
         rows = [[_(KIND_NAMES[kind]), format_number(counts["kept"]), format_number(counts["sealed"]),
-                 format_number(counts["waiting"]), format_number(counts[privacy.RETENTION]),
-                 format_number(counts[privacy.WITHDRAWN])]
+                 format_number(counts["waiting"]), format_number(counts[erasure.RETENTION]),
+                 format_number(counts[erasure.WITHDRAWN])]
                 for kind, counts in sorted(summary["kinds"].items())]
         fill_table(self.table, [_("Kind"), _("Kept"), _("Sealed"), _("Not at the hub yet"), _("Erased: time up"),
                                 _("Erased: withdrawn")], rows)
@@ -122,7 +124,7 @@ class PrivacyTab(QWidget):
                 count=format_number(count)))
             self.refresh()
 
-        self.panel.context.db.call(lambda store: privacy.purge(store, actor="officer"), on_done=done)
+        self.panel.context.db.call(lambda store: erasure.purge(store, actor="officer"), on_done=done)
 
     def withdraw(self) -> None:
         def done(code):

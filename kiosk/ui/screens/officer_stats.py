@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk import report, stats
+from kiosk.reports import tables
+from kiosk.reports import stats
 from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_number, format_percent
@@ -32,10 +33,10 @@ def _compute(store, event_uuid):
 def _write(store, figures: dict, kind: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "xlsx":
-        report.write_xlsx(figures, path)
+        tables.write_xlsx(figures, path)
     else:
         with atomic_write(path) as out:
-            report.write_csv(figures, out)
+            tables.write_csv(figures, out)
     store.audit("officer", "stats_export", format=kind)
     return path
 

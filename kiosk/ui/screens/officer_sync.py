@@ -3,7 +3,7 @@
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, format_moment, format_number
-from kiosk.sync import outbox
+from kiosk.store import outbox
 from kiosk.sync.engine import LARGE_SKEW_S, error_text, reason_text
 from kiosk.ui.syncer import NOT_ENROLLED, OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.tables import fill_table

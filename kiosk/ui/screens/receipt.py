@@ -9,7 +9,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.i18n import _
-from kiosk.refcode import ref_code
+from kiosk.store.refcode import ref_code
 from kiosk.ui.widgets import button, label, scrolling, set_text
 
 

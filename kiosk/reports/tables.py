@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kiosk.i18n import N_, _, format_number, format_percent
 from kiosk.questions import COMPLAINT_STATUS
-from kiosk.stats import NOT_SENT, WAITING
+from kiosk.reports.stats import NOT_SENT, WAITING
 
 BREAKDOWNS = {
     "total": N_("Attendees"),

@@ -1,7 +1,9 @@
 """The store's connection: each statement commits on its own, `atomic()` groups them.
 
-A few lines over `sqlite3` rather than sqlite-utils' `Database`, whose import alone costs the
-kiosk's start as much as everything else it reads from disk.
+A few lines over `sqlite3` rather than sqlite-utils' `Database`: every write transaction
+must take the write lock at its start (BEGIN IMMEDIATE), nested ones must be savepoints, and
+the switch to write-ahead logging must wait out other processes; sqlite-utils does none of
+these.
 """
 
 import sqlite3

@@ -10,11 +10,10 @@ band 16-30 (UU 40/2009). Dates filter on the day a record was made on the device
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kiosk.migrations import COMPLAINT_STATUSES
 from kiosk.records.models import AGE_BANDS, CLASSIFICATIONS, GENDERS
+from kiosk.records.protocol import COMPLAINT_STATUSES, DISABILITY_FROM, YOUTH_BAND
 from kiosk.store import Store
 
-YOUTH_BAND = "16-30"
 NOT_SENT, WAITING = "on_kiosk", "sent"  # a complaint's state before the hub reports a status
 SMALL = 5  # open data: counts of 1 to 4 could single a person out
 
@@ -50,7 +49,7 @@ def _cube(store: Store, filters: Filters) -> list[tuple]:
         " GROUP BY 1, 2, 3, 4",
         args,
     ).fetchall()
-    return [(event, gender, band, worst > 0, worst >= 3, count) for event, gender, band, worst, count in rows]
+    return [(event, gender, band, worst > 0, worst >= DISABILITY_FROM, count) for event, gender, band, worst, count in rows]
 
 
 def _share(count: int, total: int) -> float:

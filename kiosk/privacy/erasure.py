@@ -10,7 +10,7 @@ emptied afterwards, so erased text does not linger in the file.
 import json
 from datetime import datetime, timedelta, timezone
 
-from kiosk import config
+from kiosk.officer import config
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.store import SEALING_KEY, Store, utc_now
@@ -73,7 +73,7 @@ def purge(store: Store, older_than_days: int | None = None, actor: str = "kiosk"
 def withdraw(store: Store, code: str, actor: str = "officer") -> str:
     """A citizen withdraws consent: their report's personal fields are erased here, it is not
     sent if it has not been, and the hub is asked to erase its copy. Returns the record's uuid."""
-    from kiosk.refcode import normalize
+    from kiosk.store.refcode import normalize
 
     reference = normalize(code)
     row = store.db.execute("SELECT uuid FROM ref_codes WHERE code = ?", [reference]).fetchone() if reference else None

@@ -3,14 +3,18 @@
 Steps are append-only: a released step is never edited, a change is a new step.
 Each is recorded in `_sqlite_migrations`, the table sqlite-utils' `Migrations` keeps (the
 kiosk used it before, and the hub still does), so a database from any release knows what
-it has. The few lines here apply them: importing sqlite-utils took four times as long as
-creating a new kiosk's whole schema.
+it has. The few lines here apply them through the store's own `Database`, so that a step
+and the record of it are one transaction taken with the write lock (Database.atomic).
 """
 
+import json
 import sqlite3
 from datetime import datetime, timezone
 
-from kiosk.database import Database
+from kiosk.records.personal import split
+from kiosk.records.protocol import COMPLAINT_STATUSES, compact_json
+from kiosk.store.database import Database
+from kiosk.store.refcode import ref_code
 
 MIGRATION_SET = "kiosk"
 STEPS = []  # in the order they are applied
@@ -59,7 +63,6 @@ def apply(db: Database, stop_before: str | None = None) -> None:
 
 
 SYNC_STATES = ("pending", "sending", "acked", "quarantined")
-COMPLAINT_STATUSES = ("received", "verified", "forwarded", "followed_up", "completed", "archived")
 
 
 def _run(db, *statements: str) -> None:
@@ -121,8 +124,6 @@ def m001_initial(db):
 @step
 def m002_reference_codes_and_status(db):
     """Reference codes for the status screen, and complaint status brought back by sync."""
-    from kiosk.refcode import ref_code
-
     statuses = ", ".join(f"'{status}'" for status in COMPLAINT_STATUSES)
     _run(
         db,
@@ -225,17 +226,11 @@ def m005_personal_fields_apart(db):
         "SELECT uuid, body FROM records WHERE kind = 'complaint' OR (kind = 'attendance' AND"
         " (json_extract(body, '$.name') IS NOT NULL OR json_extract(body, '$.village') IS NOT NULL))"
     ).fetchall()
-    if rows:  # the record rules (pydantic) load only for a kiosk that has such records
-        import json
-
-        from kiosk.records.personal import split
-        from kiosk.store import compact_json
-
-        for uuid, body in rows:
-            public, personal = split(json.loads(body))
-            if personal:
-                db.execute("UPDATE records SET body = ? WHERE uuid = ?", [compact_json(public), uuid])
-                db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
+    for uuid, body in rows:
+        public, personal = split(json.loads(body))
+        if personal:
+            db.execute("UPDATE records SET body = ? WHERE uuid = ?", [compact_json(public), uuid])
+            db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
     _run(
         db,
         """CREATE TRIGGER records_immutable BEFORE UPDATE ON records

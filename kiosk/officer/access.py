@@ -5,6 +5,8 @@ doubles with each lockout; the count lives in the database, so a restart does no
 reset it, and every try is in the audit log (without the digits typed).
 """
 
+import hashlib
+import hmac
 import os
 import time
 from dataclasses import dataclass
@@ -16,10 +18,7 @@ from kiosk.store import Store
 MIN_DIGITS, MAX_DIGITS = 6, 12
 MAX_TRIES = 5
 FIRST_LOCK_SECONDS = 30
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-# The demo's PIN is printed for anyone to read and its folder is removed on exit: hashing it at
-# full cost (40 ms) would protect nothing and only hold up the demo's first screen.
-DEMO_SCRYPT = {"n": 2**8, "r": 8, "p": 1}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # kept with each hash, so a later cost still checks older PINs
 PIN_KEY, LOCKOUT_KEY = "officer_pin", "officer_pin_lockout"
 _UNLOCKED = {"failures": 0, "lockouts": 0, "locked_until": 0}
 
@@ -32,15 +31,11 @@ class PinCheck:
 
 
 def _digest(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    import hashlib  # OpenSSL loads (5 ms) when a PIN is first hashed, not before the home screen
-
     return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
 
 
 def _matches(pin: str, saved: dict) -> bool:
     """`pin` against a saved hash, at the cost it was made with, in constant time."""
-    import hmac  # with OpenSSL, as in _digest
-
     params = {key: saved[key] for key in ("n", "r", "p")}
     return hmac.compare_digest(_digest(pin, bytes.fromhex(saved["salt"]), **params), bytes.fromhex(saved["hash"]))
 
@@ -54,10 +49,10 @@ def has_pin(store: Store) -> bool:
     return store.setting(PIN_KEY) is not None
 
 
-def set_pin(store: Store, pin: str, actor: str = "officer", cost: dict = _SCRYPT) -> None:
+def set_pin(store: Store, pin: str, actor: str = "officer") -> None:
     check_format(pin)
     salt = os.urandom(16)
-    store.set_setting(PIN_KEY, {"salt": salt.hex(), "hash": _digest(pin, salt, **cost).hex(), **cost})
+    store.set_setting(PIN_KEY, {"salt": salt.hex(), "hash": _digest(pin, salt, **SCRYPT).hex(), **SCRYPT})
     store.set_setting(LOCKOUT_KEY, _UNLOCKED)
     store.audit(actor, "pin_set")
 

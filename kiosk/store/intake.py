@@ -7,7 +7,7 @@ id, consent version) and validates, so a screen can never store a malformed reco
 import uuid as uuidlib
 from datetime import datetime
 
-from kiosk import consent
+from kiosk.privacy import consent
 from kiosk.records import validate
 
 

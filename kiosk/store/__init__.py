@@ -1,7 +1,6 @@
 """The kiosk's durable local store: one SQLite file that must never lose a record.
 
-WAL with synchronous=FULL on every connection (village offices lose power; only the demo's
-throw-away folder skips the flush), a busy timeout, versioned migrations, write transactions
+WAL with synchronous=FULL on every connection (village offices lose power), a busy timeout, versioned migrations, write transactions
 that take the lock at their start (Database.atomic), and one writer: a Store is used from
 the thread that opened it (sqlite3 enforces this), so the UI gives it a thread of its own
 (kiosk.ui.dbworker).
@@ -14,22 +13,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kiosk import migrations
-from kiosk.database import Database
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.refcode import ref_code
-
-if TYPE_CHECKING:  # the record models (pydantic) load with the first record, not at start-up
-    from kiosk.records import FieldError
+from kiosk.records import FieldError, RecordInvalid, validate
+from kiosk.records.personal import SEALED, merge, split, transit
+from kiosk.records.protocol import CONFLICT, DUPLICATE, INVALID, STORED, compact_json, digest
+from kiosk.records.sealing import seal
+from kiosk.store import migrations
+from kiosk.store.database import Database
+from kiosk.store.refcode import ref_code
 
 DB_FILE = "kiosk.sqlite3"
 SEALING_KEY = "sealing_key"  # the hub's public key (settings), given at enrollment
 BUSY_TIMEOUT_S = 15.0
-
-STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"
 
 
 @dataclass(frozen=True)
@@ -38,16 +35,10 @@ class Outcome:
 
     status: str
     uuid: str | None = None
-    errors: list["FieldError"] = field(default_factory=list)
-
-
-def compact_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    errors: list[FieldError] = field(default_factory=list)
 
 
 def _readable(body: str, fields: str | None) -> dict:
-    from kiosk.records.personal import merge
-
     return merge(json.loads(body), json.loads(fields)) if fields else json.loads(body)
 
 
@@ -55,13 +46,11 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def connect(path: Path, durable: bool = True) -> sqlite3.Connection:
-    """A connection with the pragmas every connection needs (synchronous is per connection).
-
-    `durable=False` is for a throw-away folder (the demo's): nothing is flushed to disk."""
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the pragmas every connection needs (synchronous is per connection)."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'OFF'}")
+    conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA recursive_triggers = ON")  # so INSERT OR REPLACE meets the delete trigger
     conn.execute("PRAGMA secure_delete = ON")  # erased personal fields are overwritten, not left in free pages
@@ -78,11 +67,11 @@ def owner_only(path: Path) -> None:
 
 
 class Store:
-    def __init__(self, data_dir: Path, durable: bool = True):
+    def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / DB_FILE
         try:
             Path(data_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.db = Database(connect(self.path, durable))
+            self.db = Database(connect(self.path))
             self.db.enable_wal(BUSY_TIMEOUT_S)
             owner_only(self.path)
             if migrations.pending(self.db.conn):
@@ -112,9 +101,6 @@ class Store:
         already stored is a duplicate when its content is the same and a conflict, never
         overwritten, when it differs.
         """
-        from kiosk.records import FieldError, RecordInvalid, validate
-        from kiosk.records.personal import SEALED
-
         outcomes = []
         now = utc_now()
         sealing_key = self.setting(SEALING_KEY)  # read per call: enrolling may happen in another process
@@ -132,9 +118,6 @@ class Store:
         return outcomes
 
     def _insert(self, record: dict, now: str, sealing_key: str | None) -> Outcome:
-        from kiosk.records import FieldError, digest
-        from kiosk.records.personal import split
-
         uuid, fingerprint = record["uuid"], digest(record)
         public, personal = split(record)
         inserted = self.db.execute(
@@ -171,12 +154,10 @@ class Store:
         (stored_fingerprint,) = self.db.execute("SELECT digest FROM records WHERE uuid = ?", [uuid]).fetchone()
         if stored_fingerprint == fingerprint:
             return Outcome(DUPLICATE, uuid)
-        return Outcome(CONFLICT, uuid, [FieldError("uuid", "conflict")])
+        return Outcome(CONFLICT, uuid, [FieldError("uuid", CONFLICT)])
 
     def _keep_personal(self, uuid: str, personal: dict, sealing_key: str | None) -> None:
         if sealing_key:
-            from kiosk.records.sealing import seal
-
             self.db.execute("INSERT INTO personal (uuid, sealed) VALUES (?, ?)",
                             [uuid, seal(sealing_key, uuid, personal)])
         else:
@@ -185,8 +166,6 @@ class Store:
     def record_lines(self, kind: str | None = None) -> Iterator[str]:
         """Every stored record as one line of JSON, oldest first, without loading them all: with
         its personal fields, sealed when they are, and without them once they are erased."""
-        from kiosk.records.personal import transit
-
         where, args = ("WHERE r.kind = ?", [kind]) if kind else ("", [])
         cursor = self.db.execute(
             f"SELECT r.body, p.fields, p.sealed FROM records r LEFT JOIN personal p ON p.uuid = r.uuid {where}"

@@ -4,15 +4,23 @@ Each check reports ok, warn or fail with a plain, translated explanation; one br
 part never hides the others.
 """
 
+import argparse
+import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.i18n import LANGUAGES, CatalogMissing, N_, _, current_language, load_catalog
-from kiosk.kinds import KINDS
+from kiosk.cli.common import EXIT_REFUSED, Command, data_folder
+from kiosk import materials
+from kiosk.i18n import LANGUAGES, CatalogMissing, N_, _, current_language, load_catalog, set_language
+from kiosk.privacy import erasure
+from kiosk.records.protocol import KINDS
 from kiosk.store import Store
+from kiosk.sync import credentials
+from kiosk.sync.transport import HubClient, TransportError
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 STATUS_LABELS = {OK: N_("OK"), WARN: N_("WARNING"), FAIL: N_("FAILED")}
@@ -89,8 +97,6 @@ def _catalogs(_data_dir: Path):
 
 
 def _materials(data_dir: Path):
-    from kiosk import materials
-
     parts, missing = [], []
     for language in LANGUAGES:
         shipped, added = materials.count(language, data_dir)
@@ -105,10 +111,7 @@ def _materials(data_dir: Path):
 
 
 def _display(_data_dir: Path):
-    import os
-    import sys
-
-    from kiosk.accessibility.screen import MIN_SIZE, NoDisplay, probe
+    from kiosk.accessibility.screen import MIN_SIZE, NoDisplay, probe  # Qt loads only for the checks that need it
 
     if sys.platform == "linux" and not any(os.environ.get(name) for name in
                                            ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
@@ -146,10 +149,9 @@ def _personal_data(data_dir: Path):
     """Sealed for the hub, kept no longer than the retention time, and in files no one else can read."""
     import stat
 
-    from kiosk import privacy
 
     with Store(data_dir) as store:
-        summary = privacy.summary(store)
+        summary = erasure.summary(store)
     plain = sum(counts["kept"] - counts["sealed"] for counts in summary["kinds"].values())
     open_files = sorted(path.name for path in data_dir.rglob("*")
                         if path.is_file() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
@@ -167,8 +169,6 @@ def _personal_data(data_dir: Path):
 
 def _hub(data_dir: Path):
     """Not enrolled is fine (the kiosk works offline); an unreachable hub is a warning, never a failure."""
-    from kiosk.sync import credentials
-    from kiosk.sync.transport import HubClient, TransportError
 
     enrolled = credentials.load(data_dir)
     if enrolled is None:
@@ -204,7 +204,6 @@ SAMPLE_TEXT = N_("This is the LAPOR! kiosk. If you can hear this, read-aloud wor
 def speech_samples(folder: Path) -> list[Path]:
     """One short spoken WAV per language, for checking the speakers before an event."""
     from kiosk.accessibility.speech import Speech
-    from kiosk.i18n import set_language
 
     folder.mkdir(parents=True, exist_ok=True)
     speech, written, before = Speech(), [], current_language()
@@ -230,3 +229,19 @@ def run_checks(data_dir: Path) -> list[Check]:
             status, detail = FAIL, str(exc)
         results.append(Check(_(label), status, detail))
     return results
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    checks = run_checks(data_folder(args))
+    for check in checks:
+        print(check.line())
+    if args.speech_sample:
+        for path in speech_samples(Path(args.speech_sample)):
+            print(_("Spoken sample written to {path}").format(path=path))
+    return EXIT_REFUSED if any(check.status == FAIL for check in checks) else 0
+
+
+def add_commands(command: Command) -> None:
+    doctor = command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
+    doctor.add_argument("--speech-sample", metavar=_("DIR"),
+                        help=_("also write one short spoken WAV per language to DIR/<lang>.wav"))

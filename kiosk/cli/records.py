@@ -1,0 +1,88 @@
+"""`kiosk import`, `kiosk export` and `kiosk status`: records in and out as JSON Lines, and
+what the kiosk knows of one report."""
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.cli.common import EXIT_REFUSED, Command, open_store
+from kiosk.errors import KioskError
+from kiosk.files import atomic_write
+from kiosk.i18n import _
+from kiosk.progress import describe
+from kiosk.records import FieldError
+from kiosk.records.protocol import CONFLICT, DUPLICATE, INVALID, KINDS, STORED
+from kiosk.store import refcode
+from kiosk.store.importer import import_stream
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    def report(number: int, error: FieldError) -> None:
+        print(f"{number}: {error}", file=sys.stderr)
+
+    path = Path(args.file)
+    with open_store(args) as store:
+        try:
+            with path.open("rb") as stream:
+                counts = import_stream(store, stream, report)
+        except OSError as exc:
+            raise KioskError(_("Cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from exc
+        store.audit("cli", "import", file=path.name, **{k: counts[k] for k in (STORED, DUPLICATE, CONFLICT, INVALID)})
+    print(
+        _("{stored} stored, {duplicate} already present, {invalid} refused, {conflict} in conflict").format(
+            stored=counts[STORED], duplicate=counts[DUPLICATE], invalid=counts[INVALID], conflict=counts[CONFLICT]
+        )
+    )
+    return EXIT_REFUSED if counts[INVALID] or counts[CONFLICT] else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        lines = store.status_lines() if args.status else store.record_lines(args.kind)
+        if args.output:
+            with atomic_write(Path(args.output)) as out:
+                written = _write_lines(lines, out)
+        else:
+            written = _write_lines(lines, sys.stdout)
+        store.audit("cli", "export", kind="status" if args.status else args.kind or "all", records=written)
+    if args.output:
+        print(_("{count} records written to {path}").format(count=written, path=args.output), file=sys.stderr)
+    return 0
+
+
+def _write_lines(lines: Iterable[str], out: TextIO) -> int:
+    written = 0
+    for line in lines:
+        out.write(line + "\n")
+        written += 1
+    return written
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        code = refcode.normalize(args.reference)
+        record = store.find_complaint(code) if code else store.get(args.reference.strip().lower())
+        if record is None or record.get("kind") != "complaint":
+            raise KioskError(_("No report with the code {code} on this kiosk.").format(code=args.reference))
+        progress = store.complaint_progress(record["uuid"])
+    print(refcode.ref_code(record["uuid"]), record["uuid"])
+    print(record["title"])
+    for line in describe(progress):
+        print(line)
+    if progress.get("status_updated_at"):
+        print(_("Updated: {when}").format(when=progress["status_updated_at"]))
+    return 0
+
+
+def add_commands(command: Command) -> None:
+    importer = command("import", _("validate and store records from a JSON Lines file"), cmd_import)
+    importer.add_argument("file", metavar=_("FILE.jsonl"))
+    exporter = command("export", _("write every local record as JSON Lines"), cmd_export)
+    exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
+    exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
+    exporter.add_argument("--status", action="store_true",
+                          help=_("instead of records, the status of each complaint as the hub last reported it"))
+    status = command("status", _("show what this kiosk knows of a report"), cmd_status)
+    status.add_argument("reference", metavar=_("CODE_OR_UUID"))

@@ -1,0 +1,58 @@
+"""`kiosk run` and `kiosk tour`: the kiosk's screens, on a display or drawn to PNG files.
+
+The one module of the core that starts the UI (DESIGN.md's import rules): Qt loads only
+for these two commands.
+"""
+
+import argparse
+import os
+import shutil
+from pathlib import Path
+
+from kiosk.cli.common import Command, data_folder
+from kiosk.cli.demo import DEMO_PIN, make_demo_dir
+from kiosk.errors import KioskError
+from kiosk.i18n import _, missing_catalogs
+from kiosk.paths import locales_dir
+
+
+def _need_catalogs() -> None:
+    """The screens switch language at a tap: without a catalog, the window would stop half-built."""
+    if missing := missing_catalogs():
+        raise KioskError(_("The screens cannot be shown: no compiled catalog for {languages} in {path} "
+                           "(run `make locales`).").format(languages=", ".join(missing), path=locales_dir()))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _need_catalogs()
+    from kiosk.ui.app import run
+
+    if not args.demo:
+        return run(data_folder(args), windowed=args.windowed, exit_after_startup=args.exit_after_startup)
+    data_dir = make_demo_dir()
+    print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
+    try:
+        return run(data_dir, windowed=args.windowed, exit_after_startup=args.exit_after_startup)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)  # throw-away: nothing of a demo stays behind
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    _need_catalogs()
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from kiosk.ui.tour import render
+
+    written = render(Path(args.output))
+    print(_("{count} screens written to {path}").format(count=len(written), path=args.output))
+    return 0
+
+
+def add_commands(command: Command) -> None:
+    runner = command("run", _("start the kiosk (the default command)"), cmd_run)
+    runner.add_argument("--windowed", action="store_true", help=_("in a window instead of full screen"))
+    runner.add_argument("--demo", action="store_true", help=_("on a throw-away data folder with a sample event"))
+    runner.add_argument(
+        "--exit-after-startup", action="store_true", help=_("quit once the home screen shows, printing how long it took")
+    )
+    tour = command("tour", _("render every screen to PNG files, without a display"), cmd_tour)
+    tour.add_argument("--output", required=True, metavar=_("DIR"), help=_("folder for the images"))

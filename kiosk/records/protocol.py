@@ -1,0 +1,53 @@
+"""The words the kiosk and the hub exchange, spelled once: record kinds, the complaint's
+lifecycle, what became of each record of a batch, and the JSON forms used on the wire, in
+storage and for hashing. Both sides import them from here, so a word cannot drift apart.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+KINDS = ("event", "attendance", "complaint")
+
+# A complaint moves along these in order, or is archived; completed and archived are final.
+RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED = (
+    "received", "verified", "forwarded", "followed_up", "completed", "archived",
+)
+COMPLAINT_STATUSES = (RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED)
+FINAL_STATUSES = (COMPLETED, ARCHIVED)
+
+# What became of one record of a batch (POST /api/v1/records), and of one imported line.
+STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"
+RESULT_STATUSES = (STORED, DUPLICATE, CONFLICT, INVALID)
+ACKNOWLEDGED = (STORED, DUPLICATE)  # the sender may forget it: the receiver holds this very record
+
+# The statistics' definitions, the same on every kiosk and at the hub.
+YOUTH_BAND = "16-30"  # UU 40/2009: youth is 16 to 30
+DISABILITY_FROM = 3  # Washington Group cut-off: any domain "a lot of difficulty" (3) or "cannot do at all" (4)
+
+
+def _not_json(value: object) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# The C encoder JSONEncoder builds on each call, made once: the hub digests every record it
+# receives. Its arguments are JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)'s;
+# no cycle check, as a record is a tree (parsed JSON, or built as one).
+_CANONICAL = json.encoder.c_make_encoder(  # type: ignore[attr-defined]  # CPython's C encoder has no stub
+    None, _not_json, json.encoder.encode_basestring, None, ":", ",", True, False, True
+)
+
+
+def compact_json(value: object) -> str:
+    """JSON as records travel and are stored: no spaces, UTF-8 kept, keys in their order."""
+    return _COMPACT.encode(value)
+
+
+def canonical_json(record: dict[str, Any]) -> str:
+    """The form two records are compared in: sorted keys, no spaces, UTF-8 kept."""
+    return "".join(_CANONICAL(record, 0))
+
+
+def digest(record: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(record).encode()).hexdigest()
