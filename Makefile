@@ -10,13 +10,19 @@ BUNDLE := dist/kiosk/kiosk
 # With the bundle: its own checks, and the command-line and sync tests run against it.
 BUNDLE_TESTS := tests/test_bundle.py tests/test_cli.py tests/test_sync.py tests/test_import_export.py
 
-.PHONY: run test bench bundle bundle-test system-deps locales extract update-locales schema clean
+.PHONY: run test lint bench bundle bundle-test system-deps locales extract update-locales schema clean
 
 run: system-deps $(VENV)/installed locales
 	$(BIN)/kiosk run --demo --windowed
 
 test: system-deps $(VENV)/installed locales
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Style and types (configured in pyproject.toml); CI runs it before the tests.
+lint: $(VENV)/installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # A onedir PyInstaller bundle an officer copies to a laptop (README: Deployment).
 bundle: system-deps $(VENV)/installed locales

@@ -17,8 +17,11 @@ BENCHMARKS = ("startup", "saving", "stats", "sync", "stall", "memory", "importin
 def machine() -> str:
     """The processor's name and count, and the memory: what a reader compares against their laptop."""
     cpuinfo = Path("/proc/cpuinfo")
-    models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-              if line.startswith("model name")] if cpuinfo.exists() else []
+    models = (
+        [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        if cpuinfo.exists()
+        else []
+    )
     memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30 if hasattr(os, "sysconf") else 0
     return f"{models[0] if models else platform.machine()} x{os.cpu_count()}, {memory:.0f} GiB, {platform.system()}"
 

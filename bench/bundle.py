@@ -46,7 +46,12 @@ def measure() -> list[Figure]:
     megabytes = size_on_disk(BUNDLE) / 2**20
     return [
         Figure("bundle size on disk", megabytes, "MB", "-", f"<= {MAX_MB} MB", megabytes <= MAX_MB),
-        Figure("bundle start / source start", bundle_s / source_s, "x",
-               f"source {source_s * 1000:.0f} ms, bundle {bundle_s * 1000:.0f} ms (median of {RUNS})",
-               f"<= {MAX_START_RATIO}x", bundle_s / source_s <= MAX_START_RATIO),
+        Figure(
+            "bundle start / source start",
+            bundle_s / source_s,
+            "x",
+            f"source {source_s * 1000:.0f} ms, bundle {bundle_s * 1000:.0f} ms (median of {RUNS})",
+            f"<= {MAX_START_RATIO}x",
+            bundle_s / source_s <= MAX_START_RATIO,
+        ),
     ]

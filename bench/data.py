@@ -14,13 +14,16 @@ GENDERS = ("female", "male", "unspecified")
 def attendance_records(events: int, total: int):
     """`events` events and `total` attendance records spread over them, varied in every
     breakdown (gender, age band, WG-SS answered or not, with and without disability)."""
-    meetings = [factories.event(name=f"Sosialisasi LAPOR! #{n}", starts_on=f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}")
-                for n in range(events)]
+    meetings = [
+        factories.event(name=f"Sosialisasi LAPOR! #{n}", starts_on=f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}")
+        for n in range(events)
+    ]
     yield from meetings
     for person in range(total):
         extra = {"wgss": {"seeing": 1 + person % 4, "walking": 1 + person % 3}} if person % 3 == 0 else {}
-        yield factories.attendance(meetings[person % events]["uuid"], gender=GENDERS[person % 3],
-                                   age_band=BANDS[person % 6], **extra)
+        yield factories.attendance(
+            meetings[person % events]["uuid"], gender=GENDERS[person % 3], age_band=BANDS[person % 6], **extra
+        )
 
 
 def store_all(store, records, batch: int = 5000) -> None:

@@ -32,8 +32,12 @@ def _import(folder: Path, count: int) -> tuple[float, float]:
         for record in attendance_records(50, count - 50):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", IMPORT, "import", str(source), "--data-dir", str(folder / str(count))],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT, "import", str(source), "--data-dir", str(folder / str(count))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"bench: kiosk import of {count} records failed: {done.stderr}")
@@ -46,8 +50,13 @@ def measure() -> list[Figure]:
         large_mb, rate = _import(Path(folder), LARGE)
     growth = large_mb / small_mb
     return [
-        Figure("import peak memory, 100,000 / 10,000 records", growth, "x",
-               f"{small_mb:.0f} MB for {SMALL:,}, {large_mb:.0f} MB for {LARGE:,}", f"<= {MAX_GROWTH}x (flat)",
-               growth <= MAX_GROWTH),
+        Figure(
+            "import peak memory, 100,000 / 10,000 records",
+            growth,
+            "x",
+            f"{small_mb:.0f} MB for {SMALL:,}, {large_mb:.0f} MB for {LARGE:,}",
+            f"<= {MAX_GROWTH}x (flat)",
+            growth <= MAX_GROWTH,
+        ),
         Figure("import rate", rate, "records/s", f"{LARGE:,} records, validated, one commit per 500", "-", True),
     ]

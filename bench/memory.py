@@ -5,9 +5,10 @@ import os
 import subprocess
 import sys
 
+from windowscript import script  # tests/, on the path through bench.data
+
 from bench.data import million_attendance
 from bench.table import Figure
-from windowscript import script  # tests/, on the path through bench.data
 
 MAX_START_MB = 150
 MAX_DASHBOARD_MB = 250
@@ -41,8 +42,14 @@ def finish():
 
 def _resident_mb(folder, what: str) -> float:
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_LANG": "en"}
-    done = subprocess.run([sys.executable, "-c", BROWSE, str(folder), what], env=environment, capture_output=True,
-                          text=True, timeout=600, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", BROWSE, str(folder), what],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
     return int(done.stdout.split()[-1]) / 2**20
 
 
@@ -52,6 +59,12 @@ def measure() -> list[Figure]:
     browsed = _resident_mb(folder, "stats")
     return [
         Figure("resident memory after start-up", started, "MB", "-", f"< {MAX_START_MB} MB", started < MAX_START_MB),
-        Figure("resident memory, dashboard of 1,000,000", browsed, "MB", f"after start-up {started:.0f} MB",
-               f"< {MAX_DASHBOARD_MB} MB", browsed < MAX_DASHBOARD_MB),
+        Figure(
+            "resident memory, dashboard of 1,000,000",
+            browsed,
+            "MB",
+            f"after start-up {started:.0f} MB",
+            f"< {MAX_DASHBOARD_MB} MB",
+            browsed < MAX_DASHBOARD_MB,
+        ),
     ]

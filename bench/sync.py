@@ -25,7 +25,7 @@ def _direct_rate(folder: Path, records: list[dict]) -> float:
     batch = Policy().batch_count
     started = time.perf_counter()
     for start in range(0, len(pairs), batch):
-        storage.store_records(device_id, pairs[start:start + batch])
+        storage.store_records(device_id, pairs[start : start + batch])
     return len(pairs) / (time.perf_counter() - started)
 
 
@@ -57,9 +57,15 @@ def measure() -> list[Figure]:
         direct = _direct_rate(Path(folder) / "direct", records)
         synced = _sync_rate(Path(folder), records)
     return [
-        Figure("sync rate / direct insert rate", synced / direct, "x",
-               f"sync {synced:,.0f}/s, direct insert {direct:,.0f}/s ({RECORDS:,} records)",
-               f">= {MIN_SHARE}x", synced / direct >= MIN_SHARE),
-        Figure("sync rate", synced, "records/s", f"direct insert {direct:,.0f}/s", f">= {MIN_RATE:,}/s",
-               synced >= MIN_RATE),
+        Figure(
+            "sync rate / direct insert rate",
+            synced / direct,
+            "x",
+            f"sync {synced:,.0f}/s, direct insert {direct:,.0f}/s ({RECORDS:,} records)",
+            f">= {MIN_SHARE}x",
+            synced / direct >= MIN_SHARE,
+        ),
+        Figure(
+            "sync rate", synced, "records/s", f"direct insert {direct:,.0f}/s", f">= {MIN_RATE:,}/s", synced >= MIN_RATE
+        ),
     ]

@@ -9,5 +9,6 @@ the qt.conf that the PySide6 wheel embeds itself: every start of the bundle paid
 import os
 import sys
 
-os.environ["QT_PLUGIN_PATH"] = os.path.join(sys._MEIPASS, "PySide6", *(() if sys.platform == "win32" else ("Qt",)),
-                                            "plugins")
+os.environ["QT_PLUGIN_PATH"] = os.path.join(
+    sys._MEIPASS, "PySide6", *(() if sys.platform == "win32" else ("Qt",)), "plugins"
+)

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hub.storage import HubError, HubStorage, now
 from kiosk.records import RecordInvalid, digest, parse_json, validate
 from kiosk.records.protocol import INVALID
 from kiosk.records.sealing import public_key_text, unseal_record
-from hub.storage import HubError, HubStorage, now
 
 PROTOCOL = 1
 log = logging.getLogger("hub")
@@ -64,8 +64,10 @@ RECORDS_BODY = {
         }
     },
 }
-BINARY_BODY = {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string",
-                                                                                        "format": "binary"}}}}
+BINARY_BODY = {
+    "required": True,
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
 UNAUTHORIZED = {401: {"description": "missing, forged or revoked token"}}
 
 
@@ -99,8 +101,11 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
-    app = FastAPI(title="LAPOR! intake hub", version=str(PROTOCOL),
-                  description="Receives records from LAPOR! field kiosks and sends complaint status back.")
+    app = FastAPI(
+        title="LAPOR! intake hub",
+        version=str(PROTOCOL),
+        description="Receives records from LAPOR! field kiosks and sends complaint status back.",
+    )
     bearer = HTTPBearer(auto_error=False)
     public_key = public_key_text(storage.sealing_key)  # what kiosks seal personal details with
 
@@ -119,15 +124,22 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return JSONResponse(error_body(f"http_{exc.status_code}", str(exc.detail)), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(f"http_{exc.status_code}", str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     async def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
         token = credentials.credentials if credentials else ""
         found = await run_in_threadpool(storage.authenticate, token) if token else None
         if found is None:
-            raise ApiError(401, "unauthorized", "enroll this kiosk again: its token is missing, unknown or revoked",
-                           {"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "unauthorized",
+                "enroll this kiosk again: its token is missing, unknown or revoked",
+                {"WWW-Authenticate": "Bearer"},
+            )
         return found
 
     @app.get("/api/v1/health")
@@ -141,8 +153,11 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         device_id, token = await run_in_threadpool(storage.enroll, request.code)
         return {"device_id": device_id, "token": token, "sealing_key": public_key, "server_time": now()}
 
-    @app.post("/api/v1/records", openapi_extra={"requestBody": RECORDS_BODY},
-              responses={**UNAUTHORIZED, 413: {"description": "too many records or bytes: split the batch"}})
+    @app.post(
+        "/api/v1/records",
+        openapi_extra={"requestBody": RECORDS_BODY},
+        responses={**UNAUTHORIZED, 413: {"description": "too many records or bytes: split the batch"}},
+    )
     async def post_records(request: Request, device_id: str = Depends(device)) -> JSONResponse:
         try:
             payload = parse_json((await read_body(request, limits.max_body)).decode("utf-8"))
@@ -158,8 +173,9 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
             try:
                 record = validate(unseal_record(value, storage.sealing_key))
             except RecordInvalid as exc:
-                results.append({"uuid": echoed_uuid(value), "status": INVALID,
-                                "error": "; ".join(map(str, exc.errors))})
+                results.append(
+                    {"uuid": echoed_uuid(value), "status": INVALID, "error": "; ".join(map(str, exc.errors))}
+                )
                 continue
             except Exception:  # a checker that crashes refuses this one record, not the whole batch
                 log.exception("checking a record failed")
@@ -168,7 +184,7 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
             results.append(None)
             valid.append((index, (record, digest(record))))
         stored = await run_in_threadpool(storage.store_records, device_id, [pair for _, pair in valid])
-        for (index, _), result in zip(valid, stored):
+        for (index, _), result in zip(valid, stored, strict=True):
             results[index] = result.answer()
         # Encoded as it is: FastAPI's own encoder would walk the answer for each record again.
         return JSONResponse({"server_time": now(), "results": results})
@@ -185,19 +201,21 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         await run_in_threadpool(storage.withdraw, device_id, request.uuids)
         return {"server_time": now(), "withdrawn": len(request.uuids)}
 
-    @app.put("/api/v1/attachments/{sha256}", openapi_extra={"requestBody": BINARY_BODY},
-             responses={**UNAUTHORIZED, 413: {"description": "attachment too large"}})
-    async def put_attachment(request: Request, sha256: str = Path(pattern=SHA256),
-                             device_id: str = Depends(device)) -> JSONResponse:
+    @app.put(
+        "/api/v1/attachments/{sha256}",
+        openapi_extra={"requestBody": BINARY_BODY},
+        responses={**UNAUTHORIZED, 413: {"description": "attachment too large"}},
+    )
+    async def put_attachment(
+        request: Request, sha256: str = Path(pattern=SHA256), device_id: str = Depends(device)
+    ) -> JSONResponse:
         data = await read_body(request, limits.max_attachment)
         created = await run_in_threadpool(storage.put_attachment, sha256, data)
         return JSONResponse({"sha256": sha256, "size": len(data)}, status_code=201 if created else 200)
 
     @app.get("/api/v1/changes", responses=UNAUTHORIZED)
     async def changes(cursor: str = Query("0", pattern=r"^[0-9]{1,18}$"), device_id: str = Depends(device)) -> dict:
-        found, next_cursor, more = await run_in_threadpool(
-            storage.changes, device_id, int(cursor), limits.changes_page
-        )
+        found, next_cursor, more = await run_in_threadpool(storage.changes, device_id, int(cursor), limits.changes_page)
         return {"server_time": now(), "changes": found, "cursor": str(next_cursor), "more": more}
 
     return app

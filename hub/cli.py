@@ -41,8 +41,7 @@ def cmd_serve(args) -> int:
     # The thread storing a batch gives Python's lock up while SQLite works and then waits for
     # it while the event loop checks the next batch: by default up to 5 ms each time.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
     return 0
 
 

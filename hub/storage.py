@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -66,7 +66,7 @@ class Result:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _hash_secret(secret: str, salt: bytes) -> bytes:
@@ -190,13 +190,14 @@ class HubStorage:
     # enrollment and authentication
     def create_enrollment_code(self, valid_for: timedelta = timedelta(hours=24), device_id: str | None = None) -> str:
         """A one-time code; with `device_id`, it gives that device a new token (the old one stops working)."""
-        if device_id is not None and not self._conn().execute(
-            "SELECT 1 FROM devices WHERE device_id = ?", [device_id]
-        ).fetchone():
+        if (
+            device_id is not None
+            and not self._conn().execute("SELECT 1 FROM devices WHERE device_id = ?", [device_id]).fetchone()
+        ):
             raise HubError("unknown_device", f"no device {device_id}")
         raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
         code = f"{raw[:5]}-{raw[5:]}"
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO enrollment_codes (code_hash, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -213,7 +214,7 @@ class HubStorage:
             row = conn.execute(
                 "UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?"
                 " RETURNING device_id",
-                [now(), _code_hash(code), datetime.now(timezone.utc).isoformat()],
+                [now(), _code_hash(code), datetime.now(UTC).isoformat()],
             ).fetchone()
             if row is None:
                 raise HubError("bad_code", "the enrollment code is unknown, used or expired")
@@ -231,9 +232,11 @@ class HubStorage:
         device_id, _, secret = token.partition(".")
         if not secret or len(token) > 200:
             return None
-        row = self._conn().execute(
-            "SELECT salt, token_hash FROM devices WHERE device_id = ? AND revoked_at IS NULL", [device_id]
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT salt, token_hash FROM devices WHERE device_id = ? AND revoked_at IS NULL", [device_id])
+            .fetchone()
+        )
         if row is None:
             return None
         salt, token_hash = row
@@ -256,11 +259,15 @@ class HubStorage:
                 raise HubError("unknown_device", f"no device {device_id}")
 
     def devices(self) -> list[dict]:
-        rows = self._conn().execute(
-            "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(r.seq) FROM devices d"
-            " LEFT JOIN records r ON r.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
-        ).fetchall()
-        return [dict(zip(("device_id", "enrolled_at", "revoked_at", "records"), row)) for row in rows]
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(r.seq) FROM devices d"
+                " LEFT JOIN records r ON r.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
+            )
+            .fetchall()
+        )
+        return [dict(zip(("device_id", "enrolled_at", "revoked_at", "records"), row, strict=True)) for row in rows]
 
     # records
     def store_records(self, device_id: str, records: list[tuple[dict, str]]) -> list[Result]:
@@ -271,26 +278,40 @@ class HubStorage:
         for it again each time, while the event loop checking the next batch held it."""
         received = now()
         refused = [self._missing_attachments(record) for record, _ in records]
-        rows = [(record["uuid"], record["kind"], fingerprint, compact_json(record), record["created_at"])
-                for (record, fingerprint), refusal in zip(records, refused) if refusal is None]
+        rows = [
+            (record["uuid"], record["kind"], fingerprint, compact_json(record), record["created_at"])
+            for (record, fingerprint), refusal in zip(records, refused, strict=True)
+            if refusal is None
+        ]
         if not rows:
             return refused
         with self._write() as conn:
             (before,) = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
-            conn.execute("INSERT INTO records (uuid, kind, device_id, digest, body, device_created_at, received_at)"
-                         " SELECT value ->> 0, value ->> 1, ?, value ->> 2, value ->> 3, value ->> 4, ?"
-                         " FROM json_each(?) WHERE true ON CONFLICT (uuid) DO NOTHING",
-                         [device_id, received, compact_json(rows)])
+            conn.execute(
+                "INSERT INTO records (uuid, kind, device_id, digest, body, device_created_at, received_at)"
+                " SELECT value ->> 0, value ->> 1, ?, value ->> 2, value ->> 3, value ->> 4, ?"
+                " FROM json_each(?) WHERE true ON CONFLICT (uuid) DO NOTHING",
+                [device_id, received, compact_json(rows)],
+            )
             if any(row[1] == "complaint" for row in rows):
-                conn.execute("UPDATE records SET tracking_id = printf('LPR-%s-%07d', ?, seq)"
-                             " WHERE seq > ? AND kind = 'complaint'", [received[:4], before])
-                conn.execute("INSERT INTO status_changes (uuid, status, updated_at) SELECT uuid, 'received', ?"
-                             " FROM records WHERE seq > ? AND kind = 'complaint' ORDER BY seq", [received, before])
-            (new,) = conn.execute("SELECT json_group_object(uuid, tracking_id) FROM records WHERE seq > ?",
-                                  [before]).fetchone()
+                conn.execute(
+                    "UPDATE records SET tracking_id = printf('LPR-%s-%07d', ?, seq)"
+                    " WHERE seq > ? AND kind = 'complaint'",
+                    [received[:4], before],
+                )
+                conn.execute(
+                    "INSERT INTO status_changes (uuid, status, updated_at) SELECT uuid, 'received', ?"
+                    " FROM records WHERE seq > ? AND kind = 'complaint' ORDER BY seq",
+                    [received, before],
+                )
+            (new,) = conn.execute(
+                "SELECT json_group_object(uuid, tracking_id) FROM records WHERE seq > ?", [before]
+            ).fetchone()
             new = json.loads(new)  # uuid -> tracking id, for the rows this batch added
-            return [refusal or self._answer(conn, record["uuid"], fingerprint, new)
-                    for (record, fingerprint), refusal in zip(records, refused)]
+            return [
+                refusal or self._answer(conn, record["uuid"], fingerprint, new)
+                for (record, fingerprint), refusal in zip(records, refused, strict=True)
+            ]
 
     def _missing_attachments(self, record: dict) -> Result | None:
         """`invalid` for a record naming files not uploaded yet; None when it can be stored."""
@@ -305,8 +326,9 @@ class HubStorage:
         answered `stored` once (the same uuid again in the batch is answered as a later arrival)."""
         if uuid in new:
             return Result(uuid, STORED, new.pop(uuid))
-        stored_digest, tracking_id = conn.execute("SELECT digest, tracking_id FROM records WHERE uuid = ?",
-                                                  [uuid]).fetchone()
+        stored_digest, tracking_id = conn.execute(
+            "SELECT digest, tracking_id FROM records WHERE uuid = ?", [uuid]
+        ).fetchone()
         if stored_digest == fingerprint:
             return Result(uuid, DUPLICATE, tracking_id)
         return Result(uuid, CONFLICT, error="uuid: another record with this uuid is already stored")
@@ -320,13 +342,16 @@ class HubStorage:
         erased = 0
         with self._write() as conn:
             for uuid in uuids:
-                row = conn.execute("SELECT body FROM records WHERE uuid = ? AND device_id = ? AND withdrawn_at IS NULL",
-                                   [uuid, device_id]).fetchone()
+                row = conn.execute(
+                    "SELECT body FROM records WHERE uuid = ? AND device_id = ? AND withdrawn_at IS NULL",
+                    [uuid, device_id],
+                ).fetchone()
                 if row is None:
                     continue
                 public, _personal = split(json.loads(row[0]))
-                conn.execute("UPDATE records SET body = ?, withdrawn_at = ? WHERE uuid = ?",
-                             [compact_json(public), now(), uuid])
+                conn.execute(
+                    "UPDATE records SET body = ?, withdrawn_at = ? WHERE uuid = ?", [compact_json(public), now(), uuid]
+                )
                 erased += 1
         if erased:  # the write-ahead log still holds the pages as they were
             self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -363,10 +388,13 @@ class HubStorage:
             os.fsync(out.fileno())
         partial.replace(path)
         with self._write() as conn:
-            return conn.execute(
-                "INSERT INTO attachments (sha256, size, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [sha256, len(data), now()],
-            ).rowcount == 1
+            return (
+                conn.execute(
+                    "INSERT INTO attachments (sha256, size, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [sha256, len(data), now()],
+                ).rowcount
+                == 1
+            )
 
     # complaint status
     def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
@@ -394,12 +422,16 @@ class HubStorage:
 
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[dict], int, bool]:
         """Status changes of this device's complaints after `cursor`: (changes, next cursor, more)."""
-        rows = self._conn().execute(
-            "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at FROM status_changes c"
-            " JOIN records r ON r.uuid = c.uuid WHERE c.seq > ? AND r.device_id = ? ORDER BY c.seq LIMIT ?",
-            [cursor, device_id, limit + 1],
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at FROM status_changes c"
+                " JOIN records r ON r.uuid = c.uuid WHERE c.seq > ? AND r.device_id = ? ORDER BY c.seq LIMIT ?",
+                [cursor, device_id, limit + 1],
+            )
+            .fetchall()
+        )
         more = len(rows) > limit
         rows = rows[:limit]
         keys = ("uuid", "tracking_id", "status", "note", "updated_at")
-        return [dict(zip(keys, row[1:])) for row in rows], (rows[-1][0] if rows else cursor), more
+        return [dict(zip(keys, row[1:], strict=True)) for row in rows], (rows[-1][0] if rows else cursor), more

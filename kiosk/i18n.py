@@ -39,9 +39,7 @@ def load_catalog(language: str) -> gettext.GNUTranslations:
         with _catalog_path(language).open("rb") as catalog:
             return gettext.GNUTranslations(catalog)
     except OSError as exc:
-        raise CatalogMissing(
-            f"no compiled '{language}' catalog in {locales_dir()} (run `make locales`)"
-        ) from exc
+        raise CatalogMissing(f"no compiled '{language}' catalog in {locales_dir()} (run `make locales`)") from exc
 
 
 def missing_catalogs() -> list[str]:

@@ -7,8 +7,12 @@ from kiosk.i18n import _
 def describe(progress: dict) -> list[str]:
     """Lines for `Store.complaint_progress()`: the status from the hub, else where the report is."""
     if progress.get("withdrawn"):
-        return [_("Consent withdrawn: the details of this report were erased from this kiosk and the agency was"
-                  " asked to erase them too.")]
+        return [
+            _(
+                "Consent withdrawn: the details of this report were erased from this kiosk and the agency was"
+                " asked to erase them too."
+            )
+        ]
     if progress.get("status"):
         status = questions.COMPLAINT_STATUS[progress["status"]]
         lines = [_("Status: {status}").format(status=_(status))]

@@ -20,9 +20,7 @@ AGE_BAND = [
     ("61+", N_("61 or older"), ""),
     ("unspecified", N_("I prefer not to say"), ""),
 ]
-DIFFICULTY_SCREEN = N_(
-    "Do you have difficulty with seeing, hearing, walking, remembering, self-care or communicating?"
-)
+DIFFICULTY_SCREEN = N_("Do you have difficulty with seeing, hearing, walking, remembering, self-care or communicating?")
 DIFFICULTY = [
     ("no", N_("No"), ""),
     ("yes", N_("Yes"), N_("Six short questions follow, one for each.")),
@@ -35,7 +33,8 @@ WGSS_QUESTIONS = {
     "cognition": N_("Do you have difficulty remembering or concentrating?"),
     "selfcare": N_("Do you have difficulty with self-care, such as washing all over or dressing?"),
     "communication": N_(
-        "Using your usual language, do you have difficulty communicating, for example understanding or being understood?"
+        "Using your usual language, do you have difficulty communicating, for example understanding or being "
+        "understood?"
     ),
 }
 WGSS_ANSWERS = [

@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from kiosk import i18n
-from kiosk.store import Store
+from kiosk.officer import access, config
+from kiosk.store import Store, intake
 
 BUNDLE = os.environ.get("KIOSK_BUNDLE")
 KIOSK_COMMAND = [BUNDLE] if BUNDLE else [sys.executable, "-m", "kiosk"]
@@ -103,8 +104,11 @@ def x_display():
 
     def start(size="1024x600"):
         read, write = os.pipe()
-        server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                                  pass_fds=(write,), stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stderr=subprocess.DEVNULL,
+        )
         os.close(write)
         servers.append(server)
         with os.fdopen(read) as announced:
@@ -136,3 +140,23 @@ def start_hub(tmp_path):
 @pytest.fixture
 def hub(start_hub):
     return start_hub()
+
+
+PIN = "246810"  # the officer PIN of the `event` fixture's kiosk
+
+
+@pytest.fixture
+def event(data_dir):
+    with Store(data_dir) as store:
+        event = intake.new_event(
+            {"name": "Sosialisasi LAPOR! Desa Mekarsari", "type": "socialization", "starts_on": "2026-11-20"}
+        )
+        store.add_records([event])
+        config.save(store, {"village": "Mekarsari", "district": "Cibatu", "open_event": event["uuid"]})
+        access.set_pin(store, PIN)
+    return event
+
+
+@pytest.fixture
+def window(open_window, data_dir, event):
+    return open_window(data_dir)

@@ -3,6 +3,7 @@
 import sys
 
 import factories
+
 from kiosk.store import Store
 
 with Store(sys.argv[1]) as store:

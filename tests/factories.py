@@ -65,9 +65,17 @@ def valid_mix(events=5, per_event=220, complaints=100) -> list[dict]:
         for person in range(per_event):
             band = ("0-15", "16-30", "31-45", "46-60", "61+", "unspecified")[person % 6]
             extra = {"wgss": {"seeing": 1 + person % 4, "walking": 1}} if person % 3 == 0 else {}
-            records.append(attendance(meeting["uuid"], gender=("female", "male")[person % 2],
-                                      age_band=band, name=f"Warga {person}", **extra))
+            records.append(
+                attendance(
+                    meeting["uuid"],
+                    gender=("female", "male")[person % 2],
+                    age_band=band,
+                    name=f"Warga {person}",
+                    **extra,
+                )
+            )
     for number in range(complaints):
-        records.append(complaint(title=f"Pengaduan nomor {number}", anonymous=number % 2 == 0,
-                                 event_uuid=records[0]["uuid"]))
+        records.append(
+            complaint(title=f"Pengaduan nomor {number}", anonymous=number % 2 == 0, event_uuid=records[0]["uuid"])
+        )
     return records

@@ -6,6 +6,7 @@ this proxy makes those faults happen on purpose, reproducibly from a seed.
 """
 
 import collections
+import contextlib
 import random
 import socket
 import threading
@@ -55,7 +56,7 @@ class _Reader:
                 raise _Closed("line or header block too long")
             start = max(0, len(self.buffer) - len(delimiter) + 1)
             if not self._fill():
-                raise _Closed("end of stream before %r" % delimiter)
+                raise _Closed(f"end of stream before {delimiter!r}")
 
     def exactly(self, count: int) -> bytes:
         while len(self.buffer) < count:
@@ -138,8 +139,13 @@ def _build(first_line: bytes, headers: list[tuple[bytes, bytes]], body_length: i
 
 
 def _canned(status: bytes, content_type: bytes, body: bytes, *extra: bytes) -> bytes:
-    lines = [b"HTTP/1.1 " + status, b"Content-Type: " + content_type, *extra,
-             b"Content-Length: %d" % len(body), b"Connection: close"]
+    lines = [
+        b"HTTP/1.1 " + status,
+        b"Content-Type: " + content_type,
+        *extra,
+        b"Content-Length: %d" % len(body),
+        b"Connection: close",
+    ]
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
@@ -149,8 +155,15 @@ class FaultProxy:
     Each client connection carries one request (answers say Connection: close, which
     keep-alive clients such as requests handle by opening a fresh connection)."""
 
-    def __init__(self, upstream_port: int, rate: float = 0.3, modes: tuple[str, ...] = MODES,
-                 seed: int = 0, slow_seconds: float = 3.0, retry_after: int = 1):
+    def __init__(
+        self,
+        upstream_port: int,
+        rate: float = 0.3,
+        modes: tuple[str, ...] = MODES,
+        seed: int = 0,
+        slow_seconds: float = 3.0,
+        retry_after: int = 1,
+    ):
         unknown = [mode for mode in modes if mode not in MODES]
         if unknown:
             raise ValueError(f"unknown fault modes: {unknown}")
@@ -169,7 +182,7 @@ class FaultProxy:
         self._threads: set[threading.Thread] = set()
         self._listener = socket.create_server(("127.0.0.1", 0), backlog=128)
         self._listener.settimeout(0.05)
-        self.url = "http://127.0.0.1:%d" % self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self._acceptor = threading.Thread(target=self._accept_loop, name="faultproxy-accept", daemon=True)
         self._acceptor.start()
 
@@ -189,10 +202,8 @@ class FaultProxy:
         with self._lock:
             sockets, threads = list(self._sockets), list(self._threads)
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         deadline = time.monotonic() + 1.0
         for thread in threads:
             if thread is not threading.current_thread():
@@ -210,7 +221,7 @@ class FaultProxy:
         while not self._stopping.is_set():
             try:
                 client, _ = self._listener.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -221,10 +232,8 @@ class FaultProxy:
 
     def _track(self, sock: socket.socket) -> socket.socket:
         sock.settimeout(IO_TIMEOUT)
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
-            pass
         with self._lock:
             if self._stopping.is_set():
                 sock.close()
@@ -264,12 +273,21 @@ class FaultProxy:
                 client.sendall(_canned(b"200 OK", b"text/html; charset=utf-8", PORTAL_PAGE))
                 return
             if mode == "retry_after_503":
-                client.sendall(_canned(b"503 Service Unavailable", b"application/json", BUSY_BODY,
-                                       b"Retry-After: %d" % self.retry_after))
+                client.sendall(
+                    _canned(
+                        b"503 Service Unavailable",
+                        b"application/json",
+                        BUSY_BODY,
+                        b"Retry-After: %d" % self.retry_after,
+                    )
+                )
                 return
 
-            has_length = body or _header(headers, b"content-length") is not None or \
-                _header(headers, b"transfer-encoding") is not None
+            has_length = (
+                body
+                or _header(headers, b"content-length") is not None
+                or _header(headers, b"transfer-encoding") is not None
+            )
             upstream = self._track(socket.create_connection(("127.0.0.1", self.upstream_port), timeout=IO_TIMEOUT))
             upstream.sendall(_build(request_line, headers, len(body) if has_length else None) + body)
             with self._lock:
@@ -295,9 +313,9 @@ class FaultProxy:
                 return
             if mode == "truncate":
                 if response_body:
-                    client.sendall(response_head + response_body[:len(response_body) // 2])
+                    client.sendall(response_head + response_body[: len(response_body) // 2])
                 else:  # nothing to cut short in the body: cut the header block instead
-                    client.sendall(response_head[:len(response_head) // 2])
+                    client.sendall(response_head[: len(response_head) // 2])
                 return
             if mode == "slow" and self._stopping.wait(self.slow_seconds):
                 return
@@ -309,9 +327,7 @@ class FaultProxy:
                 if sock is not None:
                     with self._lock:
                         self._sockets.discard(sock)
-                    try:
+                    with contextlib.suppress(OSError):
                         sock.close()
-                    except OSError:
-                        pass
             with self._lock:
                 self._threads.discard(threading.current_thread())

@@ -21,11 +21,21 @@ class Hub:
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(self.data_dir.parent / f"hub-{self.port}.log", "a")
+        self.log = open(self.data_dir.parent / f"hub-{self.port}.log", "a")  # noqa: SIM115 - open while the hub runs
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve", "--data-dir", str(self.data_dir), "--port", str(self.port),
-             *serve_args],
-            stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "hub.cli",
+                "serve",
+                "--data-dir",
+                str(self.data_dir),
+                "--port",
+                str(self.port),
+                *serve_args,
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -39,8 +49,13 @@ class Hub:
             time.sleep(0.1)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "hub.cli", *args, "--data-dir", str(self.data_dir)],
-                              capture_output=True, text=True, timeout=60, env={**os.environ})
+        return subprocess.run(
+            [sys.executable, "-m", "hub.cli", *args, "--data-dir", str(self.data_dir)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ},
+        )
 
     def enroll_code(self, *args: str) -> str:
         done = self.cli("enroll-code", *args)

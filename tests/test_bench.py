@@ -7,8 +7,12 @@ from bench.table import Figure, render
 
 
 def test_the_table_marks_each_goal_and_lines_up():
-    table = render([Figure("bundle size on disk", 141.9, "MB", "-", "<= 150 MB", True),
-                    Figure("bundle start / source start", 1.72, "x", "source 800 ms", "<= 1.5x", False)])
+    table = render(
+        [
+            Figure("bundle size on disk", 141.9, "MB", "-", "<= 150 MB", True),
+            Figure("bundle start / source start", 1.72, "x", "source 800 ms", "<= 1.5x", False),
+        ]
+    )
     lines = table.splitlines()
     assert len({len(line) for line in lines}) == 1  # every row as wide as the header
     assert [cell.strip() for cell in lines[2].split("|")[2:6]] == ["142 MB", "-", "<= 150 MB", "yes"]

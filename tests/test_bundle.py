@@ -10,9 +10,9 @@ import wave
 from pathlib import Path
 
 import pytest
-
 from audio import rms
 from conftest import BUNDLE
+
 from kiosk import __version__
 from kiosk.i18n import LANGUAGES
 
@@ -26,8 +26,9 @@ TIMED_SCREENS = {"receipt", "status", "officer-quarantine", "officer-sync", "off
 
 def bundled(*args, env=None, timeout=300):
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
-    return subprocess.run([str(EXECUTABLE), *map(str, args)], capture_output=True, text=True, env=environment,
-                          timeout=timeout)
+    return subprocess.run(
+        [str(EXECUTABLE), *map(str, args)], capture_output=True, text=True, env=environment, timeout=timeout
+    )
 
 
 def test_the_bundle_is_a_onedir_build_of_this_version():
@@ -43,13 +44,18 @@ def test_it_carries_only_what_the_kiosk_uses():
     assert not list(EXECUTABLE.parent.rglob("*WebEngine*"))
     assert not list(INTERNAL.rglob("qtbase_*.qm"))  # Qt's own translations
     assert sorted(p.name for p in (INTERNAL / "babel" / "locale-data").iterdir()) == sorted(
-        f"{name}.dat" for name in ("root", *LANGUAGES))
+        f"{name}.dat" for name in ("root", *LANGUAGES)
+    )
     assert sorted(p.name for p in (INTERNAL / "locales").iterdir()) == sorted(LANGUAGES)
     for language in LANGUAGES:
         assert (INTERNAL / "locales" / language / "LC_MESSAGES" / "kiosk.mo").stat().st_size > 10_000
         assert len(list((INTERNAL / "outreach_materials" / language).glob("*.md"))) == 4
-    listing = subprocess.run([Path(sys.executable).parent / "pyi-archive_viewer", "-r", "-b", EXECUTABLE],
-                             capture_output=True, text=True, check=True).stdout.split()
+    listing = subprocess.run(
+        [Path(sys.executable).parent / "pyi-archive_viewer", "-r", "-b", EXECUTABLE],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     modules = {name.split(".")[0] for name in listing}
     assert {"kiosk", "pyttsx3", "babel", "openpyxl", "requests", "certifi", "tenacity", "filelock"} <= modules
     assert {"kiosk.ui.screens.officer_stats", "kiosk.sync.engine", "pyttsx3.drivers.espeak"} <= set(listing)
@@ -59,10 +65,14 @@ def test_it_carries_only_what_the_kiosk_uses():
 @pytest.mark.skipif(sys.platform != "linux", reason="the XDG data folder is Linux's")
 def test_without_a_data_dir_it_writes_to_the_users_data_folder(tmp_path):
     home = tmp_path / "home"
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in {"KIOSK_DATA_DIR", "XDG_DATA_HOME"}}
-    result = subprocess.run([str(EXECUTABLE), "doctor"], capture_output=True, text=True, timeout=120,
-                            env={**environment, "HOME": str(home), "KIOSK_LANG": "id"})
+    environment = {key: value for key, value in os.environ.items() if key not in {"KIOSK_DATA_DIR", "XDG_DATA_HOME"}}
+    result = subprocess.run(
+        [str(EXECUTABLE), "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**environment, "HOME": str(home), "KIOSK_LANG": "id"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     folder = home / ".local" / "share" / "lapor-kiosk"
     assert (folder / "kiosk.sqlite3").is_file()
@@ -72,8 +82,12 @@ def test_without_a_data_dir_it_writes_to_the_users_data_folder(tmp_path):
 def test_it_speaks_indonesian_and_finds_its_catalogs_and_materials(tmp_path):
     """No quiet fallback to English: doctor answers in Indonesian, finds both catalogs and
     the shipped pages, and its spawned speech worker writes real speech."""
-    result = bundled("doctor", "--speech-sample", tmp_path / "samples",
-                     env={"KIOSK_DATA_DIR": str(tmp_path / "data"), "KIOSK_LANG": "id"})
+    result = bundled(
+        "doctor",
+        "--speech-sample",
+        tmp_path / "samples",
+        env={"KIOSK_DATA_DIR": str(tmp_path / "data"), "KIOSK_LANG": "id"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert "[OK] Terjemahan: id, en" in lines
@@ -94,8 +108,12 @@ def test_it_starts_and_reports_when_the_home_screen_shows(tmp_path):
 
 def test_it_starts_full_screen_on_a_real_x_display(x_display):
     """The xcb platform with the bundle's own Qt libraries (not offscreen), in kiosk mode."""
-    result = bundled("run", "--demo", "--exit-after-startup",
-                     env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display(), "KIOSK_LANG": "id"})
+    result = bundled(
+        "run",
+        "--demo",
+        "--exit-after-startup",
+        env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display(), "KIOSK_LANG": "id"},
+    )
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"Siap dalam \d+ md", result.stdout.splitlines()[-1])
     assert "qt.qpa" not in result.stderr  # no platform plugin or library complaint
@@ -113,8 +131,12 @@ def test_its_tour_shows_what_the_source_shows(tmp_path, qapp):
     from_source = render(tmp_path / "source", modes=("normal",))
     from_bundle = sorted(p.name for p in (tmp_path / "bundle").glob("*.png"))
     screens = {path.name.rsplit("-", 2)[0] for path in from_source}
-    assert from_bundle == sorted(f"{screen}-{language}-{mode}.png" for screen in screens
-                                 for language in LANGUAGES for mode in ("normal", "large", "contrast"))
+    assert from_bundle == sorted(
+        f"{screen}-{language}-{mode}.png"
+        for screen in screens
+        for language in LANGUAGES
+        for mode in ("normal", "large", "contrast")
+    )
     for path in from_source:
         if path.name.rsplit("-", 2)[0] not in TIMED_SCREENS:
             assert QImage(str(path)) == QImage(str(tmp_path / "bundle" / path.name)), path.name

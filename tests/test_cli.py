@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import KIOSK_COMMAND
+
 from kiosk import __version__
 
 SUBCOMMANDS = ("import", "export", "doctor", "run", "tour", "officer", "enroll", "sync", "status")
@@ -70,7 +70,9 @@ def test_building_the_parser_looks_for_no_other_catalog():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("command", [["run", "--demo", "--windowed", "--exit-after-startup"], ["tour", "--output", "x"]])
+@pytest.mark.parametrize(
+    "command", [["run", "--demo", "--windowed", "--exit-after-startup"], ["tour", "--output", "x"]]
+)
 def test_screens_without_a_compiled_catalog_stop_at_once_and_say_why(tmp_path, command):
     """Not a window that stops half-built when its starting language cannot load."""
     import shutil
@@ -84,11 +86,18 @@ def test_screens_without_a_compiled_catalog_stop_at_once_and_say_why(tmp_path, c
         "from kiosk.cli import main\n"
         "sys.exit(main(sys.argv[2:]))\n"
     )
-    result = fresh(code, tmp_path / "locales", *command, env={"KIOSK_LANG": "id", "KIOSK_DATA_DIR": str(tmp_path / "d")},
-                   cwd=tmp_path)
+    result = fresh(
+        code,
+        tmp_path / "locales",
+        *command,
+        env={"KIOSK_LANG": "id", "KIOSK_DATA_DIR": str(tmp_path / "d")},
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
-    assert result.stderr == (f"kiosk: Layar tidak dapat ditampilkan: tidak ada katalog terkompilasi untuk en di "
-                             f"{tmp_path / 'locales'} (jalankan `make locales`).\n")
+    assert result.stderr == (
+        f"kiosk: Layar tidak dapat ditampilkan: tidak ada katalog terkompilasi untuk en di "
+        f"{tmp_path / 'locales'} (jalankan `make locales`).\n"
+    )
     assert not list(tmp_path.glob("x")) and not (tmp_path / "d").exists()
 
 
@@ -115,10 +124,13 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     assert "[OK] Outreach materials: id: 4 shipped, 0 added by officers; en: 4 shipped, 0 added by officers" in lines
 
 
-@pytest.mark.parametrize("size, status, detail", [
-    ("1024x600", "OK", "xcb, 1024 x 600"),
-    ("800x480", "WARNING", "xcb, 800 x 480: smaller than 1024 x 600, so some screens will not fit"),
-])
+@pytest.mark.parametrize(
+    "size, status, detail",
+    [
+        ("1024x600", "OK", "xcb, 1024 x 600"),
+        ("800x480", "WARNING", "xcb, 800 x 480: smaller than 1024 x 600, so some screens will not fit"),
+    ],
+)
 def test_doctor_checks_the_screen(kiosk, x_display, size, status, detail):
     result = kiosk("doctor", env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display(size)})
     assert f"[{status}] Display: {detail}" in result.stdout.splitlines()
@@ -139,15 +151,21 @@ def test_run_covers_the_whole_screen_even_without_a_window_manager(data_dir, x_d
     window must still reach the bottom-right corner of a screen wider than 1024 x 600."""
     from kiosk.accessibility.display import NORMAL
 
-    environment = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": x_display("1366x768"),
-                   "KIOSK_DATA_DIR": str(data_dir), "KIOSK_LANG": "id"}
+    environment = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "xcb",
+        "DISPLAY": x_display("1366x768"),
+        "KIOSK_DATA_DIR": str(data_dir),
+        "KIOSK_LANG": "id",
+    }
     kiosk_process = subprocess.Popen([*KIOSK_COMMAND, "run"], env=environment, stdout=subprocess.DEVNULL)
     try:
         deadline, corner = time.monotonic() + 30, None
         while time.monotonic() < deadline and corner != NORMAL.window.lower():
             time.sleep(0.5)
-            corner = subprocess.run([sys.executable, "-c", CORNER_COLOUR], env=environment, capture_output=True,
-                                    text=True, timeout=30).stdout.strip()
+            corner = subprocess.run(
+                [sys.executable, "-c", CORNER_COLOUR], env=environment, capture_output=True, text=True, timeout=30
+            ).stdout.strip()
         assert corner == NORMAL.window.lower()  # the kiosk's background, not the bare screen's black
     finally:
         kiosk_process.terminate()
@@ -177,7 +195,9 @@ def test_doctor_counts_officer_pages_and_fails_without_shipped_ones(data_dir, mo
     monkeypatch.setattr(materials, "shipped_dir", lambda: tmp_path / "nowhere")
     checks = {check.label: check for check in doctor.run_checks(data_dir)}
     assert (checks["Outreach materials"].status, checks["Outreach materials"].detail) == (
-        doctor.FAIL, f"none shipped for id, en in {tmp_path / 'nowhere'}")
+        doctor.FAIL,
+        f"none shipped for id, en in {tmp_path / 'nowhere'}",
+    )
 
 
 def test_doctor_fails_on_a_broken_database(kiosk, data_dir):

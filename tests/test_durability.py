@@ -26,10 +26,12 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(tmp_path):
     for _ in range(20):
         writer = subprocess.Popen(
             [sys.executable, str(WRITER), str(data_dir), str(rng.choice([1, 7, 50]))],
-            stdout=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(writer.stdout), daemon=True)
+        reader = threading.Thread(target=lines.extend, args=(writer.stdout,), daemon=True)
         reader.start()
         time.sleep(rng.uniform(0.3, 1.2))
         writer.send_signal(signal.SIGKILL)

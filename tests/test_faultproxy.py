@@ -8,10 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-
 from faultproxy import MODES, FaultProxy
 
-BIG = {"items": [{"id": i, "text": "laporan nomor %d" % i} for i in range(500)]}
+BIG = {"items": [{"id": i, "text": f"laporan nomor {i}"} for i in range(500)]}
 
 
 class Upstream:
@@ -263,7 +262,7 @@ def test_garbage_and_abandoned_connections_do_not_break_the_proxy(proxy_for):
         garbage.sendall(b"\x16\x03\x01 not http at all\r\n\r\n")
         assert garbage.recv(100) == b""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as abandoned:
-        abandoned.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\"")
+        abandoned.sendall(b'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"id"')
     assert requests.get(proxy.url + "/count", timeout=5).json() == {"posts": 0}
 
 
@@ -272,8 +271,10 @@ def test_close_returns_quickly_and_stops_everything(upstream):
     proxy = FaultProxy(upstream.port, **only("slow", slow_seconds=30))
     port = int(proxy.url.rsplit(":", 1)[1])
     idle = socket.create_connection(("127.0.0.1", port), timeout=5)
-    stalled = threading.Thread(target=lambda: pytest.raises(requests.RequestException, requests.get,
-                                                            proxy.url + "/count", timeout=10), daemon=True)
+    stalled = threading.Thread(
+        target=lambda: pytest.raises(requests.RequestException, requests.get, proxy.url + "/count", timeout=10),
+        daemon=True,
+    )
     stalled.start()
     deadline = time.monotonic() + 5
     while proxy.forwarded == 0 and time.monotonic() < deadline:
@@ -284,8 +285,9 @@ def test_close_returns_quickly_and_stops_everything(upstream):
     with proxy:
         pass  # leaving the context manager closes the proxy
     assert time.monotonic() - started < 2
-    assert not [thread for thread in threading.enumerate()
-                if thread.name.startswith("faultproxy") and thread.is_alive()]
+    assert not [
+        thread for thread in threading.enumerate() if thread.name.startswith("faultproxy") and thread.is_alive()
+    ]
     assert idle.recv(100) == b""
     idle.close()
     with pytest.raises(OSError):

@@ -4,11 +4,11 @@ import hashlib
 import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
-
-import requests
+from datetime import UTC, datetime, timedelta
 
 import factories
+import requests
+
 from hub.storage import DB_FILE, HubStorage, _hash_secret
 from kiosk.records import digest
 
@@ -75,7 +75,7 @@ def test_health_answers_json_with_protocol_and_server_time(hub):
     assert body["protocol"] == 1
     server_time = datetime.fromisoformat(body["server_time"])
     assert server_time.tzinfo is not None
-    assert abs(server_time - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert abs(server_time - datetime.now(UTC)) < timedelta(minutes=1)
 
 
 def test_unknown_paths_and_methods_answer_json_errors(hub):
@@ -113,8 +113,11 @@ def test_a_code_used_by_many_at_once_enrolls_one_device(hub):
     """Eight simultaneous uses of one code: exactly one enrolls, the others get 400."""
     code = hub.enroll_code()
     with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(
-            lambda _: requests.post(hub.url + "/api/v1/enroll", json={"code": code}, timeout=TIMEOUT), range(8)))
+        answers = list(
+            pool.map(
+                lambda _: requests.post(hub.url + "/api/v1/enroll", json={"code": code}, timeout=TIMEOUT), range(8)
+            )
+        )
     assert sorted(a.status_code for a in answers) == [200] + [400] * 7
     assert len(hub.cli("devices").stdout.splitlines()) == 1
 
@@ -146,8 +149,10 @@ def test_tokens_and_codes_are_kept_only_as_salted_hashes(hub):
         for needle in needles:
             assert needle.encode() not in content, f"{needle!r} is in {path}"
     with sqlite3.connect(f"file:{hub.data_dir / DB_FILE}?mode=ro", uri=True) as db:
-        rows = {device: (salt, digest) for device, salt, digest in
-                db.execute("SELECT device_id, salt, token_hash FROM devices")}
+        rows = {
+            device: (salt, digest)
+            for device, salt, digest in db.execute("SELECT device_id, salt, token_hash FROM devices")
+        }
     assert len({salt for salt, _ in rows.values()}) == 2 and all(len(salt) >= 16 for salt, _ in rows.values())
     for token in tokens:
         device_id, _, secret = token.partition(".")
@@ -158,14 +163,16 @@ def test_tokens_and_codes_are_kept_only_as_salted_hashes(hub):
 # authorization
 ENDPOINTS = {
     "post records": lambda url, headers: requests.post(
-        url + RECORDS, json={"records": [factories.complaint()]}, headers=headers, timeout=TIMEOUT),
+        url + RECORDS, json={"records": [factories.complaint()]}, headers=headers, timeout=TIMEOUT
+    ),
     "put attachment": lambda url, headers: requests.put(
-        f"{url}/api/v1/attachments/{PHOTO_SHA}", data=PHOTO, headers=headers, timeout=TIMEOUT),
+        f"{url}/api/v1/attachments/{PHOTO_SHA}", data=PHOTO, headers=headers, timeout=TIMEOUT
+    ),
     "get changes": lambda url, headers: requests.get(url + CHANGES, headers=headers, timeout=TIMEOUT),
-    "get sealing key": lambda url, headers: requests.get(url + "/api/v1/sealing-key", headers=headers,
-                                                         timeout=TIMEOUT),
+    "get sealing key": lambda url, headers: requests.get(url + "/api/v1/sealing-key", headers=headers, timeout=TIMEOUT),
     "post withdrawals": lambda url, headers: requests.post(
-        url + "/api/v1/withdrawals", json={"uuids": [factories.new_uuid()]}, headers=headers, timeout=TIMEOUT),
+        url + "/api/v1/withdrawals", json={"uuids": [factories.new_uuid()]}, headers=headers, timeout=TIMEOUT
+    ),
 }
 
 
@@ -209,8 +216,12 @@ def test_a_forged_token_gets_401(hub):
     """A token with a real device id but another secret is refused on every endpoint."""
     device_id, token = enroll(hub)
     secret = token.partition(".")[2]
-    for forged in (f"{device_id}.{secret[:-1]}{'A' if secret[-1] != 'A' else 'B'}", f"{device_id}.{secret}x",
-                   f"{device_id}.", f"{device_id}.{'A' * len(secret)}"):
+    for forged in (
+        f"{device_id}.{secret[:-1]}{'A' if secret[-1] != 'A' else 'B'}",
+        f"{device_id}.{secret}x",
+        f"{device_id}.",
+        f"{device_id}.{'A' * len(secret)}",
+    ):
         assert_refused_everywhere(hub, bearer(forged))
     assert hub.records() == []
     assert_allowed_everywhere(hub, token)  # the real token was not disturbed
@@ -286,13 +297,17 @@ def test_records_are_stored_once_and_conflicts_are_reported(hub):
     assert tracking_id.startswith("LPR-")
 
     again = post_records(hub, token, [complaint, event]).json()["results"]
-    assert again == [{"uuid": complaint["uuid"], "status": "duplicate", "tracking_id": tracking_id},
-                     {"uuid": event["uuid"], "status": "duplicate"}]
+    assert again == [
+        {"uuid": complaint["uuid"], "status": "duplicate", "tracking_id": tracking_id},
+        {"uuid": event["uuid"], "status": "duplicate"},
+    ]
 
     changed = [{**complaint, "title": "Jembatan desa putus"}, {**event, "name": "Another event"}]
     conflicts = post_records(hub, token, changed).json()["results"]
-    assert [(r["uuid"], r["status"]) for r in conflicts] == [(complaint["uuid"], "conflict"),
-                                                             (event["uuid"], "conflict")]
+    assert [(r["uuid"], r["status"]) for r in conflicts] == [
+        (complaint["uuid"], "conflict"),
+        (event["uuid"], "conflict"),
+    ]
     assert all(r["error"] for r in conflicts)
 
     exported = [json.loads(line) for line in hub.records()]
@@ -335,20 +350,33 @@ def test_a_mixed_batch_is_answered_in_order_and_numbered_in_order(tmp_path):
     batch = [first, earlier, waiting, event, second, first, changed]
     results = storage.store_records(device, [(record, digest(record)) for record in batch])
     assert [(r.uuid, r.status) for r in results] == [
-        (first["uuid"], "stored"), (earlier["uuid"], "duplicate"), (waiting["uuid"], "invalid"),
-        (event["uuid"], "stored"), (second["uuid"], "stored"), (first["uuid"], "duplicate"),
-        (earlier["uuid"], "conflict")]
+        (first["uuid"], "stored"),
+        (earlier["uuid"], "duplicate"),
+        (waiting["uuid"], "invalid"),
+        (event["uuid"], "stored"),
+        (second["uuid"], "stored"),
+        (first["uuid"], "duplicate"),
+        (earlier["uuid"], "conflict"),
+    ]
     numbers = [int(results[i].tracking_id.rsplit("-", 1)[1]) for i in (1, 0, 4)]
     assert numbers == sorted(numbers) and len(set(numbers)) == 3
     assert results[5].tracking_id == results[0].tracking_id and results[3].tracking_id is None
     assert PHOTO_SHA in results[2].error and "uuid" in results[6].error
     with sqlite3.connect(tmp_path / DB_FILE) as db:
         assert db.execute("SELECT uuid, status FROM status_changes ORDER BY seq").fetchall() == [
-            (earlier["uuid"], "received"), (first["uuid"], "received"), (second["uuid"], "received")]
+            (earlier["uuid"], "received"),
+            (first["uuid"], "received"),
+            (second["uuid"], "received"),
+        ]
         assert [json.loads(body)["uuid"] for (body,) in db.execute("SELECT body FROM records ORDER BY seq")] == [
-            earlier["uuid"], first["uuid"], event["uuid"], second["uuid"]]
-        assert db.execute("SELECT body FROM records WHERE uuid = ?", [earlier["uuid"]]).fetchone()[0] == \
-            json.dumps(earlier, ensure_ascii=False, separators=(",", ":"))
+            earlier["uuid"],
+            first["uuid"],
+            event["uuid"],
+            second["uuid"],
+        ]
+        assert db.execute("SELECT body FROM records WHERE uuid = ?", [earlier["uuid"]]).fetchone()[0] == json.dumps(
+            earlier, ensure_ascii=False, separators=(",", ":")
+        )
     assert storage.store_records(device, []) == []
 
 
@@ -369,9 +397,17 @@ def test_invalid_records_do_not_stop_valid_ones(hub):
     answer = post_records(hub, token, batch)
     assert answer.status_code == 200, answer.text
     results = answer.json()["results"]
-    assert [r["status"] for r in results] == ["stored", "invalid", "stored", "invalid", "invalid", "stored",
-                                              "invalid", "invalid"]
-    for record, result in zip(batch, results):
+    assert [r["status"] for r in results] == [
+        "stored",
+        "invalid",
+        "stored",
+        "invalid",
+        "invalid",
+        "stored",
+        "invalid",
+        "invalid",
+    ]
+    for record, result in zip(batch, results, strict=True):
         if result["status"] == "invalid":
             assert isinstance(result["error"], str) and result["error"]
             assert "tracking_id" not in result
@@ -410,8 +446,12 @@ def test_a_record_with_broken_unicode_in_its_uuid_is_invalid(hub):
     _, token = enroll(hub)
     good = factories.complaint()
     body = json.dumps({"records": [{"uuid": "\ud800", "kind": "complaint"}, good]})
-    answer = requests.post(hub.url + RECORDS, data=body.encode(), timeout=TIMEOUT,
-                           headers={**bearer(token), "Content-Type": "application/json"})
+    answer = requests.post(
+        hub.url + RECORDS,
+        data=body.encode(),
+        timeout=TIMEOUT,
+        headers={**bearer(token), "Content-Type": "application/json"},
+    )
     assert answer.status_code == 200, answer.text
     results = answer.json()["results"]
     assert [r["status"] for r in results] == ["invalid", "stored"]
@@ -439,7 +479,7 @@ def test_batch_and_body_limits_give_413(start_hub):
     padded = json.dumps({"records": [factories.complaint()]}).encode() + b" " * 20_000
     headers = {**bearer(token), "Content-Type": "application/json"}
     assert_error(requests.post(hub.url + RECORDS, data=padded, headers=headers, timeout=TIMEOUT), 413, "too_large")
-    chunks = (padded[i:i + 4096] for i in range(0, len(padded), 4096))  # no Content-Length: counted as it comes
+    chunks = (padded[i : i + 4096] for i in range(0, len(padded), 4096))  # no Content-Length: counted as it comes
     assert_error(requests.post(hub.url + RECORDS, data=chunks, headers=headers, timeout=TIMEOUT), 413, "too_large")
     fits = json.dumps({"records": [factories.complaint()]}).encode() + b" " * 1000
     assert requests.post(hub.url + RECORDS, data=fits, headers=headers, timeout=TIMEOUT).status_code == 200
@@ -495,8 +535,7 @@ def test_attachments_are_content_addressed_and_idempotent(hub):
     assert not HubStorage(hub.data_dir).attachment_path(other).exists()
     assert not HubStorage(hub.data_dir).has_attachment(other)
     for bad in (PHOTO_SHA.upper(), PHOTO_SHA[:-1], PHOTO_SHA + "0", "../" + PHOTO_SHA[3:]):
-        answer = requests.put(f"{hub.url}/api/v1/attachments/{bad}", data=PHOTO, headers=bearer(token),
-                              timeout=TIMEOUT)
+        answer = requests.put(f"{hub.url}/api/v1/attachments/{bad}", data=PHOTO, headers=bearer(token), timeout=TIMEOUT)
         assert 400 <= answer.status_code < 500 and "error" in answer.json(), bad
 
 
@@ -518,8 +557,9 @@ def test_a_failed_upload_does_not_count_as_uploaded(hub):
     _, token = enroll(hub)
     other = b"a different photo"
     other_sha = hashlib.sha256(other).hexdigest()
-    wrong = requests.put(f"{hub.url}/api/v1/attachments/{other_sha}", data=PHOTO, headers=bearer(token),
-                         timeout=TIMEOUT)
+    wrong = requests.put(
+        f"{hub.url}/api/v1/attachments/{other_sha}", data=PHOTO, headers=bearer(token), timeout=TIMEOUT
+    )
     assert_error(wrong, 400, "hash_mismatch")
     complaint = factories.complaint(attachments=[photo_attachment(other_sha, len(other))])
     assert post_records(hub, token, [complaint]).json()["results"][0]["status"] == "invalid"
@@ -538,8 +578,10 @@ def test_changes_are_paged_by_the_hubs_cursor(hub):
     seen = [c["uuid"] for c in first["changes"] + second["changes"]]
     assert seen == [c["uuid"] for c in complaints]
     by_uuid = {r["uuid"]: r["tracking_id"] for r in results}
-    assert all(c["tracking_id"] == by_uuid[c["uuid"]] and c["status"] == "received"
-               for c in first["changes"] + second["changes"])
+    assert all(
+        c["tracking_id"] == by_uuid[c["uuid"]] and c["status"] == "received"
+        for c in first["changes"] + second["changes"]
+    )
     assert changes(hub, token, "0")["changes"] == first["changes"]  # no cursor means from the start
 
     done = changes(hub, token, second["cursor"])
@@ -547,7 +589,8 @@ def test_changes_are_paged_by_the_hubs_cursor(hub):
     assert hub.cli("set-status", complaints[7]["uuid"], "verified", "--note", "Sudah dicek").returncode == 0
     news = changes(hub, token, second["cursor"])
     assert [(c["uuid"], c["status"], c["note"]) for c in news["changes"]] == [
-        (complaints[7]["uuid"], "verified", "Sudah dicek")]
+        (complaints[7]["uuid"], "verified", "Sudah dicek")
+    ]
     assert int(news["cursor"]) > int(second["cursor"])
 
 

@@ -1,18 +1,17 @@
 """Fuzzing the hub's HTTP API on a real hub process: no input makes it answer 5xx or non-JSON."""
 
 import json
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 
+import factories
 import pytest
 import requests
 import schemathesis
+from hubproc import Hub
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-
-import factories
-from hubproc import Hub
 
 TIMEOUT = 30
 RESULT_STATUSES = {"stored", "duplicate", "conflict", "invalid"}
@@ -44,20 +43,28 @@ def test_no_operation_answers_a_server_error(api_schema, token, mode):
     """Every operation of /openapi.json, with generated input of this mode, answers below 500 and in JSON."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {(op.method.upper(), op.path) for op in operations} >= {
-        ("GET", "/api/v1/health"), ("POST", "/api/v1/enroll"), ("POST", "/api/v1/records"),
-        ("PUT", "/api/v1/attachments/{sha256}"), ("GET", "/api/v1/changes")}
+        ("GET", "/api/v1/health"),
+        ("POST", "/api/v1/enroll"),
+        ("POST", "/api/v1/records"),
+        ("PUT", "/api/v1/attachments/{sha256}"),
+        ("GET", "/api/v1/changes"),
+    }
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and not has_input(operation):
             continue  # nothing to get wrong (GET /health)
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=50, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+        @settings(
+            max_examples=50,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        )
         def answers_in_json_below_500(case):
             response = case.call(headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
             case.validate_response(response, checks=[not_a_server_error])
             content_type = response.headers.get("content-type", [""])[0]
-            assert content_type.startswith("application/json"), f"{operation.label}: {content_type}"
+            assert content_type.startswith("application/json"), f"{operation.label}: {content_type}"  # noqa: B023 - run within this pass
             json.loads(response.content)
 
         answers_in_json_below_500()
@@ -69,24 +76,60 @@ def has_input(operation) -> bool:
 
 # arbitrary JSON, and valid records with fields overwritten by it
 FACTORIES = (factories.event, factories.attendance, factories.complaint)
-FIELDS = sorted({key for make in FACTORIES for key in make()} | {
-    "reporter", "incident_date", "ends_on", "organizer", "age", "wgss", "supersedes", "device_id", "event_uuid",
-    "category", "agency", "gender", "age_band", "name", "village",
-})
+FIELDS = sorted(
+    {key for make in FACTORIES for key in make()}
+    | {
+        "reporter",
+        "incident_date",
+        "ends_on",
+        "organizer",
+        "age",
+        "wgss",
+        "supersedes",
+        "device_id",
+        "event_uuid",
+        "category",
+        "agency",
+        "gender",
+        "age_band",
+        "name",
+        "village",
+    }
+)
 HUB_READS = ("uuid", "kind", "created_at", "attachments")  # the fields the hub itself reads: changed more often
 # awkward characters, lone surrogates first, spliced in so they are not lost among a million others
-AWKWARD = ["\ud800", "\udfff", "\udc00", "\ud83d", "\udbff\udfff", "\x00", "\x1b", "\u0085", "\u2028", "\ufeff",
-           "\u0301", "\U0001f600"]
+AWKWARD = [
+    "\ud800",
+    "\udfff",
+    "\udc00",
+    "\ud83d",
+    "\udbff\udfff",
+    "\x00",
+    "\x1b",
+    "\u0085",
+    "\u2028",
+    "\ufeff",
+    "\u0301",
+    "\U0001f600",
+]
 plain_texts = st.text(st.characters(codec="utf-8"), max_size=20)
 texts = plain_texts | st.builds("".join, st.tuples(plain_texts, st.sampled_from(AWKWARD), plain_texts))
-zones = st.sampled_from([timezone.utc, timezone(timedelta(hours=14)), timezone(-timedelta(hours=12)),
-                         timezone(timedelta(hours=7)), timezone(timedelta(hours=5, minutes=30))])
+zones = st.sampled_from(
+    [
+        UTC,
+        timezone(timedelta(hours=14)),
+        timezone(-timedelta(hours=12)),
+        timezone(timedelta(hours=7)),
+        timezone(timedelta(hours=5, minutes=30)),
+    ]
+)
 moments = st.datetimes(timezones=zones).map(lambda moment: moment.isoformat())  # years 1 to 9999
 days = st.dates().map(str)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | texts | moments | days,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(FIELDS) | texts, children,
-                                                                      max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(FIELDS) | texts, children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -126,8 +169,12 @@ def encoded(body, ascii_only: bool) -> bytes:
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_posting_arbitrary_json_never_breaks_the_hub(fuzz_hub, token, body, ascii_only):
     """POST /records with any JSON answers below 500 in JSON: one result per record, in order, or a JSON error."""
-    answer = requests.post(fuzz_hub.url + "/api/v1/records", data=encoded(body, ascii_only), timeout=TIMEOUT,
-                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    answer = requests.post(
+        fuzz_hub.url + "/api/v1/records",
+        data=encoded(body, ascii_only),
+        timeout=TIMEOUT,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     assert answer.status_code < 500, f"{answer.text[:200]} for {ascii(body)[:2000]}"
     assert answer.headers["content-type"].startswith("application/json")
     reply = answer.json()
@@ -139,7 +186,7 @@ def test_posting_arbitrary_json_never_breaks_the_hub(fuzz_hub, token, body, asci
     assert isinstance(body, dict) and set(body) == {"records"}
     results = reply["results"]
     assert len(results) == len(body["records"])
-    for record, result in zip(body["records"], results):
+    for record, result in zip(body["records"], results, strict=True):
         assert result["status"] in RESULT_STATUSES
         event(f"record {result['status']}")
         if result["status"] in ("invalid", "conflict"):

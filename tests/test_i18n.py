@@ -98,7 +98,9 @@ def test_an_officer_drops_in_an_html_material_with_an_image(qapp, tmp_path):
     assert picture.save(str(folder / "map.png"))
     (folder / "05-posko.html").write_text(
         "<html><head><title>Complaint post &amp; hours</title></head><body>"
-        "<h1>Complaint post</h1><p>Open every Monday.</p><img src='map.png'></body></html>", encoding="utf-8")
+        "<h1>Complaint post</h1><p>Open every Monday.</p><img src='map.png'></body></html>",
+        encoding="utf-8",
+    )
     shipped_first = materials.load("en")[0].path.name
     (folder / shipped_first).write_text("# Our own introduction\n\nWritten by the district office.\n")
     (folder / "notes.txt").write_text("not a material")
@@ -113,6 +115,9 @@ def test_an_officer_drops_in_an_html_material_with_an_image(qapp, tmp_path):
     screen.menu.setCurrentRow(len(titles) - 1)
     assert "Open every Monday." in screen.speech_text()
     image = screen.text.viewport().grab().toImage()
-    reds = sum(image.pixelColor(x, y) == QColor("#ff0000") for x in range(0, image.width(), 4)
-               for y in range(0, image.height(), 4))
+    reds = sum(
+        image.pixelColor(x, y) == QColor("#ff0000")
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+    )
     assert reds > 100  # the picture was found beside the page and drawn

@@ -6,15 +6,15 @@ import tempfile
 import tracemalloc
 from pathlib import Path
 
+import factories
 import pytest
+import strategies
+from conftest import write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import factories
-import strategies
-from conftest import write_jsonl
-from kiosk.store.importer import MAX_LINE_BYTES, import_stream
 from kiosk.store import Store
+from kiosk.store.importer import MAX_LINE_BYTES, import_stream
 
 
 def invalid_lines() -> list[tuple[str, str]]:
@@ -110,10 +110,14 @@ def test_odd_lines(store):
     """BOM, blank lines, CRLF, broken UTF-8 and an over-long line: each handled, none fatal."""
     record, other = factories.event(), factories.event()
     data = (
-        b"\xef\xbb\xbf" + json.dumps(record).encode() + b"\r\n"
+        b"\xef\xbb\xbf"
+        + json.dumps(record).encode()
+        + b"\r\n"
         + b"\n   \n"
         + b'{"name": "\xff\xfe"}\n'
-        + b'{"x": "' + b"a" * (MAX_LINE_BYTES + 10) + b'"}\n'
+        + b'{"x": "'
+        + b"a" * (MAX_LINE_BYTES + 10)
+        + b'"}\n'
         + json.dumps(other).encode()
     )
     problems = []
@@ -195,7 +199,9 @@ def test_export_by_kind_to_a_file(kiosk, tmp_path):
 def test_export_to_an_unwritable_place_fails_cleanly(kiosk, tmp_path):
     result = kiosk("export", "--output", tmp_path / "no" / "such" / "dir" / "out.jsonl")
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"kiosk: The folder {tmp_path / 'no' / 'such' / 'dir'} does not exist."]
+    assert result.stderr.strip().splitlines() == [
+        f"kiosk: The folder {tmp_path / 'no' / 'such' / 'dir'} does not exist."
+    ]
 
 
 @pytest.mark.parametrize("target", ["/dev/null", "link"])
@@ -214,7 +220,9 @@ def test_export_never_replaces_a_device_or_a_link(kiosk, tmp_path, target):
 def test_import_of_a_missing_file_is_one_line(kiosk, tmp_path):
     result = kiosk("import", tmp_path / "nope.jsonl")
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"kiosk: Cannot read {tmp_path / 'nope.jsonl'}: No such file or directory"]
+    assert result.stderr.strip().splitlines() == [
+        f"kiosk: Cannot read {tmp_path / 'nope.jsonl'}: No such file or directory"
+    ]
 
 
 def test_import_and_export_are_audited(kiosk, tmp_path, data_dir):

@@ -4,11 +4,10 @@ import uuid
 
 import pytest
 
-from kiosk.officer import config
+from kiosk.errors import KioskError
+from kiosk.officer import access, config
 from kiosk.privacy import consent
 from kiosk.store import intake
-from kiosk.officer import access
-from kiosk.errors import KioskError
 from kiosk.store.refcode import ALPHABET, normalize, ref_code
 
 
@@ -77,9 +76,15 @@ def test_reference_codes_are_short_and_forgiving():
 
 def test_intake_builds_valid_records_and_drops_blank_answers():
     complaint = intake.new_complaint(
-        {"classification": "aspiration", "title": "Lampu jalan", "body": "Mohon dipasang lampu jalan di gang kami.",
-         "location": {"village": "Sukamaju", "district": ""}, "category": "", "reporter": {"name": "", "phone": ""},
-         "language": "id"},
+        {
+            "classification": "aspiration",
+            "title": "Lampu jalan",
+            "body": "Mohon dipasang lampu jalan di gang kami.",
+            "location": {"village": "Sukamaju", "district": ""},
+            "category": "",
+            "reporter": {"name": "", "phone": ""},
+            "language": "id",
+        },
         device_id="kiosk-7",
     )
     assert complaint["location"] == {"village": "Sukamaju"}

@@ -4,20 +4,19 @@ consent, no secrets or personal data at rest in clear or in logs, owner-only fil
 import json
 import sqlite3
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import factories
 import pytest
 import requests
-
-import factories
 from conftest import write_jsonl
+
 from kiosk.privacy import erasure
-from kiosk.reports import stats
 from kiosk.records import RecordInvalid, sealing
+from kiosk.reports import stats
+from kiosk.store import DB_FILE, Store, outbox
 from kiosk.store.refcode import ref_code
-from kiosk.store import DB_FILE, Store
-from kiosk.store import outbox
 
 PIN = "739164"
 NAME, PHONE, EMAIL = "Siti Rahmawati Kusuma", "081298765432", "siti.kusuma@contoh.id"
@@ -31,10 +30,12 @@ def personal_records() -> list[dict]:
     event = factories.event()
     return [
         event,
-        factories.complaint(body=f"{WORDS}, sudah tiga bulan.", reporter={"name": NAME, "phone": PHONE, "email": EMAIL},
-                            location={"village": "Sukamaju", "text": PLACE}),
-        factories.attendance(event["uuid"], name=ATTENDEE, village=HOME_VILLAGE,
-                             wgss={"seeing": 3, "hearing": 1}),
+        factories.complaint(
+            body=f"{WORDS}, sudah tiga bulan.",
+            reporter={"name": NAME, "phone": PHONE, "email": EMAIL},
+            location={"village": "Sukamaju", "text": PLACE},
+        ),
+        factories.attendance(event["uuid"], name=ATTENDEE, village=HOME_VILLAGE, wgss={"seeing": 3, "hearing": 1}),
         factories.attendance(event["uuid"], gender="male", age_band="31-45"),
     ]
 
@@ -58,7 +59,7 @@ def hub_key() -> tuple[object, str]:
 
 def acked_days_ago(store: Store, uuids: list[str], days: int) -> None:
     outbox.mark_acked(store, [(uuid, None) for uuid in uuids])
-    when = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="milliseconds")
+    when = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
     with store.db.atomic():
         store.db.conn.executemany("UPDATE sync_state SET updated_at = ? WHERE uuid = ?", [[when, u] for u in uuids])
 
@@ -75,14 +76,19 @@ def test_personal_fields_are_sealed_once_the_hub_key_is_known_and_statistics_nee
         assert store.get(records[1]["uuid"]) == records[1]  # not sealed yet: the kiosk can read it
         assert erasure.seal_kept(store, public) == 1
         store.add_records(records[2:])  # after the key: sealed as they are stored
-        assert erasure.summary(store)["kinds"]["complaint"] == {"kept": 1, "sealed": 1, "waiting": 1,
-                                                                 "retention": 0, "withdrawn": 0}
+        assert erasure.summary(store)["kinds"]["complaint"] == {
+            "kept": 1,
+            "sealed": 1,
+            "waiting": 1,
+            "retention": 0,
+            "withdrawn": 0,
+        }
         assert stats.compute(store, stats.Filters())["total"] == figures_before["total"] + 2
         assert stats.compute(store, stats.Filters())["with_disability"] == 1
         lines = [json.loads(line) for line in store.record_lines()]
         assert "reporter" not in store.get(records[1]["uuid"])  # the kiosk cannot read what it sealed
     assert_nowhere(data_dir, PERSONAL)
-    for line, record in zip(lines[1:3], records[1:3]):
+    for line, record in zip(lines[1:3], records[1:3], strict=True):
         opened = sealing.unseal_record(line, key)
         assert opened == record
     with Store(data_dir) as store:  # an export of a sealed kiosk goes to the hub, not into a kiosk
@@ -126,10 +132,18 @@ def test_the_hub_refuses_a_record_sealed_for_another_hub(hub):
     token = requests.post(hub.url + "/api/v1/enroll", json={"code": hub.enroll_code()}, timeout=30).json()["token"]
     complaint = factories.complaint(reporter={"name": NAME})
     public = {k: v for k, v in complaint.items() if k not in ("body", "reporter")}
-    sealed = {**public, "sealed": sealing.seal(other_public, complaint["uuid"],
-                                               {"body": complaint["body"], "reporter": complaint["reporter"]})}
-    answer = requests.post(hub.url + "/api/v1/records", json={"records": [sealed]},
-                           headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    sealed = {
+        **public,
+        "sealed": sealing.seal(
+            other_public, complaint["uuid"], {"body": complaint["body"], "reporter": complaint["reporter"]}
+        ),
+    }
+    answer = requests.post(
+        hub.url + "/api/v1/records",
+        json={"records": [sealed]},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
     (result,) = answer.json()["results"]
     assert result["status"] == "invalid" and "sealed" in result["error"]
     assert hub.records() == []
@@ -159,15 +173,17 @@ def test_purge_erases_personal_fields_of_old_acknowledged_records_and_keeps_ever
         summary = erasure.summary(store)
         assert summary["kinds"]["complaint"]["retention"] == 2 and summary["kinds"]["complaint"]["kept"] == 1
         assert [e["detail"] for e in store.audit_entries() if e["action"] == "purge"] == [
-            {"records": 2, "older_than_days": 30}, {"records": 1, "older_than_days": 1}]
+            {"records": 2, "older_than_days": 30},
+            {"records": 1, "older_than_days": 1},
+        ]
         assert erasure.purge(store) == 0
         assert [e["action"] for e in store.audit_entries()].count("purge") == 2  # nothing erased: nothing to note
     assert_nowhere(data_dir, [*PERSONAL, "Dewi Lestari Anggraini"])
 
 
 def test_purge_follows_the_retention_setting_and_refuses_nonsense(data_dir):
-    from kiosk.officer import config
     from kiosk.errors import KioskError
+    from kiosk.officer import config
 
     complaint = factories.complaint(reporter={"name": NAME})
     with Store(data_dir) as store:
@@ -186,7 +202,7 @@ def test_a_clock_set_back_to_1970_erases_nothing_early(data_dir):
     with Store(data_dir) as store:
         store.add_records([complaint])
         acked_days_ago(store, [complaint["uuid"]], 0)
-        assert erasure.purge(store, 0, now=datetime(1970, 1, 1, tzinfo=timezone.utc)) == 0
+        assert erasure.purge(store, 0, now=datetime(1970, 1, 1, tzinfo=UTC)) == 0
 
 
 def test_kiosk_purge_on_the_command_line(kiosk, data_dir):
@@ -237,16 +253,25 @@ def test_a_device_cannot_withdraw_another_devices_records(hub):
 
     mine, theirs = enroll(), enroll()
     complaint = factories.complaint(reporter={"name": NAME})
-    answer = requests.post(hub.url + "/api/v1/records", json={"records": [complaint]},
-                           headers={"Authorization": f"Bearer {mine}"}, timeout=30)
+    answer = requests.post(
+        hub.url + "/api/v1/records",
+        json={"records": [complaint]},
+        headers={"Authorization": f"Bearer {mine}"},
+        timeout=30,
+    )
     assert answer.json()["results"][0]["status"] == "stored"
-    answer = requests.post(hub.url + "/api/v1/withdrawals", json={"uuids": [complaint["uuid"]]},
-                           headers={"Authorization": f"Bearer {theirs}"}, timeout=30)
+    answer = requests.post(
+        hub.url + "/api/v1/withdrawals",
+        json={"uuids": [complaint["uuid"]]},
+        headers={"Authorization": f"Bearer {theirs}"},
+        timeout=30,
+    )
     assert answer.status_code == 200 and answer.json()["withdrawn"] == 1  # says nothing of whose it is
     assert json.loads(hub.records()[0])["reporter"] == {"name": NAME}
     for bad in ({"uuids": ["x" * 65]}, {"uuids": "all"}, {"uuids": [], "more": 1}):
-        answer = requests.post(hub.url + "/api/v1/withdrawals", json=bad,
-                               headers={"Authorization": f"Bearer {mine}"}, timeout=30)
+        answer = requests.post(
+            hub.url + "/api/v1/withdrawals", json=bad, headers={"Authorization": f"Bearer {mine}"}, timeout=30
+        )
         assert answer.status_code == 400, bad
 
 
@@ -288,11 +313,13 @@ def test_the_migration_moves_personal_fields_out_of_existing_records(data_dir):
     data_dir.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, isolation_level=None)
     migrations.apply(Database(db), stop_before="m005_personal_fields_apart")
-    for seq, record in enumerate(records, 1):
+    for _seq, record in enumerate(records, 1):
         body = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        db.execute("INSERT INTO records (uuid, kind, created_at, event_uuid, digest, body, stored_at)"
-                   " VALUES (?, ?, ?, ?, 'x', ?, '2026-08-17')",
-                   [record["uuid"], record["kind"], record["created_at"], record.get("event_uuid"), body])
+        db.execute(
+            "INSERT INTO records (uuid, kind, created_at, event_uuid, digest, body, stored_at)"
+            " VALUES (?, ?, ?, ?, 'x', ?, '2026-08-17')",
+            [record["uuid"], record["kind"], record["created_at"], record.get("event_uuid"), body],
+        )
         db.execute("INSERT INTO sync_state (uuid, updated_at) VALUES (?, '2026-08-17')", [record["uuid"]])
     db.close()
     with Store(data_dir) as store:

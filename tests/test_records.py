@@ -5,14 +5,14 @@ import json
 import unicodedata
 from datetime import date, timedelta
 
+import factories
 import jsonschema
 import pytest
+import strategies
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import factories
-import strategies
 from windowscript import fresh
+
 from kiosk.records import RecordInvalid, parse_json, validate
 from kiosk.records.errors import MESSAGES
 from kiosk.records.schema import SCHEMA_PATH, render
@@ -66,8 +66,11 @@ RULE_CASES = [
     (factories.complaint(title="x" * 151), "title", "too_long"),
     (factories.complaint(body="ring\x07" + "a" * 30), "body", "control_characters"),
     (factories.complaint(body="a" * 30 + "\ud800"), "body", "broken_unicode"),
-    (factories.complaint(incident_date=(date.today() + timedelta(days=2)).isoformat()), "incident_date",
-     "incident_in_future"),
+    (
+        factories.complaint(incident_date=(date.today() + timedelta(days=2)).isoformat()),
+        "incident_date",
+        "incident_in_future",
+    ),
     (factories.complaint(incident_date="2026-02-30"), "incident_date", "not_a_date"),
     (factories.complaint(incident_date="17/08/2026"), "incident_date", "not_a_date"),
     (factories.complaint(anonymous=True, reporter={"name": "Budi"}), "reporter", "reporter_on_anonymous"),
@@ -81,8 +84,11 @@ RULE_CASES = [
     (factories.complaint(location={"lat": 91, "lon": 0}), "location.lat", "too_large"),
     (factories.complaint(location={"lat": 1.0}), "location.lat", "lat_lon_pair"),
     (factories.complaint(location={"lat": float("nan"), "lon": 0}), "location.lat", "not_finite"),
-    (factories.complaint(attachments=[{"sha256": "ab", "mime": "image/jpeg", "size": 1, "name": "a"}]),
-     "attachments.0.sha256", "not_sha256"),
+    (
+        factories.complaint(attachments=[{"sha256": "ab", "mime": "image/jpeg", "size": 1, "name": "a"}]),
+        "attachments.0.sha256",
+        "not_sha256",
+    ),
     (factories.complaint(language="Bahasa Indonesia"), "language", "not_language"),
     (factories.event(starts_on="2026-08-17", ends_on="2026-08-16"), "ends_on", "ends_before_start"),
     (factories.event(name=""), "name", "empty"),
@@ -147,7 +153,10 @@ def test_deep_nesting_is_refused_not_a_crash():
     nested = factories.event()
     for _ in range(5000):
         nested = {"location": nested}
-    assert errors_of(factories.event(location=nested)) in ({"record": "too_deep"}, {"location.location": "unknown_field"})
+    assert errors_of(factories.event(location=nested)) in (
+        {"record": "too_deep"},
+        {"location.location": "unknown_field"},
+    )
 
 
 def test_incident_date_follows_the_real_day_when_the_device_clock_is_wrong():
@@ -186,8 +195,13 @@ def test_field_names_are_printable():
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [('{"a": 1, "a": 2}', "duplicate_key"), ("[NaN]", "not_json_number"), ('{"x":', "not_json"),
-     ("[" * 100_000, "too_deep"), ('{"age": ' + "9" * 5000 + "}", "not_json_number")],
+    [
+        ('{"a": 1, "a": 2}', "duplicate_key"),
+        ("[NaN]", "not_json_number"),
+        ('{"x":', "not_json"),
+        ("[" * 100_000, "too_deep"),
+        ('{"age": ' + "9" * 5000 + "}", "not_json_number"),
+    ],
 )
 def test_strict_json(text, code):
     with pytest.raises(RecordInvalid) as caught:
@@ -219,23 +233,57 @@ def _set(record: dict, path: str, value):
 
 CORRUPTIONS = {
     "common": [
-        ("uuid", "not-a-uuid"), ("uuid", 42), ("schema", 99), ("schema", True), ("created_at", "yesterday"),
-        ("created_at", "2026-02-30T10:00:00Z"), ("device_id", "a b"), ("supersedes", "x"), ("nickname", "Budi"),
+        ("uuid", "not-a-uuid"),
+        ("uuid", 42),
+        ("schema", 99),
+        ("schema", True),
+        ("created_at", "yesterday"),
+        ("created_at", "2026-02-30T10:00:00Z"),
+        ("device_id", "a b"),
+        ("supersedes", "x"),
+        ("nickname", "Budi"),
     ],
     "event": [
-        ("name", ""), ("name", "n" * 201), ("name", "a\x00b"), ("type", "party"), ("starts_on", "2026-13-01"),
-        ("ends_on", "1999-01-01"), ("location", "Garut"), ("location.lat", 200.0), ("organizer", 7),
+        ("name", ""),
+        ("name", "n" * 201),
+        ("name", "a\x00b"),
+        ("type", "party"),
+        ("starts_on", "2026-13-01"),
+        ("ends_on", "1999-01-01"),
+        ("location", "Garut"),
+        ("location.lat", 200.0),
+        ("organizer", 7),
     ],
     "attendance": [
-        ("event_uuid", "e"), ("gender", "F"), ("age_band", "30-40"), ("age", 999), ("age", 14.5),
-        ("wgss.walking", 9), ("wgss.walking", "2"), ("name", "x\x1by"), ("village", "v" * 201),
-        ("consent.given", False), ("consent.text_version", ""), ("consent", True),
+        ("event_uuid", "e"),
+        ("gender", "F"),
+        ("age_band", "30-40"),
+        ("age", 999),
+        ("age", 14.5),
+        ("wgss.walking", 9),
+        ("wgss.walking", "2"),
+        ("name", "x\x1by"),
+        ("village", "v" * 201),
+        ("consent.given", False),
+        ("consent.text_version", ""),
+        ("consent", True),
     ],
     "complaint": [
-        ("classification", "praise"), ("title", "shrt"), ("body", "too short"), ("body", "b" * 4001),
-        ("incident_date", "2099-01-01"), ("category", "c" * 101), ("agency", "a\x7fgency"),
-        ("anonymous", "yes"), ("confidential", 0), ("reporter.email", "@"), ("gender", "x"),
-        ("language", "ID!"), ("attachments", {}), ("attachments", [{}] * 11), ("consent", {}),
+        ("classification", "praise"),
+        ("title", "shrt"),
+        ("body", "too short"),
+        ("body", "b" * 4001),
+        ("incident_date", "2099-01-01"),
+        ("category", "c" * 101),
+        ("agency", "a\x7fgency"),
+        ("anonymous", "yes"),
+        ("confidential", 0),
+        ("reporter.email", "@"),
+        ("gender", "x"),
+        ("language", "ID!"),
+        ("attachments", {}),
+        ("attachments", [{}] * 11),
+        ("consent", {}),
     ],
 }
 
@@ -274,10 +322,10 @@ def test_an_incident_on_the_last_representable_day_is_checked_not_crashed():
 
 
 def test_the_kinds_named_without_the_models_are_the_models_kinds():
-    from kiosk.records.protocol import KINDS
     from kiosk.records.models import MODELS
+    from kiosk.records.protocol import KINDS
 
-    assert KINDS == tuple(MODELS)
+    assert tuple(MODELS) == KINDS
 
 
 NO_PLUGINS = """

@@ -3,8 +3,8 @@
 import time
 
 import pytest
-
 from audio import rms
+
 from kiosk.accessibility.speech import Speech, Voice, describe, pick_voice
 
 LONG = "Selamat datang di kios LAPOR. " * 60
@@ -18,8 +18,12 @@ def speech():
 
 
 def test_voices_are_chosen_by_language():
-    voices = [Voice("gmw/en-029", "English (Caribbean)", ("en-029",)), Voice("gmw/en", "English (Great Britain)", ("en-gb",)),
-              Voice("poz/id", "Indonesian", ("id",)), Voice("HKLM\\Zira", "Microsoft Zira Desktop", ())]
+    voices = [
+        Voice("gmw/en-029", "English (Caribbean)", ("en-029",)),
+        Voice("gmw/en", "English (Great Britain)", ("en-gb",)),
+        Voice("poz/id", "Indonesian", ("id",)),
+        Voice("HKLM\\Zira", "Microsoft Zira Desktop", ()),
+    ]
     assert pick_voice(voices, "id").id == "poz/id"
     assert pick_voice(voices, "en").id == "gmw/en"  # the preferred region first
     assert pick_voice(voices, "jv") is None  # the caller falls back to Indonesian

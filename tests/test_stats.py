@@ -5,15 +5,14 @@ import random
 import subprocess
 from datetime import date
 
+import factories
 import pytest
+from conftest import write_jsonl
 from openpyxl import load_workbook
 
-import factories
-from conftest import write_jsonl
-from kiosk.reports import stats
 from kiosk.records.models import AGE_BANDS, GENDERS, WGSS_DOMAINS
-from kiosk.store import Store
-from kiosk.store import outbox
+from kiosk.reports import stats
+from kiosk.store import Store, outbox
 
 NAMES = ("Siti Aminah", "Budi Santoso", "Wayan Sudarma")
 
@@ -32,14 +31,21 @@ def people(seed: int = 7, events: int = 4, per_event: int = 150) -> tuple[list[d
             if chance.random() < 0.3:
                 extra["name"] = chance.choice(NAMES)
             day = 10 + chance.randrange(10)
-            attendance.append(factories.attendance(
-                meeting["uuid"], gender=chance.choice(GENDERS), age_band=chance.choice(AGE_BANDS),
-                created_at=f"2026-11-{day:02d}T09:30:00+07:00", **extra))
+            attendance.append(
+                factories.attendance(
+                    meeting["uuid"],
+                    gender=chance.choice(GENDERS),
+                    age_band=chance.choice(AGE_BANDS),
+                    created_at=f"2026-11-{day:02d}T09:30:00+07:00",
+                    **extra,
+                )
+            )
     return meetings, attendance
 
 
 def expected(attendance: list[dict]) -> dict:
     """The same figures counted one record at a time, the slow and obvious way."""
+
     def disabled(record):
         return any(value >= 3 for value in record.get("wgss", {}).values())
 
@@ -52,12 +58,14 @@ def expected(attendance: list[dict]) -> dict:
         "with_disability": sum(disabled(r) for r in attendance),
         "wgss_answered": sum(bool(r.get("wgss")) for r in attendance),
         "by_gender_disability": {g: sum(r["gender"] == g and disabled(r) for r in attendance) for g in GENDERS},
-        "by_gender_youth": {g: sum(r["gender"] == g and r["age_band"] == "16-30" for r in attendance)
-                            for g in GENDERS},
+        "by_gender_youth": {g: sum(r["gender"] == g and r["age_band"] == "16-30" for r in attendance) for g in GENDERS},
     }
     share = lambda n: round(100 * n / total, 1) if total else 0.0  # noqa: E731
-    figures["percent"] = {k: ({g: share(n) for g, n in v.items()} if isinstance(v, dict) else share(v))
-                          for k, v in figures.items() if k != "total"}
+    figures["percent"] = {
+        k: ({g: share(n) for g, n in v.items()} if isinstance(v, dict) else share(v))
+        for k, v in figures.items()
+        if k != "total"
+    }
     return figures
 
 
@@ -75,33 +83,40 @@ def test_every_figure_equals_an_independent_count(store, filled):
     assert {k: figures[k] for k in expected(attendance)} == expected(attendance)
     assert figures["events"] == len(meetings)
     assert [e["total"] for e in figures["event_list"]] == [
-        sum(a["event_uuid"] == m["uuid"] for a in attendance) for m in meetings]
+        sum(a["event_uuid"] == m["uuid"] for a in attendance) for m in meetings
+    ]
 
 
 def test_counting_reads_the_facts_not_the_records(store, filled):
     """With or without filters, the breakdown walks `attendance_facts` in its own order."""
     for filters in (stats.Filters(), stats.Filters(event_uuid=filled[0][0]["uuid"], date_from=date(2026, 11, 12))):
         where, args = filters.where()
-        plan = " ".join(row[-1] for row in store.db.execute(
-            "EXPLAIN QUERY PLAN SELECT event_uuid, gender, age_band, wgss_worst, count(*) FROM attendance_facts"
-            f" WHERE 1{where} GROUP BY 1, 2, 3, 4", args))
+        plan = " ".join(
+            row[-1]
+            for row in store.db.execute(
+                "EXPLAIN QUERY PLAN SELECT event_uuid, gender, age_band, wgss_worst, count(*) FROM attendance_facts"
+                f" WHERE 1{where} GROUP BY 1, 2, 3, 4",
+                args,
+            )
+        )
         assert "attendance_facts" in plan and "records" not in plan and "TEMP B-TREE" not in plan
 
 
 def test_a_kiosk_upgraded_to_the_facts_counts_the_same(data_dir):
     """Records stored before migration m004 are in the facts it makes, and later ones join them."""
-    from kiosk.store import migrations
+    from kiosk.store import connect, migrations
     from kiosk.store.database import Database
-    from kiosk.store import connect
 
     meetings, attendance = people(seed=3, events=2, per_event=60)
     data_dir.mkdir()
     old = Database(connect(data_dir / "kiosk.sqlite3"))
     migrations.apply(old, stop_before="m004_attendance_facts")
     for record in meetings + attendance:
-        old.execute("INSERT INTO records (uuid, kind, created_at, event_uuid, digest, body, stored_at)"
-                    " VALUES (?, ?, ?, ?, 'x', ?, 'now')",
-                    [record["uuid"], record["kind"], record["created_at"], record.get("event_uuid"), json.dumps(record)])
+        old.execute(
+            "INSERT INTO records (uuid, kind, created_at, event_uuid, digest, body, stored_at)"
+            " VALUES (?, ?, ?, ?, 'x', ?, 'now')",
+            [record["uuid"], record["kind"], record["created_at"], record.get("event_uuid"), json.dumps(record)],
+        )
     old.close()
     later = factories.attendance(meetings[0]["uuid"], gender="male", wgss={"hearing": 4})
     with Store(data_dir) as store:
@@ -128,19 +143,29 @@ def test_complaints_by_kind_topic_status_and_median_days(store):
     """Counts by classification, topic and status (on the kiosk, sent, or the hub's), and the
     median days from filing to the first time each status was reached."""
     filed = "2026-11-01T08:00:00+07:00"
-    complaints = [factories.complaint(classification=kind, category=topic, created_at=filed)
-                  for kind, topic in [("complaint", "Jalan"), ("complaint", "Jalan"), ("aspiration", "Air bersih"),
-                                      ("information_request", None), ("complaint", "Sekolah")]]
+    complaints = [
+        factories.complaint(classification=kind, category=topic, created_at=filed)
+        for kind, topic in [
+            ("complaint", "Jalan"),
+            ("complaint", "Jalan"),
+            ("aspiration", "Air bersih"),
+            ("information_request", None),
+            ("complaint", "Sekolah"),
+        ]
+    ]
     for complaint in complaints:
         if complaint["category"] is None:
             del complaint["category"]
     store.add_records(complaints)
     outbox.mark_acked(store, [(c["uuid"], None) for c in complaints[:4]])
     days = [2, 4, 9]  # verified after 2, 4 and 9 days: median 4
-    changes = [{"uuid": c["uuid"], "status": "received", "updated_at": "2026-11-01T02:00:00+00:00"}
-               for c in complaints[:3]]
-    changes += [{"uuid": c["uuid"], "status": "verified", "updated_at": f"2026-11-{1 + d:02d}T01:00:00+00:00"}
-                for c, d in zip(complaints[:3], days)]
+    changes = [
+        {"uuid": c["uuid"], "status": "received", "updated_at": "2026-11-01T02:00:00+00:00"} for c in complaints[:3]
+    ]
+    changes += [
+        {"uuid": c["uuid"], "status": "verified", "updated_at": f"2026-11-{1 + d:02d}T01:00:00+00:00"}
+        for c, d in zip(complaints[:3], days, strict=True)
+    ]
     outbox.apply_changes(store, changes, "9")
     figures = stats.compute(store)["complaints"]
     assert figures["total"] == 5
@@ -180,8 +205,17 @@ def test_stats_command_json_csv_xlsx_and_pdf_agree(kiosk, data_dir, tmp_path):
     write_jsonl(tmp_path / "in.jsonl", meetings + attendance)
     assert kiosk("import", tmp_path / "in.jsonl").returncode == 0
     shown = json.loads(kiosk("stats", "--format", "json").stdout)
-    for key in ("total", "by_gender", "by_age_band", "youth", "with_disability", "wgss_answered",
-                "by_gender_disability", "percent", "events"):
+    for key in (
+        "total",
+        "by_gender",
+        "by_age_band",
+        "youth",
+        "with_disability",
+        "wgss_answered",
+        "by_gender_disability",
+        "percent",
+        "events",
+    ):
         assert key in shown
     assert shown["percent"]["by_gender"]["female"] == expected(attendance)["percent"]["by_gender"]["female"]
 
@@ -203,8 +237,9 @@ def test_stats_command_json_csv_xlsx_and_pdf_agree(kiosk, data_dir, tmp_path):
     assert one["name"] in text and "17 Agustus" not in text  # the event's own day, not a factory default
     female = f"{figures['percent']['by_gender']['female']:.1f}".replace(".", ",") + "%"
     assert female in text and str(figures["total"]) in text
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", tmp_path / "r.pdf", tmp_path / "page"],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", tmp_path / "r.pdf", tmp_path / "page"], check=True
+    )
     from PySide6.QtGui import QImage
 
     page = QImage(str(tmp_path / "page-1.png"))
@@ -215,8 +250,12 @@ def test_stats_command_json_csv_xlsx_and_pdf_agree(kiosk, data_dir, tmp_path):
 def test_stats_refuses_bad_input_in_one_line(kiosk, data_dir):
     """An unknown event, a day that is not a date, --to before --from, a binary format to the screen."""
     assert kiosk("doctor").returncode == 0
-    for args in (["--event", factories.new_uuid()], ["--from", "2026-02-30"],
-                 ["--from", "2026-11-20", "--to", "2026-11-01"], ["--format", "xlsx"]):
+    for args in (
+        ["--event", factories.new_uuid()],
+        ["--from", "2026-02-30"],
+        ["--from", "2026-11-20", "--to", "2026-11-01"],
+        ["--format", "xlsx"],
+    ):
         done = kiosk("stats", *args)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
 

@@ -3,9 +3,9 @@
 import json
 import sqlite3
 
+import factories
 import pytest
 
-import factories
 from kiosk.store import CONFLICT, DUPLICATE, INVALID, STORED, Store, connect
 
 
@@ -18,8 +18,13 @@ def test_every_connection_is_durable(store):
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-STEPS = ["m001_initial", "m002_reference_codes_and_status", "m003_status_history_and_statistics",
-         "m004_attendance_facts", "m005_personal_fields_apart"]
+STEPS = [
+    "m001_initial",
+    "m002_reference_codes_and_status",
+    "m003_status_history_and_statistics",
+    "m004_attendance_facts",
+    "m005_personal_fields_apart",
+]
 
 
 def test_writes_commit_alone_or_together_and_an_inner_failure_undoes_only_its_part(tmp_path):
@@ -34,12 +39,12 @@ def test_writes_commit_alone_or_together_and_an_inner_failure_undoes_only_its_pa
         db.execute("INSERT INTO t VALUES ('outer')")
         with pytest.raises(ZeroDivisionError), db.atomic():
             db.execute("INSERT INTO t VALUES ('inner')")
-            1 / 0
+            _ = 1 / 0
         assert other.execute("SELECT count(*) FROM t").fetchone() == (1,)  # nothing visible before the end
     assert [v for (v,) in other.execute("SELECT v FROM t")] == ["alone", "outer"]
     with pytest.raises(ZeroDivisionError), db.atomic():
         db.execute("INSERT INTO t VALUES ('lost')")
-        1 / 0
+        _ = 1 / 0
     assert [v for (v,) in other.execute("SELECT v FROM t")] == ["alone", "outer"]
     assert not db.conn.in_transaction
 
@@ -78,8 +83,8 @@ def test_a_database_migrated_by_sqlite_utils_is_carried_on(data_dir):
 def test_a_failing_step_leaves_no_trace_and_stays_pending(data_dir, monkeypatch):
     """A step and the record of it commit together: a step that fails mid-way undoes its
     own statements, is not recorded, and the next open tries it again."""
-    from kiosk.store import migrations
     from kiosk.errors import KioskError
+    from kiosk.store import migrations
 
     def broken(db):
         db.execute("CREATE TABLE half_done (x)")
@@ -105,7 +110,8 @@ def test_an_old_database_is_upgraded_keeping_its_records(data_dir):
     migrations.apply(old, stop_before="m002_reference_codes_and_status")
     complaint = factories.complaint()
     old.execute(
-        "INSERT INTO records (uuid, kind, created_at, digest, body, stored_at) VALUES (?, 'complaint', ?, 'x', ?, 'now')",
+        "INSERT INTO records (uuid, kind, created_at, digest, body, stored_at)"
+        " VALUES (?, 'complaint', ?, 'x', ?, 'now')",
         [complaint["uuid"], complaint["created_at"], json.dumps(complaint)],
     )
     old.close()
@@ -149,7 +155,8 @@ def test_insert_or_replace_cannot_overwrite_a_record(store):
     with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
         other.execute(
             "INSERT OR REPLACE INTO records (uuid, kind, created_at, digest, body, stored_at)"
-            " VALUES (?, 'event', 'x', 'x', '{}', 'x')", [record["uuid"]]
+            " VALUES (?, 'event', 'x', 'x', '{}', 'x')",
+            [record["uuid"]],
         )
     assert store.get(record["uuid"]) == record
 
@@ -275,7 +282,11 @@ def test_complaints_are_found_by_reference_code(store):
     assert store.find_complaint(ref_code(complaint["uuid"])) == complaint
     assert store.find_complaint("0000-0000") is None
     assert store.complaint_progress(complaint["uuid"]) == {
-        "sync_state": "pending", "status": None, "note": None, "tracking_id": None, "status_updated_at": None,
+        "sync_state": "pending",
+        "status": None,
+        "note": None,
+        "tracking_id": None,
+        "status_updated_at": None,
         "withdrawn": False,
     }
 

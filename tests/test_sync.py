@@ -4,19 +4,18 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
-import sqlite3
 import time
 
+import factories
 import pytest
+from conftest import KIOSK_COMMAND, write_jsonl
 from filelock import FileLock
 
-import factories
-from conftest import KIOSK_COMMAND, write_jsonl
-from kiosk.store import Store
+from kiosk.store import Store, outbox
 from kiosk.sync import credentials
-from kiosk.store import outbox
 from kiosk.sync.engine import LOCK_FILE, Policy, attachment_path, run_sync
 
 QUICK = Policy(attempts=3, backoff_base=0.01, backoff_max=0.05, timeout=(2.0, 5.0))
@@ -36,8 +35,9 @@ def with_attachment(data_dir, content: bytes) -> dict:
     path = attachment_path(data_dir, sha256)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
-    return factories.complaint(attachments=[{"sha256": sha256, "mime": "image/jpeg", "size": len(content),
-                                             "name": "jalan.jpg"}])
+    return factories.complaint(
+        attachments=[{"sha256": sha256, "mime": "image/jpeg", "size": len(content), "name": "jalan.jpg"}]
+    )
 
 
 @pytest.fixture
@@ -57,10 +57,16 @@ def test_the_outbox_marks_exactly_the_batch_it_is_given(store):
     outbox.mark_sending(store, [first["uuid"], second["uuid"], first["uuid"]])
     outbox.mark_acked(store, [(first["uuid"], "LPR-2026-0000007"), (second["uuid"], None)])
     outbox.mark_acked(store, [(first["uuid"], None)])
-    rows = dict((uuid, rest) for uuid, *rest in store.db.execute(
-        "SELECT uuid, state, attempts, tracking_id FROM sync_state").fetchall())
-    assert rows == {event["uuid"]: ["pending", 0, None], first["uuid"]: ["acked", 1, "LPR-2026-0000007"],
-                    second["uuid"]: ["acked", 1, None], other["uuid"]: ["pending", 0, None]}
+    rows = dict(
+        (uuid, rest)
+        for uuid, *rest in store.db.execute("SELECT uuid, state, attempts, tracking_id FROM sync_state").fetchall()
+    )
+    assert rows == {
+        event["uuid"]: ["pending", 0, None],
+        first["uuid"]: ["acked", 1, "LPR-2026-0000007"],
+        second["uuid"]: ["acked", 1, None],
+        other["uuid"]: ["pending", 0, None],
+    }
 
 
 def test_a_thousand_records_of_every_kind_arrive_once_and_status_comes_back(kiosk, hub, enrolled, tmp_path):
@@ -197,8 +203,9 @@ def test_a_sync_killed_mid_batch_loses_and_doubles_nothing(kiosk, hub, enrolled,
     attempts = "SELECT total(attempts) FROM sync_state"
     for _ in range(3):
         before = database.execute(attempts).fetchone()[0]
-        process = subprocess.Popen([*KIOSK_COMMAND, "sync"], env=environment,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [*KIOSK_COMMAND, "sync"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         while process.poll() is None:
             if database.execute(attempts).fetchone()[0] > before:  # a batch was just marked sending
                 process.send_signal(signal.SIGKILL)
@@ -230,8 +237,9 @@ def test_through_a_faulty_network_every_record_arrives_exactly_once(hub, enrolle
     records += [with_attachment(enrolled, f"foto {n}".encode()) for n in range(3)]
     with Store(enrolled) as store:
         store.add_records(records)
-    policy = Policy(batch_count=25, attempts=6, backoff_base=0.02, backoff_max=0.2, timeout=(2.0, 1.0),
-                    retry_after_max=1.0)
+    policy = Policy(
+        batch_count=25, attempts=6, backoff_base=0.02, backoff_max=0.2, timeout=(2.0, 1.0), retry_after_max=1.0
+    )
     with FaultProxy(hub.port, rate=0.5, seed=11, slow_seconds=1.5, retry_after=1) as proxy:
         through(proxy, enrolled)
         for _ in range(40):
@@ -299,8 +307,12 @@ def test_hub_commands_take_their_data_dir_before_or_after(hub, tmp_path):
     """`kiosk-hub --data-dir D cmd` and `kiosk-hub cmd --data-dir D` are the same; errors are one line."""
     import subprocess as sp
 
-    before = sp.run([sys.executable, "-m", "hub.cli", "--data-dir", str(hub.data_dir), "devices"],
-                    capture_output=True, text=True, timeout=60)
+    before = sp.run(
+        [sys.executable, "-m", "hub.cli", "--data-dir", str(hub.data_dir), "devices"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert before.returncode == 0
     wrong = hub.cli("set-status", factories.new_uuid(), "verified")
     assert wrong.returncode == 1 and len(wrong.stderr.strip().splitlines()) == 1
@@ -312,8 +324,10 @@ def test_enrolling_with_a_bad_code_or_address_says_why(kiosk, hub):
     """A used or unknown code, an address that is no hub and one that is not a URL: one plain line each."""
     code = hub.enroll_code()
     assert kiosk("enroll", "--hub", hub.url, "--code", code).returncode == 0
-    for args, words in (((hub.url, code), "refused the enrollment code"),
-                        (("http://127.0.0.1:9", "ABCDE-FGHJK"), "Cannot reach a LAPOR! hub"),
-                        (("hub.example", "ABCDE-FGHJK"), "is not a hub address")):
+    for args, words in (
+        ((hub.url, code), "refused the enrollment code"),
+        (("http://127.0.0.1:9", "ABCDE-FGHJK"), "Cannot reach a LAPOR! hub"),
+        (("hub.example", "ABCDE-FGHJK"), "is not a hub address"),
+    ):
         done = kiosk("enroll", "--hub", args[0], "--code", args[1])
         assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1

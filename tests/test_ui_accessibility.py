@@ -1,11 +1,11 @@
 """Accessibility on the real screens: read-aloud, keyboard alone, no clipped text, contrast."""
 
 import pytest
+from audio import rms
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 
-from audio import rms
 from kiosk.accessibility.display import HIGH_CONTRAST, NORMAL, DisplayMode, contrast_ratio
 from kiosk.accessibility.speech import Speech
 from kiosk.cli.demo import make_demo_dir
@@ -13,8 +13,15 @@ from kiosk.store import Store
 from kiosk.ui import tour
 from kiosk.ui.theme import style_sheet
 
-OFFICER_SCREENS = ("officer-login", "officer-events", "officer-settings", "officer-sync", "officer-quarantine",
-                   "officer-statistics", "officer-privacy")
+OFFICER_SCREENS = (
+    "officer-login",
+    "officer-events",
+    "officer-settings",
+    "officer-sync",
+    "officer-quarantine",
+    "officer-statistics",
+    "officer-privacy",
+)
 
 
 class RecordingSpeech:
@@ -135,8 +142,12 @@ def test_complaint_by_keyboard_alone(qtbot, demo):
     keys = {
         "classification": [Qt.Key.Key_Space],
         "title": ["Jembatan desa retak", Qt.Key.Key_Return],
-        "body": ["Jembatan di atas sungai retak besar dan berbahaya bagi warga.", Qt.Key.Key_Tab, Qt.Key.Key_Tab,
-                 Qt.Key.Key_Space],
+        "body": [
+            "Jembatan di atas sungai retak besar dan berbahaya bagi warga.",
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Space,
+        ],
         "when": [Qt.Key.Key_Space],  # today
         "where": [Qt.Key.Key_Return],
         "topic": [Qt.Key.Key_Return],
@@ -187,8 +198,13 @@ def test_contrast_of_the_colours_in_use():
     """High contrast reaches 7:1 (WCAG 1.4.6) for all text; normal reaches 4.5:1; focus is visible."""
     for palette, mode, minimum in ((HIGH_CONTRAST, DisplayMode(high_contrast=True), 7.0), (NORMAL, DisplayMode(), 4.5)):
         sheet = style_sheet(mode)
-        pairs = [(palette.text, palette.window), (palette.text, palette.surface), (palette.muted, palette.window),
-                 (palette.accent_text, palette.accent), (palette.error, palette.window)]
+        pairs = [
+            (palette.text, palette.window),
+            (palette.text, palette.surface),
+            (palette.muted, palette.window),
+            (palette.accent_text, palette.accent),
+            (palette.error, palette.window),
+        ]
         for foreground, background in pairs:
             assert foreground in sheet and background in sheet  # these are the colours the screens use
             assert contrast_ratio(foreground, background) >= minimum, (foreground, background)

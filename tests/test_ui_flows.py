@@ -5,36 +5,17 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PIN
 from PySide6.QtCore import Qt
-
-from kiosk.officer import config
-from kiosk.store import intake
-from kiosk.officer import access
-from kiosk.errors import KioskError
-from kiosk.records import validate
-from kiosk.store.refcode import ref_code
-from kiosk.store import Store
-from kiosk.ui.app import single_instance
-from kiosk.ui.wizard import Wizard
 from windowscript import fresh
 
-PIN = "246810"
-
-
-@pytest.fixture
-def event(data_dir):
-    with Store(data_dir) as store:
-        event = intake.new_event({"name": "Sosialisasi LAPOR! Desa Mekarsari", "type": "socialization",
-                                  "starts_on": "2026-11-20"})
-        store.add_records([event])
-        config.save(store, {"village": "Mekarsari", "district": "Cibatu", "open_event": event["uuid"]})
-        access.set_pin(store, PIN)
-    return event
-
-
-@pytest.fixture
-def window(open_window, data_dir, event):
-    return open_window(data_dir)
+from kiosk.errors import KioskError
+from kiosk.officer import access, config
+from kiosk.records import validate
+from kiosk.store import Store, intake
+from kiosk.store.refcode import ref_code
+from kiosk.ui.app import single_instance
+from kiosk.ui.wizard import Wizard
 
 
 def settle(qtbot, window):
@@ -83,8 +64,14 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
     click(qtbot, steps["gender"].choices.tiles["female"])
     click(qtbot, steps["age"].choices.tiles["31-45"])
     click(qtbot, steps["difficulty"].choices.tiles["yes"])
-    for domain, answer in (("seeing", 2), ("hearing", 1), ("walking", 3), ("cognition", 1), ("selfcare", 1),
-                           ("communication", 1)):
+    for domain, answer in (
+        ("seeing", 2),
+        ("hearing", 1),
+        ("walking", 3),
+        ("cognition", 1),
+        ("selfcare", 1),
+        ("communication", 1),
+    ):
         assert wizard.step.key == f"wgss-{domain}"
         click(qtbot, steps[f"wgss-{domain}"].choices.tiles[answer])
     assert wizard.step.key == "consent"
@@ -98,12 +85,23 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
     assert validate(record) == record
     assert window.receipt.code == ref_code(record["uuid"])
     assert {k: record[k] for k in ("classification", "title", "confidential", "anonymous", "gender", "age_band")} == {
-        "classification": "aspiration", "title": "Lampu jalan mati", "confidential": True, "anonymous": False,
-        "gender": "female", "age_band": "31-45"}
+        "classification": "aspiration",
+        "title": "Lampu jalan mati",
+        "confidential": True,
+        "anonymous": False,
+        "gender": "female",
+        "age_band": "31-45",
+    }
     assert record["location"] == {"village": "Mekarsari", "district": "Cibatu", "text": "Gang Melati"}
     assert record["reporter"] == {"name": "Siti Aminah", "phone": "081234567890"}
-    assert record["wgss"] == {"seeing": 2, "hearing": 1, "walking": 3, "cognition": 1, "selfcare": 1,
-                              "communication": 1}
+    assert record["wgss"] == {
+        "seeing": 2,
+        "hearing": 1,
+        "walking": 3,
+        "cognition": 1,
+        "selfcare": 1,
+        "communication": 1,
+    }
     assert record["category"] == "Penerangan jalan" and record["language"] == "id"
     assert "_difficulty" not in record and "incident_date" in record
 
@@ -130,7 +128,7 @@ def test_an_anonymous_complaint_is_never_asked_for_identity(qtbot, window, data_
     click(qtbot, steps["privacy"].anonymous)
     click(qtbot, wizard.next_button)
     assert wizard.step.key == "gender"  # the contact step does not apply
-    for key in ("gender", "age", "difficulty"):
+    for _key in ("gender", "age", "difficulty"):
         click(qtbot, wizard.next_button)  # optional: skipped without an answer
     click(qtbot, wizard.next_button)
     click(qtbot, wizard.next_button)
@@ -145,8 +143,12 @@ def test_attendance_takes_four_taps(qtbot, window, data_dir, event):
     attendance = window.attendance
     click(qtbot, window.home.tiles["attendance"])
     steps = {step.key: step for step in attendance.wizard.steps}
-    taps = [steps["gender"].choices.tiles["male"], steps["age"].choices.tiles["16-30"],
-            steps["difficulty"].choices.tiles["no"], attendance.wizard.next_button]
+    taps = [
+        steps["gender"].choices.tiles["male"],
+        steps["age"].choices.tiles["16-30"],
+        steps["difficulty"].choices.tiles["no"],
+        attendance.wizard.next_button,
+    ]
     for tap in taps:
         click(qtbot, tap)
     qtbot.waitUntil(lambda: attendance.pages.currentWidget() is attendance.thanks, timeout=10_000)
@@ -162,8 +164,11 @@ def test_declining_consent_records_nothing(qtbot, window, data_dir):
     attendance = window.attendance
     click(qtbot, window.home.tiles["attendance"])
     steps = {step.key: step for step in attendance.wizard.steps}
-    for tile in (steps["gender"].choices.tiles["female"], steps["age"].choices.tiles["61+"],
-                 steps["difficulty"].choices.tiles["skip"]):
+    for tile in (
+        steps["gender"].choices.tiles["female"],
+        steps["age"].choices.tiles["61+"],
+        steps["difficulty"].choices.tiles["skip"],
+    ):
         click(qtbot, tile)
     click(qtbot, steps["consent"].decline)
     assert attendance.pages.currentWidget() is attendance.thanks
@@ -235,7 +240,7 @@ def test_officer_mode_by_long_press_and_pin_lockout(qtbot, window, data_dir):
     qtbot.mouseRelease(window.logo, Qt.MouseButton.LeftButton)
     login = window.officer_login
     settle(qtbot, window)
-    for attempt in range(5):
+    for _attempt in range(5):
         qtbot.keyClicks(login.pin, "000000")
         qtbot.keyClick(login.pin, Qt.Key.Key_Return)
         settle(qtbot, window)
@@ -295,8 +300,14 @@ def test_officer_settings_are_saved(qtbot, window, data_dir):
 
 
 def test_status_check_by_reference_code(qtbot, window, data_dir):
-    complaint = intake.new_complaint({"classification": "complaint", "title": "Sampah menumpuk",
-                                      "body": "Sampah di pasar desa tidak diangkut selama seminggu.", "language": "id"})
+    complaint = intake.new_complaint(
+        {
+            "classification": "complaint",
+            "title": "Sampah menumpuk",
+            "body": "Sampah di pasar desa tidak diangkut selama seminggu.",
+            "language": "id",
+        }
+    )
     with Store(data_dir) as store:
         store.add_records([complaint])
     click(qtbot, window.home.tiles["status"])
@@ -403,8 +414,14 @@ def test_receipt_prints(qtbot, window, tmp_path):
     """The receipt goes to a printer; here the printer writes a PDF that we can measure."""
     from PySide6.QtPrintSupport import QPrinter
 
-    record = intake.new_complaint({"classification": "complaint", "title": "Air bersih tidak mengalir",
-                                   "body": "Air PDAM tidak mengalir ke dusun kami sejak tiga hari.", "language": "id"})
+    record = intake.new_complaint(
+        {
+            "classification": "complaint",
+            "title": "Air bersih tidak mengalir",
+            "body": "Air PDAM tidak mengalir ke dusun kami sejak tiga hari.",
+            "language": "id",
+        }
+    )
     window.show_receipt(record)
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -488,8 +505,14 @@ def test_a_late_result_never_reaches_the_next_person(qtbot, window):
     window.context.db.call(lambda store: time.sleep(0.5))  # a slow disk ahead in the queue
     window.go("complaint")
     window.complaint.wizard.answers = {}
-    window.complaint._submit({"classification": "complaint", "title": "Jalan rusak parah",
-                              "body": "Jalan desa rusak parah dan belum diperbaiki.", "anonymous": True})
+    window.complaint._submit(
+        {
+            "classification": "complaint",
+            "title": "Jalan rusak parah",
+            "body": "Jalan desa rusak parah dan belum diperbaiki.",
+            "anonymous": True,
+        }
+    )
     window.start_over()
     settle(qtbot, window)
     assert window.stack.currentWidget() is window.home
@@ -528,8 +551,12 @@ def test_contact_details_are_checked_on_their_own_screen(qtbot, window):
 def test_review_follows_a_language_switch(qtbot, window):
     wizard = window.complaint.wizard
     window.go("complaint")
-    wizard.answers = {"classification": "complaint", "title": "Jalan rusak", "anonymous": True,
-                      "incident_date": "2026-08-17"}
+    wizard.answers = {
+        "classification": "complaint",
+        "title": "Jalan rusak",
+        "anonymous": True,
+        "incident_date": "2026-08-17",
+    }
     wizard.show_step("review")
     review = {step.key: step for step in wizard.steps}["review"]
     assert "Pokok laporan" in review.summary.text() and "17 Agustus 2026" in review.summary.text()
@@ -593,7 +620,5 @@ print(read_on)
 def test_the_starting_language_is_read_off_the_ui_thread(data_dir):
     """The command line speaks English here, the kiosk starts in Indonesian: its catalog is read
     on the database thread, while the window paints."""
-    from windowscript import fresh
-
     result = fresh(CATALOG_READ, data_dir, env={"KIOSK_LANG": "en"})
     assert result.stdout.strip().splitlines()[-1] == "[('en', 'MainThread'), ('id', 'kiosk-db')]", result.stderr[-800:]

@@ -4,15 +4,16 @@ log file that holds none of what citizens typed."""
 import csv
 import logging
 
-import pytest
-from PySide6.QtCore import Qt
-
 import factories
+import pytest
+from conftest import PIN
+from PySide6.QtCore import Qt
+from test_ui_flows import click, settle
+
 from kiosk.logs import log_to
-from kiosk.store.refcode import ref_code
 from kiosk.store import Store
+from kiosk.store.refcode import ref_code
 from kiosk.ui.screens import officer_stats
-from test_ui_flows import PIN, click, event, settle, window  # noqa: F401 - fixtures
 
 NAME, PHONE, WORDS, PLACE = "Ratna Sari Dewi Pertiwi", "085712340987", "Kepala dusun meminta imbalan", "Blok Sawah"
 
@@ -56,8 +57,7 @@ def test_the_privacy_page_shows_what_is_kept_and_withdraws_consent(qtbot, window
     qtbot.keyClicks(page.code, ref_code(complaint["uuid"]))
     click(qtbot, page.withdraw_button)
     qtbot.waitUntil(lambda: "Consent withdrawn" in page.message.text(), timeout=10_000)
-    qtbot.waitUntil(lambda: page.table.item(0, 5) is not None and page.table.item(0, 5).text() == "1",
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: page.table.item(0, 5) is not None and page.table.item(0, 5).text() == "1", timeout=10_000)
     assert page.code.text() == ""
     with Store(data_dir) as store:
         assert "reporter" not in store.get(complaint["uuid"])
@@ -135,7 +135,8 @@ def test_logs_hold_nothing_citizens_typed(qtbot, window, data_dir, kiosk_log, hu
     qtbot.waitUntil(lambda: not window.sync.state.running and NAME not in "".join(hub.records()), timeout=30_000)
 
     logged = kiosk_log.read_text(encoding="utf-8") + "".join(
-        path.read_text(encoding="utf-8") for path in tmp_path.glob("hub-*.log"))
+        path.read_text(encoding="utf-8") for path in tmp_path.glob("hub-*.log")
+    )
     assert "sync: 2 sent, 2 acknowledged" in logged  # the log is written: the event and the complaint
     for typed in (NAME, PHONE, WORDS, PLACE, PIN):
         assert typed not in logged

@@ -48,7 +48,8 @@ def _inside_composite(widget) -> bool:
 def visible_controls(window):
     """What a person can see and operate now: the top bar and the current screen."""
     return [
-        w for w in window.findChildren(QWidget)
+        w
+        for w in window.findChildren(QWidget)
         if isinstance(w, INTERACTIVE) and w.isVisible() and not _inside_composite(w)
     ]
 
@@ -74,7 +75,9 @@ def test_every_control_is_named_and_big_enough(demo_window, language, mode):
             interface = QAccessible.queryAccessibleInterface(control)
             label = interface.text(QAccessible.Text.Name) if interface else ""
             if not label:
-                problems.append(f"{name}: unnamed {type(control).__name__} {control.text() if hasattr(control, 'text') else ''}")
+                problems.append(
+                    f"{name}: unnamed {type(control).__name__} {control.text() if hasattr(control, 'text') else ''}"
+                )
             if isinstance(control, QAbstractButton) and (control.width() < 48 or control.height() < 48):
                 problems.append(f"{name}: {label!r} is {control.width()}x{control.height()}")
     assert problems == []
@@ -93,8 +96,14 @@ def test_the_window_fits_1024_by_600(demo_window, mode):
 def test_tour_writes_every_screen(tmp_path, qapp):
     written = tour.render(tmp_path, languages=("id",), modes=("normal", "contrast"))
     names = {path.name for path in written}
-    assert {"home-id-normal.png", "receipt-id-contrast.png", "officer-settings-id-normal.png",
-            "attendance-gender-id-normal.png", "complaint-review-id-normal.png", "idle-warning-id-normal.png"} <= names
+    assert {
+        "home-id-normal.png",
+        "receipt-id-contrast.png",
+        "officer-settings-id-normal.png",
+        "attendance-gender-id-normal.png",
+        "complaint-review-id-normal.png",
+        "idle-warning-id-normal.png",
+    } <= names
     for path in written:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1024, 600), path.name

@@ -2,13 +2,13 @@
 
 import json
 
-import pytest
-
 import factories
+import pytest
+from test_ui_flows import click
+
 from kiosk.officer import access
 from kiosk.store import Store
 from kiosk.ui.syncer import OFFLINE, ONLINE
-from test_ui_flows import click
 
 
 @pytest.fixture
@@ -20,8 +20,7 @@ def kiosk_with_records(data_dir):
     return data_dir
 
 
-def test_the_officer_enrolls_and_records_go_by_themselves(qtbot, open_window, kiosk_with_records, start_hub,
-                                                          tmp_path):
+def test_the_officer_enrolls_and_records_go_by_themselves(qtbot, open_window, kiosk_with_records, start_hub, tmp_path):
     """Enrolling on the Sync page sends the waiting records in the background; the citizen's sign says
     online; with the hub gone a sync leaves everything waiting and the sign says offline; when the hub
     answers again the health probe starts a sync by itself, and new records carry the device id."""
@@ -85,8 +84,7 @@ def test_the_officer_sends_a_quarantined_record_again(qtbot, open_window, kiosk_
         assert store.audit_entries()[-1]["action"] == "quarantine_send_again"
 
 
-def test_the_dashboard_shows_the_figures_and_saves_them(qtbot, open_window, kiosk_with_records, monkeypatch,
-                                                        tmp_path):
+def test_the_dashboard_shows_the_figures_and_saves_them(qtbot, open_window, kiosk_with_records, monkeypatch, tmp_path):
     """The Statistics page shows the same headline as `kiosk stats`, its charts carry the numbers for
     screen readers, and Save as CSV / PDF write files where the officer is told."""
     from kiosk.reports import stats

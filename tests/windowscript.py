@@ -41,5 +41,11 @@ def script(body: str) -> str:
 def fresh(code: str, *args, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
     """`code` in a fresh interpreter, offscreen, with `args` as its argv[1:]; output as text."""
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
-    return subprocess.run([sys.executable, "-c", code, *map(str, args)], env=environment, capture_output=True,
-                          text=True, timeout=120, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )

@@ -25,12 +25,26 @@ class Palette:
 
 
 NORMAL = Palette(
-    window="#F4F6F8", text="#16202A", muted="#3F4B57", surface="#FFFFFF", accent="#A3161A",
-    accent_text="#FFFFFF", border="#7A8794", focus="#0B57D0", error="#A3161A",
+    window="#F4F6F8",
+    text="#16202A",
+    muted="#3F4B57",
+    surface="#FFFFFF",
+    accent="#A3161A",
+    accent_text="#FFFFFF",
+    border="#7A8794",
+    focus="#0B57D0",
+    error="#A3161A",
 )
 HIGH_CONTRAST = Palette(
-    window="#000000", text="#FFFFFF", muted="#FFFFFF", surface="#000000", accent="#FFE14D",
-    accent_text="#000000", border="#FFFFFF", focus="#00E5FF", error="#FF8A80",
+    window="#000000",
+    text="#FFFFFF",
+    muted="#FFFFFF",
+    surface="#000000",
+    accent="#FFE14D",
+    accent_text="#000000",
+    border="#FFFFFF",
+    focus="#00E5FF",
+    error="#FF8A80",
 )
 
 

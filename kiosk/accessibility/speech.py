@@ -42,7 +42,9 @@ def pick_voice(voices: list[Voice], language: str) -> Voice | None:
     exact = [v for v in voices if language in v.languages]
     regional = [v for v in voices if any(tag.startswith(language + "-") for tag in v.languages)]
     preferred = PREFERRED_REGIONS.get(language, ())
-    regional.sort(key=lambda v: min((preferred.index(t) for t in v.languages if t in preferred), default=len(preferred)))
+    regional.sort(
+        key=lambda v: min((preferred.index(t) for t in v.languages if t in preferred), default=len(preferred))
+    )
     named = [v for v in voices if v.id.lower().endswith("/" + language) or language in v.name.lower().split()]
     return next(iter(exact + regional + named), None)
 
@@ -160,8 +162,9 @@ class Speech:
     def _send(self, kind: str, text: str, language: str, path: str | None = None) -> int:
         if self.process is None or not self.process.is_alive():
             self._requests, self._replies = _CONTEXT.Queue(), _CONTEXT.Queue()
-            self.process = _CONTEXT.Process(target=_serve, args=(self._requests, self._replies, self.driver),
-                                            daemon=True, name="kiosk-speech")
+            self.process = _CONTEXT.Process(
+                target=_serve, args=(self._requests, self._replies, self.driver), daemon=True, name="kiosk-speech"
+            )
             self.process.start()
             self._pending.clear()
         self._token += 1

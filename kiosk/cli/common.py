@@ -21,7 +21,9 @@ class Parser(argparse.ArgumentParser):
     """Usage mistakes end in one line, like every other failure."""
 
     def error(self, message: str) -> Any:
-        self.exit(EXIT_FAILED, _("{prog}: {message} (see {prog} --help)").format(prog=self.prog, message=message) + "\n")
+        self.exit(
+            EXIT_FAILED, _("{prog}: {message} (see {prog} --help)").format(prog=self.prog, message=message) + "\n"
+        )
 
 
 class Formatter(argparse.HelpFormatter):
@@ -52,4 +54,6 @@ def day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(_("{value} is not a date (write it as YYYY-MM-DD)").format(value=text)) from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a date (write it as YYYY-MM-DD)").format(value=text)
+        ) from None

@@ -25,8 +25,9 @@ def make_demo_dir() -> Path:
     except (OSError, sqlite3.Error, KioskError) as exc:
         shutil.rmtree(data_dir, ignore_errors=True)
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise KioskError(_("The demo folder {path} could not be filled: {reason}").format(path=data_dir,
-                                                                                          reason=reason)) from exc
+        raise KioskError(
+            _("The demo folder {path} could not be filled: {reason}").format(path=data_dir, reason=reason)
+        ) from exc
     return data_dir
 
 
@@ -46,8 +47,14 @@ def fill(data_dir: Path) -> None:
         store.add_records([event])
         config.save(
             store,
-            {"kiosk_name": "Balai Desa Sukamaju", "province": "Jawa Barat", "regency": "Garut",
-             "district": "Cibatu", "village": "Sukamaju", "open_event": event["uuid"]},
+            {
+                "kiosk_name": "Balai Desa Sukamaju",
+                "province": "Jawa Barat",
+                "regency": "Garut",
+                "district": "Cibatu",
+                "village": "Sukamaju",
+                "open_event": event["uuid"],
+            },
             actor="demo",
         )
         access.set_pin(store, DEMO_PIN, actor="demo")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.cli.common import EXIT_REFUSED, Command, data_folder
 from kiosk import materials
-from kiosk.i18n import LANGUAGES, CatalogMissing, N_, _, current_language, load_catalog, set_language
+from kiosk.cli.common import EXIT_REFUSED, Command, data_folder
+from kiosk.i18n import LANGUAGES, N_, CatalogMissing, _, current_language, load_catalog, set_language
 from kiosk.privacy import erasure
 from kiosk.records.protocol import KINDS
 from kiosk.store import Store
@@ -102,33 +102,44 @@ def _materials(data_dir: Path):
         shipped, added = materials.count(language, data_dir)
         if not shipped:
             missing.append(language)
-        parts.append(_("{language}: {shipped} shipped, {added} added by officers").format(
-            language=language, shipped=shipped, added=added))
+        parts.append(
+            _("{language}: {shipped} shipped, {added} added by officers").format(
+                language=language, shipped=shipped, added=added
+            )
+        )
     if missing:
         return FAIL, _("none shipped for {languages} in {path}").format(
-            languages=", ".join(missing), path=materials.shipped_dir())
+            languages=", ".join(missing), path=materials.shipped_dir()
+        )
     return OK, "; ".join(parts)
 
 
 def _display(_data_dir: Path):
     from kiosk.accessibility.screen import MIN_SIZE, NoDisplay, probe  # Qt loads only for the checks that need it
 
-    if sys.platform == "linux" and not any(os.environ.get(name) for name in
-                                           ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
-        return WARN, _("no screen in this session (DISPLAY and WAYLAND_DISPLAY are not set); "
-                       "run the doctor on the kiosk's own screen to check it")
+    if sys.platform == "linux" and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):
+        return WARN, _(
+            "no screen in this session (DISPLAY and WAYLAND_DISPLAY are not set); "
+            "run the doctor on the kiosk's own screen to check it"
+        )
     try:
         screen = probe()
     except NoDisplay:
-        return FAIL, _("the kiosk cannot open a window here; the reason is printed above "
-                       "(on Linux, often a missing library such as libxcb-cursor0)")
+        return FAIL, _(
+            "the kiosk cannot open a window here; the reason is printed above "
+            "(on Linux, often a missing library such as libxcb-cursor0)"
+        )
     if screen.platform == "offscreen":
         return OK, _("offscreen (drawn in memory, no screen)")
-    shown = _("{platform}, {width} x {height}").format(platform=screen.platform, width=screen.width,
-                                                      height=screen.height)
+    shown = _("{platform}, {width} x {height}").format(
+        platform=screen.platform, width=screen.width, height=screen.height
+    )
     if screen.too_small:
         return WARN, _("{screen}: smaller than {width} x {height}, so some screens will not fit").format(
-            screen=shown, width=MIN_SIZE[0], height=MIN_SIZE[1])
+            screen=shown, width=MIN_SIZE[0], height=MIN_SIZE[1]
+        )
     return OK, shown
 
 
@@ -139,9 +150,12 @@ def _speech(_data_dir: Path):
         voices = describe()
     except Exception as exc:  # noqa: BLE001 - no engine at all
         return WARN, _("no speech engine ({reason}); the kiosk works without read-aloud").format(
-            reason=f"{type(exc).__name__}: {exc}")
-    parts = [f"{language}: {voice.name} ({voice.id})" if voice else _("{language}: no voice").format(language=language)
-             for language, voice in voices.items()]
+            reason=f"{type(exc).__name__}: {exc}"
+        )
+    parts = [
+        f"{language}: {voice.name} ({voice.id})" if voice else _("{language}: no voice").format(language=language)
+        for language, voice in voices.items()
+    ]
     return (OK if all(voices.values()) else WARN), "; ".join(parts)
 
 
@@ -149,21 +163,25 @@ def _personal_data(data_dir: Path):
     """Sealed for the hub, kept no longer than the retention time, and in files no one else can read."""
     import stat
 
-
     with Store(data_dir) as store:
         summary = erasure.summary(store)
     plain = sum(counts["kept"] - counts["sealed"] for counts in summary["kinds"].values())
-    open_files = sorted(path.name for path in data_dir.rglob("*")
-                        if path.is_file() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+    open_files = sorted(
+        path.name
+        for path in data_dir.rglob("*")
+        if path.is_file() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    )
     if open_files:
         return WARN, _("other users of this computer can read {files}; run: chmod -R go= {path}").format(
-            files=", ".join(open_files), path=data_dir)
+            files=", ".join(open_files), path=data_dir
+        )
     days = _("erased {days} days after the hub has them").format(days=summary["retention_days"])
     if summary["sealed_for_hub"]:
         return OK, _("sealed for the hub; {rule}").format(rule=days)
     if plain:
-        return WARN, _("{count} records hold personal details that are not sealed: enroll the kiosk with its hub "
-                       "to seal them").format(count=plain)
+        return WARN, _(
+            "{count} records hold personal details that are not sealed: enroll the kiosk with its hub to seal them"
+        ).format(count=plain)
     return OK, _("none stored; sealed for the hub from enrollment on; {rule}").format(rule=days)
 
 
@@ -180,8 +198,7 @@ def _hub(data_dir: Path):
         return WARN, _("{url} does not answer now; records wait and are sent later").format(url=enrolled.hub_url)
     finally:
         client.close()
-    return OK, _("{url} answers (this kiosk is {device_id})").format(url=enrolled.hub_url,
-                                                                     device_id=enrolled.device_id)
+    return OK, _("{url} answers (this kiosk is {device_id})").format(url=enrolled.hub_url, device_id=enrolled.device_id)
 
 
 CHECKS = (
@@ -243,5 +260,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def add_commands(command: Command) -> None:
     doctor = command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
-    doctor.add_argument("--speech-sample", metavar=_("DIR"),
-                        help=_("also write one short spoken WAV per language to DIR/<lang>.wav"))
+    doctor.add_argument(
+        "--speech-sample", metavar=_("DIR"), help=_("also write one short spoken WAV per language to DIR/<lang>.wav")
+    )

@@ -19,8 +19,13 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
     officer = command("officer", _("officer set-up"), None)
-    officer_commands = officer.add_subparsers(dest="officer_command", metavar=_("COMMAND"), title=_("commands"),
-                                              required=True)
-    set_pin = new_parser(officer_commands.add_parser, name="set-pin", parents=[common],
-                         help=_("set the officer PIN, read from standard input"))
+    officer_commands = officer.add_subparsers(
+        dest="officer_command", metavar=_("COMMAND"), title=_("commands"), required=True
+    )
+    set_pin = new_parser(
+        officer_commands.add_parser,
+        name="set-pin",
+        parents=[common],
+        help=_("set the officer PIN, read from standard input"),
+    )
     set_pin.set_defaults(handler=cmd_set_pin)

@@ -21,8 +21,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_withdraw(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         erasure.withdraw(store, args.reference, actor="cli")
-    print(_("Consent withdrawn: the personal details of {code} were erased from this kiosk; the hub is asked to"
-            " erase them at the next sync.").format(code=args.reference))
+    print(
+        _(
+            "Consent withdrawn: the personal details of {code} were erased from this kiosk; the hub is asked to"
+            " erase them at the next sync."
+        ).format(code=args.reference)
+    )
     return 0
 
 
@@ -33,8 +37,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             with atomic_write(Path(args.output)) as out:
                 audit.write_csv(entries, out)
             store.audit("cli", "audit_export", entries=len(entries))
-            print(_("{count} entries written to {path}").format(count=len(entries), path=args.output),
-                  file=sys.stderr)
+            print(_("{count} entries written to {path}").format(count=len(entries), path=args.output), file=sys.stderr)
         else:
             audit.write_csv(entries, sys.stdout)
     return 0
@@ -42,10 +45,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def add_commands(command: Command) -> None:
     purge = command("purge", _("erase personal details the hub has had for long enough"), cmd_purge)
-    purge.add_argument("--older-than", type=int, metavar=_("DAYS"),
-                       help=_("acknowledged by the hub at least this many days ago (default: the retention setting)"))
-    withdraw = command("withdraw", _("a citizen withdraws consent: erase their report's personal details"),
-                       cmd_withdraw)
+    purge.add_argument(
+        "--older-than",
+        type=int,
+        metavar=_("DAYS"),
+        help=_("acknowledged by the hub at least this many days ago (default: the retention setting)"),
+    )
+    withdraw = command(
+        "withdraw", _("a citizen withdraws consent: erase their report's personal details"), cmd_withdraw
+    )
     withdraw.add_argument("reference", metavar=_("CODE"))
     auditor = command("audit", _("write the log of officer actions as CSV"), cmd_audit)
     auditor.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))

@@ -82,7 +82,10 @@ def add_commands(command: Command) -> None:
     exporter = command("export", _("write every local record as JSON Lines"), cmd_export)
     exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
     exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
-    exporter.add_argument("--status", action="store_true",
-                          help=_("instead of records, the status of each complaint as the hub last reported it"))
+    exporter.add_argument(
+        "--status",
+        action="store_true",
+        help=_("instead of records, the status of each complaint as the hub last reported it"),
+    )
     status = command("status", _("show what this kiosk knows of a report"), cmd_status)
     status.add_argument("reference", metavar=_("CODE_OR_UUID"))

@@ -19,8 +19,11 @@ from kiosk.paths import locales_dir
 def _need_catalogs() -> None:
     """The screens switch language at a tap: without a catalog, the window would stop half-built."""
     if missing := missing_catalogs():
-        raise KioskError(_("The screens cannot be shown: no compiled catalog for {languages} in {path} "
-                           "(run `make locales`).").format(languages=", ".join(missing), path=locales_dir()))
+        raise KioskError(
+            _(
+                "The screens cannot be shown: no compiled catalog for {languages} in {path} (run `make locales`)."
+            ).format(languages=", ".join(missing), path=locales_dir())
+        )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -52,7 +55,9 @@ def add_commands(command: Command) -> None:
     runner.add_argument("--windowed", action="store_true", help=_("in a window instead of full screen"))
     runner.add_argument("--demo", action="store_true", help=_("on a throw-away data folder with a sample event"))
     runner.add_argument(
-        "--exit-after-startup", action="store_true", help=_("quit once the home screen shows, printing how long it took")
+        "--exit-after-startup",
+        action="store_true",
+        help=_("quit once the home screen shows, printing how long it took"),
     )
     tour = command("tour", _("render every screen to PNG files, without a display"), cmd_tour)
     tour.add_argument("--output", required=True, metavar=_("DIR"), help=_("folder for the images"))

@@ -59,11 +59,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def add_commands(command: Command) -> None:
     statistics = command("stats", _("participation statistics for reports"), cmd_stats)
     statistics.add_argument("--event", metavar="UUID", help=_("only this event"))
-    statistics.add_argument("--from", dest="date_from", type=day, metavar=_("DAY"),
-                            help=_("only records made on or after this day (YYYY-MM-DD)"))
-    statistics.add_argument("--to", dest="date_to", type=day, metavar=_("DAY"),
-                            help=_("only records made on or before this day (YYYY-MM-DD)"))
+    statistics.add_argument(
+        "--from",
+        dest="date_from",
+        type=day,
+        metavar=_("DAY"),
+        help=_("only records made on or after this day (YYYY-MM-DD)"),
+    )
+    statistics.add_argument(
+        "--to",
+        dest="date_to",
+        type=day,
+        metavar=_("DAY"),
+        help=_("only records made on or before this day (YYYY-MM-DD)"),
+    )
     statistics.add_argument("--format", choices=FORMATS, default="table", help=_("how to write them (default: table)"))
     statistics.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
-    statistics.add_argument("--open-data", action="store_true",
-                            help=_("safe to publish: no free text, and counts of 1 to 4 shown as <5"))
+    statistics.add_argument(
+        "--open-data", action="store_true", help=_("safe to publish: no free text, and counts of 1 to 4 shown as <5")
+    )

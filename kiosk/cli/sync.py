@@ -22,15 +22,28 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict()))
     else:
-        print(_("{acked} records acknowledged, {quarantined} quarantined, {remaining} waiting, "
-                "{statuses} status updates").format(acked=report.acked, quarantined=report.quarantined,
-                                                     remaining=report.remaining, statuses=report.statuses))
+        print(
+            _(
+                "{acked} records acknowledged, {quarantined} quarantined, {remaining} waiting, "
+                "{statuses} status updates"
+            ).format(
+                acked=report.acked, quarantined=report.quarantined, remaining=report.remaining, statuses=report.statuses
+            )
+        )
         if report.quarantined_total:
-            print(_("{count} records are quarantined: see Quarantined records in officer mode.").format(
-                count=report.quarantined_total), file=sys.stderr)
+            print(
+                _("{count} records are quarantined: see Quarantined records in officer mode.").format(
+                    count=report.quarantined_total
+                ),
+                file=sys.stderr,
+            )
         if report.skew_seconds is not None and abs(report.skew_seconds) > LARGE_SKEW_S:
-            print(_("This kiosk's clock differs from the hub's by {minutes} minutes: set the clock.").format(
-                minutes=round(abs(report.skew_seconds) / 60)), file=sys.stderr)
+            print(
+                _("This kiosk's clock differs from the hub's by {minutes} minutes: set the clock.").format(
+                    minutes=round(abs(report.skew_seconds) / 60)
+                ),
+                file=sys.stderr,
+            )
         if report.error:
             print(f"kiosk: {error_text(report.error)}", file=sys.stderr)
     return 0 if report.done else EXIT_REFUSED

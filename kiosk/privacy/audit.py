@@ -31,12 +31,19 @@ def write_csv(entries: list[dict], out) -> int:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for entry in entries:
-        writer.writerow([entry["at"], entry["actor"], entry["action"],
-                         json.dumps(entry["detail"], ensure_ascii=False, sort_keys=True)])
+        writer.writerow(
+            [
+                entry["at"],
+                entry["actor"],
+                entry["action"],
+                json.dumps(entry["detail"], ensure_ascii=False, sort_keys=True),
+            ]
+        )
     return len(entries)
 
 
 def describe_detail(detail: dict) -> str:
     """One line for a person: `keys: district, village; records: 3`."""
-    return "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
-                     for key, value in detail.items())
+    return "; ".join(
+        f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}" for key, value in detail.items()
+    )

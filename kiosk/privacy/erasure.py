@@ -8,11 +8,11 @@ emptied afterwards, so erased text does not linger in the file.
 """
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from kiosk.officer import config
 from kiosk.errors import KioskError
 from kiosk.i18n import _
+from kiosk.officer import config
 from kiosk.store import SEALING_KEY, Store, utc_now
 
 RETENTION, WITHDRAWN = "retention", "withdrawn"
@@ -55,13 +55,16 @@ def purge(store: Store, older_than_days: int | None = None, actor: str = "kiosk"
     days = config.load(store)["retention_days"] if older_than_days is None else older_than_days
     if not isinstance(days, int) or not 0 <= days <= 36500:
         raise KioskError(_("The number of days must be a whole number from 0 to 36500."))
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
     with store.db.atomic():
-        uuids = [uuid for (uuid,) in store.db.execute(
-            "SELECT p.uuid FROM personal p JOIN sync_state s ON s.uuid = p.uuid"
-            " WHERE p.erased_at IS NULL AND s.state = 'acked' AND s.updated_at <= ?",
-            [cutoff.isoformat(timespec="milliseconds")],
-        ).fetchall()]
+        uuids = [
+            uuid
+            for (uuid,) in store.db.execute(
+                "SELECT p.uuid FROM personal p JOIN sync_state s ON s.uuid = p.uuid"
+                " WHERE p.erased_at IS NULL AND s.state = 'acked' AND s.updated_at <= ?",
+                [cutoff.isoformat(timespec="milliseconds")],
+            ).fetchall()
+        ]
         _erase(store, uuids, RETENTION)
         if uuids or actor != "kiosk":  # the kiosk's own daily pass is audited only when it erased something
             store.audit(actor, "purge", records=len(uuids), older_than_days=days)
@@ -84,9 +87,12 @@ def withdraw(store: Store, code: str, actor: str = "officer") -> str:
         _erase(store, [uuid], WITHDRAWN)
         store.db.execute(
             "UPDATE sync_state SET state = 'withdrawn', updated_at = ? WHERE uuid = ? AND state IN ('pending',"
-            " 'quarantined')", [utc_now(), uuid])
-        store.db.execute("INSERT INTO withdrawals (uuid, requested_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                         [uuid, utc_now()])
+            " 'quarantined')",
+            [utc_now(), uuid],
+        )
+        store.db.execute(
+            "INSERT INTO withdrawals (uuid, requested_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [uuid, utc_now()]
+        )
         store.audit(actor, "consent_withdrawn", reference=reference)
     _forget_old_pages(store)
     return uuid
@@ -108,5 +114,8 @@ def summary(store: Store) -> dict:
         counts["kept"] += count
         counts["sealed"] += count if sealed else 0
         counts["waiting"] += 0 if acked else count
-    return {"kinds": kinds, "retention_days": config.load(store)["retention_days"],
-            "sealed_for_hub": store.setting(SEALING_KEY) is not None}
+    return {
+        "kinds": kinds,
+        "retention_days": config.load(store)["retention_days"],
+        "sealed_for_hub": store.setting(SEALING_KEY) is not None,
+    }

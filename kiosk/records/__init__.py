@@ -12,8 +12,8 @@ import unicodedata
 from pydantic import ValidationError
 
 from kiosk.records.errors import WHOLE_RECORD, FieldError, RecordInvalid, from_pydantic, shown
-from kiosk.records.protocol import KINDS, canonical_json, digest
 from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS, checker
+from kiosk.records.protocol import KINDS, canonical_json, digest
 from kiosk.records.rules import cross_field_errors
 
 __all__ = [
@@ -29,8 +29,10 @@ __all__ = [
 
 
 # White space to trim: Unicode's, less the control characters, which are refused instead.
-_EDGE_SPACE = re.compile(r"^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|"
-                         r"[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$")
+_EDGE_SPACE = re.compile(
+    r"^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|"
+    r"[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+)
 
 
 def _normalize(value, spec):
@@ -50,7 +52,7 @@ def _normalize(value, spec):
         return value | changed if changed else value
     if isinstance(spec, dict) and isinstance(value, list):
         items = [_normalize(item, spec) for item in value]
-        return items if any(new is not old for new, old in zip(items, value)) else value
+        return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
     return value
 
 

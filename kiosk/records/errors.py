@@ -33,9 +33,7 @@ MESSAGES = {
     "control_characters": N_("must not contain control characters (only newline and tab are allowed)"),
     "broken_unicode": N_("contains broken Unicode characters"),
     "not_a_date": N_("is not a real date (write it as YYYY-MM-DD, e.g. 2026-08-17)"),
-    "not_a_datetime": N_(
-        "is not a real date and time with offset (RFC 3339, e.g. 2026-08-17T09:30:00+07:00)"
-    ),
+    "not_a_datetime": N_("is not a real date and time with offset (RFC 3339, e.g. 2026-08-17T09:30:00+07:00)"),
     "not_uuid4": N_("must be a lowercase UUID version 4, e.g. 3f2b8c1e-9a4d-4e5f-8b6a-1c2d3e4f5a6b"),
     "not_device_id": N_("must be 1 to 64 letters, digits, '-' or '_'"),
     "not_phone": N_("must be a phone number of digits, spaces, '+', '-' and brackets"),
@@ -59,8 +57,9 @@ MESSAGES = {
     "not_utf8": N_("is not valid UTF-8 text"),
     "line_too_long": N_("is longer than {max_bytes} bytes and was skipped"),
     "invalid": N_("is not valid"),
-    "sealed_for_hub": N_("holds personal details sealed for the hub: only the hub can open them, so a kiosk "
-                         "cannot import this line"),
+    "sealed_for_hub": N_(
+        "holds personal details sealed for the hub: only the hub can open them, so a kiosk cannot import this line"
+    ),
     "unsealable": N_("cannot be opened with this hub's key (sealed for another hub, or altered)"),
     "conflict": N_("a different record with this uuid is already stored; it was not overwritten"),
 }
@@ -140,7 +139,9 @@ def from_pydantic(error: dict) -> FieldError:
         choices = ", ".join(re.findall(r"'([^']*)'", ctx["expected"]))
         return FieldError(path, "not_one_of", {"choices": choices})
     if kind in _PYDANTIC_CODES:
-        return FieldError(path, _PYDANTIC_CODES[kind], {k: v for k, v in ctx.items() if k in ("max_length", "ge", "le")})
+        return FieldError(
+            path, _PYDANTIC_CODES[kind], {k: v for k, v in ctx.items() if k in ("max_length", "ge", "le")}
+        )
     if kind in MESSAGES:  # raised by our own validators in models.py
         return FieldError(path, kind, dict(ctx))
     return FieldError(path, "invalid")

@@ -7,13 +7,13 @@ a valid value or absent. Rules that span fields live in `rules.py`.
 
 import os
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated, Literal, get_args, get_origin
+from typing import Annotated, Literal, NotRequired, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 # No pydantic plugins are used here (nor by the hub's request models, built after these).
 # Without this, the first model built looks for them in the metadata of every installed
@@ -26,9 +26,7 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 UUID4_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DATETIME_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
+DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 PHONE_PATTERN = r"^(\+?[0-9][0-9 ()-]{5,19})?$"
 EMAIL_PATTERN = r"^([^@\s]{1,64}@[^@\s]+\.[^@\s]+)?$"
@@ -61,7 +59,7 @@ def _real_date(value: str) -> str:
 
 def _real_datetime(value: str) -> str:
     try:
-        datetime.fromisoformat(value).astimezone(timezone.utc)  # also refuses moments outside years 1-9999 in UTC
+        datetime.fromisoformat(value).astimezone(UTC)  # also refuses moments outside years 1-9999 in UTC
     except (ValueError, OverflowError):
         raise PydanticCustomError("not_a_datetime", "is not a real date and time") from None
     return value

@@ -11,7 +11,12 @@ KINDS = ("event", "attendance", "complaint")
 
 # A complaint moves along these in order, or is archived; completed and archived are final.
 RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED = (
-    "received", "verified", "forwarded", "followed_up", "completed", "archived",
+    "received",
+    "verified",
+    "forwarded",
+    "followed_up",
+    "completed",
+    "archived",
 )
 COMPLAINT_STATUSES = (RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED)
 FINAL_STATUSES = (COMPLETED, ARCHIVED)

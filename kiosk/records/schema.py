@@ -7,7 +7,7 @@ the published schema and the validator cannot drift apart.
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import Field, TypeAdapter
 
@@ -38,7 +38,7 @@ def _tidy(node):
 
 
 def schema_document() -> dict:
-    record = Annotated[Union[Event, Attendance, Complaint], Field(discriminator="kind")]
+    record = Annotated[Event | Attendance | Complaint, Field(discriminator="kind")]
     body = _tidy(TypeAdapter(record).json_schema(by_alias=True))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

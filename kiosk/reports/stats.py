@@ -49,7 +49,9 @@ def _cube(store: Store, filters: Filters) -> list[tuple]:
         " GROUP BY 1, 2, 3, 4",
         args,
     ).fetchall()
-    return [(event, gender, band, worst > 0, worst >= DISABILITY_FROM, count) for event, gender, band, worst, count in rows]
+    return [
+        (event, gender, band, worst > 0, worst >= DISABILITY_FROM, count) for event, gender, band, worst, count in rows
+    ]
 
 
 def _share(count: int, total: int) -> float:
@@ -103,13 +105,22 @@ def _events(store: Store, filters: Filters, cube: list[tuple]) -> list[dict]:
     events = []
     for uuid, name, starts_on in rows:
         in_range = (not filters.date_from or starts_on >= filters.date_from.isoformat()) and (
-            not filters.date_to or starts_on <= filters.date_to.isoformat())
+            not filters.date_to or starts_on <= filters.date_to.isoformat()
+        )
         if uuid not in by_event and not in_range:
             continue
         people = _people(by_event.get(uuid, []))
-        events.append({"uuid": uuid, "name": name, "starts_on": starts_on, "total": people["total"],
-                       "female": people["by_gender"]["female"], "youth": people["youth"],
-                       "with_disability": people["with_disability"]})
+        events.append(
+            {
+                "uuid": uuid,
+                "name": name,
+                "starts_on": starts_on,
+                "total": people["total"],
+                "female": people["by_gender"]["female"],
+                "youth": people["youth"],
+                "with_disability": people["with_disability"],
+            }
+        )
     return events
 
 
@@ -139,8 +150,12 @@ def _complaints(store: Store, filters: Filters) -> dict:
             GROUP BY 1, 2, 3""",
         args,
     ).fetchall()
-    result = {"total": 0, "by_classification": dict.fromkeys(CLASSIFICATIONS, 0), "by_category": {},
-              "by_status": dict.fromkeys((NOT_SENT, WAITING, *COMPLAINT_STATUSES), 0)}
+    result = {
+        "total": 0,
+        "by_classification": dict.fromkeys(CLASSIFICATIONS, 0),
+        "by_category": {},
+        "by_status": dict.fromkeys((NOT_SENT, WAITING, *COMPLAINT_STATUSES), 0),
+    }
     for classification, category, status, count in rows:
         result["total"] += count
         result["by_classification"][classification] += count
@@ -158,9 +173,11 @@ def compute(store: Store, filters: Filters = Filters()) -> dict:
     if not filters.event_uuid:
         result["events"] = len(result["event_list"])
     result["complaints"] = _complaints(store, filters)
-    result["filters"] = {"event": filters.event_uuid,
-                         "from": filters.date_from.isoformat() if filters.date_from else None,
-                         "to": filters.date_to.isoformat() if filters.date_to else None}
+    result["filters"] = {
+        "event": filters.event_uuid,
+        "from": filters.date_from.isoformat() if filters.date_from else None,
+        "to": filters.date_to.isoformat() if filters.date_to else None,
+    }
     return result
 
 
@@ -193,15 +210,19 @@ def open_data(stats: dict) -> dict:
     if "events" in stats:
         safe["events"] = stats["events"]
     safe["event_list"] = [
-        {**{k: event[k] for k in ("uuid", "name", "starts_on")},
-         **{k: shown(event[k]) for k in ("total", "female", "youth", "with_disability")}}
+        {
+            **{k: event[k] for k in ("uuid", "name", "starts_on")},
+            **{k: shown(event[k]) for k in ("total", "female", "youth", "with_disability")},
+        }
         for event in stats["event_list"]
     ]
     complaints = stats["complaints"]
-    safe["complaints"] = {"total": shown(complaints["total"]),
-                          "by_classification": suppress(complaints["by_classification"]),
-                          "by_status": suppress(complaints["by_status"]),
-                          "median_days_to_status": complaints["median_days_to_status"]}
+    safe["complaints"] = {
+        "total": shown(complaints["total"]),
+        "by_classification": suppress(complaints["by_classification"]),
+        "by_status": suppress(complaints["by_status"]),
+        "median_days_to_status": complaints["median_days_to_status"],
+    }
     safe["filters"] = stats["filters"]
     safe["open_data"] = True
     return safe

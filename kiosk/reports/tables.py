@@ -39,8 +39,12 @@ GROUPS = {
     **COMPLAINT_STATUS,
     "": N_("No topic given"),
 }
-PAIRS = (("gender", "by_gender"), ("age_band", "by_age_band"), ("gender_disability", "by_gender_disability"),
-         ("gender_youth", "by_gender_youth"))
+PAIRS = (
+    ("gender", "by_gender"),
+    ("age_band", "by_age_band"),
+    ("gender_disability", "by_gender_disability"),
+    ("gender_youth", "by_gender_youth"),
+)
 
 
 def rows(stats: dict) -> list[tuple[str, str, object, object]]:

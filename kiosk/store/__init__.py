@@ -1,17 +1,18 @@
 """The kiosk's durable local store: one SQLite file that must never lose a record.
 
-WAL with synchronous=FULL on every connection (village offices lose power), a busy timeout, versioned migrations, write transactions
-that take the lock at their start (Database.atomic), and one writer: a Store is used from
-the thread that opened it (sqlite3 enforces this), so the UI gives it a thread of its own
-(kiosk.ui.dbworker).
+WAL with synchronous=FULL on every connection (village offices lose power), a busy timeout,
+versioned migrations, write transactions that take the lock at their start (Database.atomic),
+and one writer: a Store is used from the thread that opened it (sqlite3 enforces this), so the
+UI gives it a thread of its own (kiosk.ui.dbworker).
 Every record passes `kiosk.records.validate` here; nothing else can enter.
 """
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.errors import KioskError
@@ -43,7 +44,7 @@ def _readable(body: str, fields: str | None) -> dict:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -60,10 +61,8 @@ def connect(path: Path) -> sqlite3.Connection:
 def owner_only(path: Path) -> None:
     """The database and its WAL and shared-memory files readable by the kiosk's user alone."""
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             (path.parent / name).chmod(0o600)
-        except FileNotFoundError:
-            pass
 
 
 class Store:
@@ -142,8 +141,14 @@ class Store:
                 self.db.execute(
                     "INSERT INTO attendance_facts (uuid, event_uuid, gender, age_band, wgss_worst, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    [uuid, record["event_uuid"], record["gender"], record["age_band"],
-                     max(record.get("wgss", {}).values(), default=0), record["created_at"]],
+                    [
+                        uuid,
+                        record["event_uuid"],
+                        record["gender"],
+                        record["age_band"],
+                        max(record.get("wgss", {}).values(), default=0),
+                        record["created_at"],
+                    ],
                 )
             if record["kind"] == "complaint":
                 # 40 bits: a clash on one kiosk is a one-in-a-billion event; then only the uuid finds it.
@@ -158,8 +163,9 @@ class Store:
 
     def _keep_personal(self, uuid: str, personal: dict, sealing_key: str | None) -> None:
         if sealing_key:
-            self.db.execute("INSERT INTO personal (uuid, sealed) VALUES (?, ?)",
-                            [uuid, seal(sealing_key, uuid, personal)])
+            self.db.execute(
+                "INSERT INTO personal (uuid, sealed) VALUES (?, ?)", [uuid, seal(sealing_key, uuid, personal)]
+            )
         else:
             self.db.execute("INSERT INTO personal (uuid, fields) VALUES (?, ?)", [uuid, compact_json(personal)])
 
@@ -169,7 +175,9 @@ class Store:
         where, args = ("WHERE r.kind = ?", [kind]) if kind else ("", [])
         cursor = self.db.execute(
             f"SELECT r.body, p.fields, p.sealed FROM records r LEFT JOIN personal p ON p.uuid = r.uuid {where}"
-            " ORDER BY r.seq", args)
+            " ORDER BY r.seq",
+            args,
+        )
         while rows := cursor.fetchmany(1000):
             for row in rows:
                 yield transit(*row)
@@ -201,7 +209,8 @@ class Store:
     def find_complaint(self, code: str) -> dict | None:
         row = self.db.execute(
             "SELECT r.body, p.fields FROM ref_codes c JOIN records r ON r.uuid = c.uuid"
-            " LEFT JOIN personal p ON p.uuid = r.uuid WHERE c.code = ?", [code]
+            " LEFT JOIN personal p ON p.uuid = r.uuid WHERE c.code = ?",
+            [code],
         ).fetchone()
         return _readable(*row) if row else None
 
@@ -214,7 +223,7 @@ class Store:
             [uuid],
         ).fetchone()
         keys = ("sync_state", "status", "note", "tracking_id", "status_updated_at")
-        return {**dict(zip(keys, row)), "withdrawn": bool(row[-1])} if row else {}
+        return {**dict(zip(keys, row[:-1], strict=True)), "withdrawn": bool(row[-1])} if row else {}
 
     def status_lines(self) -> Iterator[str]:
         """One JSON line per complaint: reference code, sync state, and the hub's last status."""
@@ -227,14 +236,14 @@ class Store:
         keys = ("uuid", "reference", "sync_state", "tracking_id", "status", "note", "updated_at")
         while rows := cursor.fetchmany(1000):
             for row in rows:
-                yield json.dumps(dict(zip(keys, row)), ensure_ascii=False)
+                yield json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
 
     def quarantined(self) -> list[dict]:
         rows = self.db.execute(
             "SELECT s.uuid, r.kind, s.last_error, s.updated_at FROM sync_state s JOIN records r ON r.uuid = s.uuid"
             " WHERE s.state = 'quarantined' ORDER BY s.updated_at"
         ).fetchall()
-        return [dict(zip(("uuid", "kind", "reason", "updated_at"), row)) for row in rows]
+        return [dict(zip(("uuid", "kind", "reason", "updated_at"), row, strict=True)) for row in rows]
 
     def sync_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT state, count(*) FROM sync_state GROUP BY state").fetchall())

@@ -9,7 +9,7 @@ and the record of it are one transaction taken with the write lock (Database.ato
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kiosk.records.personal import split
 from kiosk.records.protocol import COMPLAINT_STATUSES, compact_json
@@ -58,7 +58,7 @@ def apply(db: Database, stop_before: str | None = None) -> None:
             function(db)
             db.execute(
                 "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
-                [MIGRATION_SET, function.__name__, str(datetime.now(timezone.utc))],
+                [MIGRATION_SET, function.__name__, str(datetime.now(UTC))],
             )
 
 

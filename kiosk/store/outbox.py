@@ -99,8 +99,9 @@ def send_again(store: Store, uuid: str) -> bool:
 
 
 def unsent_withdrawals(store: Store, limit: int) -> list[str]:
-    rows = store.db.execute("SELECT uuid FROM withdrawals WHERE sent_at IS NULL ORDER BY requested_at LIMIT ?",
-                            [limit]).fetchall()
+    rows = store.db.execute(
+        "SELECT uuid FROM withdrawals WHERE sent_at IS NULL ORDER BY requested_at LIMIT ?", [limit]
+    ).fetchall()
     return [uuid for (uuid,) in rows]
 
 
@@ -127,8 +128,14 @@ def apply_changes(store: Store, changes: list[dict], cursor: str) -> int:
                 " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE uuid = ? AND kind = 'complaint')"
                 " ON CONFLICT (uuid) DO UPDATE SET tracking_id = coalesce(excluded.tracking_id, tracking_id),"
                 " status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
-                [change["uuid"], change.get("tracking_id"), change["status"], change.get("note"),
-                 change["updated_at"], change["uuid"]],
+                [
+                    change["uuid"],
+                    change.get("tracking_id"),
+                    change["status"],
+                    change.get("note"),
+                    change["updated_at"],
+                    change["uuid"],
+                ],
             ).rowcount
             store.db.execute(
                 "INSERT INTO complaint_status_history (uuid, status, reached_at)"

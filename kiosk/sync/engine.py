@@ -15,14 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-
-from kiosk.privacy import erasure
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.privacy import erasure
 from kiosk.records.protocol import ACKNOWLEDGED, CONFLICT, INVALID
-from kiosk.store import SEALING_KEY, Store, utc_now
+from kiosk.store import SEALING_KEY, Store, outbox, utc_now
 from kiosk.sync import credentials
-from kiosk.store import outbox
 from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLarge, TransportError
 
 log = logging.getLogger(__name__)
@@ -119,8 +117,12 @@ class _Run:
                 return min(failure.seconds, policy.retry_after_max)
             return exponential(state)
 
-        self.retrying = Retrying(retry=retry_if_exception_type((Offline, RetryLater)), wait=wait,
-                                 stop=stop_after_attempt(policy.attempts), reraise=True)
+        self.retrying = Retrying(
+            retry=retry_if_exception_type((Offline, RetryLater)),
+            wait=wait,
+            stop=stop_after_attempt(policy.attempts),
+            reraise=True,
+        )
 
     def retry(self, request: Callable, *args):
         """`request(*args)`, tried again as the policy says; safe from any thread (each call
@@ -136,8 +138,9 @@ class _Run:
         with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="kiosk-sync-post") as couriers:
             while more or in_flight:
                 if more and len(in_flight) < IN_FLIGHT:
-                    batch, after = outbox.next_batch(self.store, self.policy.batch_count, self.policy.batch_bytes,
-                                                     after)
+                    batch, after = outbox.next_batch(
+                        self.store, self.policy.batch_count, self.policy.batch_bytes, after
+                    )
                     more = bool(batch)
                     ready = self.with_attachments(batch)
                     if ready:
@@ -213,7 +216,7 @@ class _Run:
 
     def settle(self, batch: list[outbox.Item], body: dict) -> None:
         acked, refused = [], []
-        for item, result in zip(batch, body["results"]):
+        for item, result in zip(batch, body["results"], strict=True):
             if result["status"] in ACKNOWLEDGED:
                 acked.append((item.uuid, result.get("tracking_id")))
             else:
@@ -245,8 +248,9 @@ class _Run:
                 return
 
 
-def run_sync(data_dir: Path, policy: Policy = Policy(),
-             progress: Callable[[SyncReport], None] | None = None) -> SyncReport:
+def run_sync(
+    data_dir: Path, policy: Policy = Policy(), progress: Callable[[SyncReport], None] | None = None
+) -> SyncReport:
     """Sync now; raises SyncBusy when another sync holds this folder, NotEnrolled before enrollment."""
     data_dir = Path(data_dir)
     enrolled = credentials.load(data_dir)
@@ -261,8 +265,9 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
         raise SyncBusy(_("Another sync is already running for this data folder.")) from None
     try:
         with Store(data_dir) as store:
-            run = _Run(data_dir, store, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy,
-                       progress)
+            run = _Run(
+                data_dir, store, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy, progress
+            )
             try:
                 if store.setting(SEALING_KEY) is None:  # enrolled before the hub gave keys out
                     erasure.seal_kept(store, run.retry(run.client.sealing_key))
@@ -275,9 +280,16 @@ def run_sync(data_dir: Path, policy: Policy = Policy(),
                 run.close()
             _record(store, run.report, run.skew)
             erased = erasure.purge(store)  # what the hub has had for the retention time leaves the kiosk
-            log.info("sync: %d sent, %d acknowledged, %d quarantined, %d waiting, %d status updates, %d erased%s",
-                     run.report.sent, run.report.acked, run.report.quarantined, run.report.remaining,
-                     run.report.statuses, erased, f", stopped: {run.report.error}" if run.report.error else "")
+            log.info(
+                "sync: %d sent, %d acknowledged, %d quarantined, %d waiting, %d status updates, %d erased%s",
+                run.report.sent,
+                run.report.acked,
+                run.report.quarantined,
+                run.report.remaining,
+                run.report.statuses,
+                erased,
+                f", stopped: {run.report.error}" if run.report.error else "",
+            )
             return run.report
     finally:
         lock.release()

@@ -5,8 +5,7 @@ body or a dropped connection is `Offline`, and the caller tries again later. Eve
 request has a timeout; certificates are always verified.
 """
 
-from datetime import datetime, timezone
-
+from datetime import UTC, datetime
 
 from kiosk import __version__
 from kiosk.records.protocol import INVALID, RESULT_STATUSES
@@ -72,7 +71,7 @@ class HubClient:
     def _call(self, method: str, path: str, **kwargs) -> tuple[int, dict]:
         import requests
 
-        sent = datetime.now(timezone.utc)
+        sent = datetime.now(UTC)
         try:
             response = self.session.request(method, self.base_url + API + path, timeout=self.timeout, **kwargs)
             body = response.json()
@@ -82,7 +81,7 @@ class HubClient:
             raise Offline("not JSON") from None
         if not isinstance(body, dict):
             raise Offline("not a JSON object")
-        skew = server_skew(body.get("server_time"), sent, datetime.now(timezone.utc))
+        skew = server_skew(body.get("server_time"), sent, datetime.now(UTC))
         self.skew = self.skew if skew is None else skew
         status = response.status_code
         if status in (429, 503):
@@ -113,12 +112,11 @@ class HubClient:
         """Sends (uuid, record JSON) pairs; {"server_time", "results"} with one well-formed
         result per record, in order."""
         payload = '{"records":[' + ",".join(body for _uuid, body in records) + "]}"
-        _, body = self._call("POST", "/records", data=payload.encode(),
-                             headers={"Content-Type": "application/json"})
+        _, body = self._call("POST", "/records", data=payload.encode(), headers={"Content-Type": "application/json"})
         results = body.get("results")
         if not isinstance(results, list) or len(results) != len(records):
             raise Offline("malformed results")
-        for (uuid, _record), result in zip(records, results):
+        for (uuid, _record), result in zip(records, results, strict=True):
             if not isinstance(result, dict) or result.get("status") not in RESULT_STATUSES:
                 raise Offline("malformed result")
             if result.get("uuid") != uuid and not (result["status"] == INVALID and result.get("uuid") is None):
@@ -138,8 +136,7 @@ class HubClient:
             raise Offline("malformed withdrawal answer")
 
     def put_attachment(self, sha256: str, data: bytes) -> None:
-        self._call("PUT", f"/attachments/{sha256}", data=data,
-                   headers={"Content-Type": "application/octet-stream"})
+        self._call("PUT", f"/attachments/{sha256}", data=data, headers={"Content-Type": "application/octet-stream"})
 
     def changes(self, cursor: str) -> dict:
         _, body = self._call("GET", "/changes", params={"cursor": cursor})
@@ -147,8 +144,12 @@ class HubClient:
         if not isinstance(changes, list) or not isinstance(body.get("cursor"), str):
             raise Offline("malformed changes")
         for change in changes:
-            if not (isinstance(change, dict) and isinstance(change.get("uuid"), str)
-                    and isinstance(change.get("status"), str) and isinstance(change.get("updated_at"), str)):
+            if not (
+                isinstance(change, dict)
+                and isinstance(change.get("uuid"), str)
+                and isinstance(change.get("status"), str)
+                and isinstance(change.get("updated_at"), str)
+            ):
                 raise Offline("malformed change")
         return body
 

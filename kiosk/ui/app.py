@@ -68,11 +68,17 @@ def run(data_dir: Path, windowed: bool, exit_after_startup: bool = False) -> int
     db = DbWorker(data_dir)
     try:
         window = KioskWindow(Context(db=db), kiosk_mode=not windowed)
-        window.ready.connect(lambda: QTimer.singleShot(WARM_UP_MS, lambda: _settle(app, window, db, data_dir)),
-                             Qt.ConnectionType.SingleShotConnection)
-        db.failed.connect(lambda error: window.home.welcome.setText(
-            _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
-                reason=type(error).__name__)))
+        window.ready.connect(
+            lambda: QTimer.singleShot(WARM_UP_MS, lambda: _settle(app, window, db, data_dir)),
+            Qt.ConnectionType.SingleShotConnection,
+        )
+        db.failed.connect(
+            lambda error: window.home.welcome.setText(
+                _("The kiosk cannot save right now. Please call the officer. ({reason})").format(
+                    reason=type(error).__name__
+                )
+            )
+        )
         if exit_after_startup:
             said_in = current_language()
             window.ready.connect(lambda: QTimer.singleShot(0, lambda: _report_startup(window, started, said_in)))

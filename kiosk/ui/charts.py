@@ -19,8 +19,9 @@ class Colors:
     background: str = "#ffffff"
 
 
-def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[tuple[str, float, str]],
-              colors: Colors, font: QFont) -> None:
+def draw_bars(
+    painter: QPainter, area: QRectF, title: str, items: list[tuple[str, float, str]], colors: Colors, font: QFont
+) -> None:
     """`items` are (label, value, value as shown); bars are scaled to the largest value."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -33,8 +34,9 @@ def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[tuple[str
     painter.drawText(QRectF(area.left(), area.top(), area.width(), line * 1.4), Qt.AlignmentFlag.AlignLeft, title)
     painter.setFont(font)
     top = area.top() + line * 1.6
-    label_width = min(area.width() * 0.42, max((metrics.horizontalAdvance(label) for label, _, _ in items),
-                                               default=0) + line)
+    label_width = min(
+        area.width() * 0.42, max((metrics.horizontalAdvance(label) for label, _, _ in items), default=0) + line
+    )
     value_width = max((metrics.horizontalAdvance(shown) for _, _, shown in items), default=0) + line
     bar_left = area.left() + label_width
     bar_space = max(area.width() - label_width - value_width, line)
@@ -44,13 +46,19 @@ def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[tuple[str
         y = top + index * row
         text_box = QRectF(area.left(), y, label_width - line / 2, row)
         painter.setPen(QColor(colors.text))
-        painter.drawText(text_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(label, Qt.TextElideMode.ElideRight, text_box.width()))
+        painter.drawText(
+            text_box,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(label, Qt.TextElideMode.ElideRight, text_box.width()),
+        )
         bar = QRectF(bar_left, y + row * 0.18, bar_space, row * 0.64)
         painter.fillRect(bar, QColor(colors.track))
         painter.fillRect(QRectF(bar.left(), bar.top(), bar.width() * value / largest, bar.height()), QColor(colors.bar))
-        painter.drawText(QRectF(bar.right() + line / 3, y, value_width, row),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        painter.drawText(
+            QRectF(bar.right() + line / 3, y, value_width, row),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            shown,
+        )
     painter.restore()
 
 
@@ -86,8 +94,12 @@ class BarChart(QWidget):
 
     def paintEvent(self, event) -> None:
         palette = self.palette()
-        colors = Colors(text=palette.windowText().color().name(), bar=palette.highlight().color().name(),
-                        track=palette.alternateBase().color().name(), background=palette.window().color().name())
+        colors = Colors(
+            text=palette.windowText().color().name(),
+            bar=palette.highlight().color().name(),
+            track=palette.alternateBase().color().name(),
+            background=palette.window().color().name(),
+        )
         painter = QPainter(self)
         draw_bars(painter, QRectF(self.rect()), self.title, self.items, colors, self.font())
         painter.end()

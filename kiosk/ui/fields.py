@@ -19,7 +19,7 @@ class Fields(QWidget):
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.inputs: dict[str, QLineEdit] = {}
         self.labels: dict[str, QLabel] = {}
-        for key, _label, max_length in fields:
+        for key, _label, _max_length in fields:
             edit = QLineEdit()
             caption = label()
             caption.setBuddy(edit)

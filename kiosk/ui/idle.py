@@ -13,7 +13,10 @@ from kiosk.ui.widgets import button, label, set_text
 
 WARNING_SECONDS = 20
 _ACTIVITY = {
-    QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.Wheel,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.KeyPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.Wheel,
     QEvent.Type.InputMethod,
 }
 
@@ -86,6 +89,9 @@ class IdleWarning(QFrame):
             self.retranslate()
 
     def retranslate(self) -> None:
-        self.text.setText(_("Are you still there? The kiosk starts over in {seconds} seconds and clears what was "
-                            "typed.").format(seconds=self.remaining))
+        self.text.setText(
+            _("Are you still there? The kiosk starts over in {seconds} seconds and clears what was typed.").format(
+                seconds=self.remaining
+            )
+        )
         set_text(self.resume, _("Yes, continue"))

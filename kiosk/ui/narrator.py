@@ -7,7 +7,6 @@ here waits for it.
 
 from typing import TYPE_CHECKING
 
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 

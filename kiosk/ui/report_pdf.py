@@ -12,8 +12,8 @@ from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QUrl
 from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from kiosk.i18n import _, format_day
-from kiosk.reports.tables import BREAKDOWNS, group_label, shown, shown_percent
 from kiosk.reports.stats import SMALL
+from kiosk.reports.tables import BREAKDOWNS, group_label, shown, shown_percent
 from kiosk.ui.charts import chart_image
 
 CHART_WIDTH = 1400  # pixels; scaled to the page width
@@ -34,10 +34,18 @@ def disability_items(figures: dict) -> list[tuple[str, float, str]]:
     """With a disability / answered without / did not answer; the last two are differences, so in
     open data they are hidden like any other count of 1 to 4."""
     total, answered, disabled = figures["total"], figures["wgss_answered"], figures["with_disability"]
-    items = [(_("With a disability"), disabled if isinstance(disabled, int) else 0,
-              f"{shown(disabled)} ({shown_percent(figures['percent']['with_disability'])})")]
+    items = [
+        (
+            _("With a disability"),
+            disabled if isinstance(disabled, int) else 0,
+            f"{shown(disabled)} ({shown_percent(figures['percent']['with_disability'])})",
+        )
+    ]
     if all(isinstance(value, int) for value in (total, answered, disabled)):
-        for title, count in ((_("Answered, no disability"), answered - disabled), (_("Did not answer"), total - answered)):
+        for title, count in (
+            (_("Answered, no disability"), answered - disabled),
+            (_("Did not answer"), total - answered),
+        ):
             hidden = figures.get("open_data") and 0 < count < SMALL
             items.append((title, 0 if hidden else count, "<5" if hidden else shown(count)))  # no bar to measure
     return items
@@ -51,8 +59,9 @@ def scope_text(figures: dict) -> str:
         scope = _("All events: {count}").format(count=shown(len(events)))
     first, last = figures["filters"]["from"], figures["filters"]["to"]
     if first or last:
-        period = _("Period: {first} to {last}").format(first=format_day(first) if first else "…",
-                                                     last=format_day(last) if last else "…")
+        period = _("Period: {first} to {last}").format(
+            first=format_day(first) if first else "…", last=format_day(last) if last else "…"
+        )
     else:
         period = _("Period: every record on this kiosk")
     return f"{scope}<br>{period}"
@@ -76,28 +85,37 @@ def report_html(figures: dict) -> str:
     suppressed = _("Open data: counts of 1 to 4 are shown as <5.") if figures.get("open_data") else ""
     parts = [
         f"<h1>{html.escape(title)}</h1>",
-        f"<p>{scope_text(figures)}<br>{html.escape(made)}" + (f"<br>{html.escape(suppressed)}" if suppressed else "")
+        f"<p>{scope_text(figures)}<br>{html.escape(made)}"
+        + (f"<br>{html.escape(suppressed)}" if suppressed else "")
         + "</p>",
         "<h2>" + html.escape(_("Who took part")) + "</h2>",
         _table(headline),
         "<p><img src='chart:gender' width='460'></p>",
         "<p><img src='chart:age' width='460'></p>",
         "<p><img src='chart:disability' width='460'></p>",
-        "<p>" + html.escape(_("A person counts as having a disability when they answered \"a lot of difficulty\" "
-                              "or \"cannot do at all\" to any of the six Washington Group questions.")) + "</p>",
+        "<p>"
+        + html.escape(
+            _(
+                'A person counts as having a disability when they answered "a lot of difficulty" '
+                'or "cannot do at all" to any of the six Washington Group questions.'
+            )
+        )
+        + "</p>",
     ]
     if figures["event_list"] and not figures["filters"]["event"]:
         title = BREAKDOWNS["event"]
         parts.append(f"<h2>{html.escape(_(title))}</h2>")
-        parts.append(_table([(f"{e['name']} ({format_day(e['starts_on'])})", shown(e["total"]))
-                             for e in figures["event_list"]]))
+        parts.append(
+            _table([(f"{e['name']} ({format_day(e['starts_on'])})", shown(e["total"])) for e in figures["event_list"]])
+        )
     complaints = figures["complaints"]
     heading = _("Reports filed at the kiosk")
     parts.append(f"<h2>{html.escape(heading)}</h2>")
     rows = [(group_label("complaint_classification", ""), shown(complaints["total"]))]
     rows += [(group_label("complaint_classification", k), shown(v)) for k, v in complaints["by_classification"].items()]
-    rows += [(group_label("complaint_status", k), shown(v)) for k, v in complaints["by_status"].items()
-             if v not in (0,)]
+    rows += [
+        (group_label("complaint_status", k), shown(v)) for k, v in complaints["by_status"].items() if v not in (0,)
+    ]
     parts.append(_table(rows))
     medians = complaints["median_days_to_status"]
     if medians:
@@ -121,8 +139,9 @@ def write_pdf(figures: dict, path: Path) -> None:
     charts = {
         "gender": chart_image(_("By gender"), chart_items(figures, "by_gender"), CHART_WIDTH, chart_font),
         "age": chart_image(_("By age band"), chart_items(figures, "by_age_band"), CHART_WIDTH, chart_font),
-        "disability": chart_image(_("Washington Group disability questions"), disability_items(figures),
-                                  CHART_WIDTH, chart_font),
+        "disability": chart_image(
+            _("Washington Group disability questions"), disability_items(figures), CHART_WIDTH, chart_font
+        ),
     }
     for name, image in charts.items():
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), image)

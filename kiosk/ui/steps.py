@@ -19,7 +19,10 @@ def person_steps(optional: bool) -> list[Step]:
     for domain in WGSS_DOMAINS:
         steps.append(
             ChoiceStep(
-                f"wgss-{domain}", questions.WGSS_QUESTIONS[domain], f"wgss.{domain}", questions.WGSS_ANSWERS,
+                f"wgss-{domain}",
+                questions.WGSS_QUESTIONS[domain],
+                f"wgss.{domain}",
+                questions.WGSS_ANSWERS,
                 when=lambda answers: answers.get(DIFFICULTY_KEY) == "yes",
             )
         )

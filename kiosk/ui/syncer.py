@@ -7,6 +7,7 @@ the UI thread through Qt signals. While the hub is unreachable a light health pr
 every half minute, and a reachable hub starts a sync at once.
 """
 
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.errors import KioskError
-from kiosk.sync import credentials
 from kiosk.store import outbox
+from kiosk.sync import credentials
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +125,8 @@ class SyncController(QObject):
 
     def _in_background(self, work) -> None:
         def run():
-            try:
+            with contextlib.suppress(RuntimeError):  # the window went away while the hub answered
                 work()
-            except RuntimeError:  # the window went away while the hub answered
-                pass
 
         threading.Thread(target=run, daemon=True, name="kiosk-sync").start()
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from kiosk.store import intake
 from kiosk.accessibility.display import DisplayMode
 from kiosk.cli.demo import make_demo_dir
 from kiosk.i18n import LANGUAGES, _
 from kiosk.records.protocol import CONFLICT
+from kiosk.store import intake
 from kiosk.ui.app import WINDOW_SIZE, application
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
@@ -45,7 +45,7 @@ def settle(window: KioskWindow, timeout: float = 10.0) -> None:
         if not window.context.db.busy or time.monotonic() > deadline:
             break
         time.sleep(0.005)
-    for _ in range(3):  # layouts that grew with the results settle over a few passes
+    for _pass in range(3):  # layouts that grew with the results settle over a few passes
         QCoreApplication.processEvents()
 
 
@@ -73,8 +73,17 @@ def _status(window: KioskWindow) -> None:
     window.go("status")
     record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
     window.status.code.setText("K7Q4-9XZM")
-    window.status._show((record, {"status": "forwarded", "note": "Diteruskan ke Dinas PUPR Kabupaten Garut.",
-                                   "tracking_id": "LAP-2026-118734", "sync_state": "acked"}))
+    window.status._show(
+        (
+            record,
+            {
+                "status": "forwarded",
+                "note": "Diteruskan ke Dinas PUPR Kabupaten Garut.",
+                "tracking_id": "LAP-2026-118734",
+                "sync_state": "acked",
+            },
+        )
+    )
 
 
 def _officer_tab(index: int) -> Callable[[KioskWindow], None]:
@@ -126,19 +135,24 @@ def show(window: KioskWindow, language: str, mode: DisplayMode, name: str) -> No
 def _enrolled_and_offline(data_dir: Path) -> None:
     """The tour's kiosk is enrolled with a hub that does not answer, one record in quarantine, and
     a morning of attendance, so the officer pages and the citizens' offline sign show what officers meet."""
-    from kiosk.store import Store
+    from kiosk.store import Store, outbox
     from kiosk.sync import credentials
-    from kiosk.store import outbox
 
     credentials.save(data_dir, credentials.Credentials(UNREACHABLE_HUB, "kiosk-sukamaju-01", "tour"))
     with Store(data_dir) as store:
         record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
         event_uuid = store.events()[0]["uuid"]
-        people = [intake.new_attendance(event_uuid, {
-            "gender": ("female", "male", "female", "unspecified")[n % 4],
-            "age_band": ("16-30", "31-45", "46-60", "16-30", "61+", "0-15")[n % 6],
-            **({"wgss": {"seeing": 3, "walking": 2}} if n % 7 == 0 else {}),
-        }) for n in range(46)]
+        people = [
+            intake.new_attendance(
+                event_uuid,
+                {
+                    "gender": ("female", "male", "female", "unspecified")[n % 4],
+                    "age_band": ("16-30", "31-45", "46-60", "16-30", "61+", "0-15")[n % 6],
+                    **({"wgss": {"seeing": 3, "walking": 2}} if n % 7 == 0 else {}),
+                },
+            )
+            for n in range(46)
+        ]
         store.add_records([record, *people])
         outbox.quarantine(store, [(record["uuid"], CONFLICT)])
         store.set_setting("sync_last_error", {"code": "offline", "at": "2026-11-20T02:15:00+00:00"})

@@ -1,6 +1,5 @@
 """Building blocks shared by the screens: labels, buttons, big tiles, choice lists."""
 
-
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,

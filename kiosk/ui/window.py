@@ -25,8 +25,7 @@ LONG_PRESS_MS = 2000
 def _load_settings(store):
     """On the database thread. The starting language's catalog is read here too, while the UI
     thread paints: at `start_over` it is then at hand (1 ms less before the first frame)."""
-    from kiosk.officer import config
-    from kiosk.officer import access
+    from kiosk.officer import access, config
 
     settings = config.load(store)
     load_catalog(settings["default_language"])

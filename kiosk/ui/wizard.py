@@ -7,9 +7,9 @@ until the flow is reset.
 """
 
 from pydantic import ValidationError
-from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, Qt, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDateEdit,
     QHBoxLayout,
     QLineEdit,
@@ -143,7 +143,9 @@ class TextStep(Step):
         return (self.edit.toPlainText() if self.multiline else self.edit.text()).strip()
 
     def _count(self):
-        self.counter.setText(_("{count} of at most {max} characters").format(count=len(self._text()), max=self.limits[1]))
+        self.counter.setText(
+            _("{count} of at most {max} characters").format(count=len(self._text()), max=self.limits[1])
+        )
 
     def speech_text(self):
         return self.hint_label.text()
@@ -248,8 +250,12 @@ class DateStep(Step):
     def build(self):
         box, layout = column()
         self.choices = ChoiceList(
-            [("today", N_("Today"), ""), ("yesterday", N_("Yesterday"), ""), ("other", N_("Another day"), ""),
-             ("unknown", N_("I don't remember"), "")]
+            [
+                ("today", N_("Today"), ""),
+                ("yesterday", N_("Yesterday"), ""),
+                ("other", N_("Another day"), ""),
+                ("unknown", N_("I don't remember"), ""),
+            ]
         )
         self.choices.chosen.connect(self._chosen)
         self.picker = QDateEdit()
@@ -321,9 +327,13 @@ class TapGuard(QObject):
         self.timer.start(QApplication.doubleClickInterval())
 
     def eventFilter(self, watched, event) -> bool:
-        taps = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
-                QEvent.Type.TouchBegin)
-        return (event.type() in taps and isinstance(watched, QWidget) and self.wizard.isAncestorOf(watched))
+        taps = (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.TouchBegin,
+        )
+        return event.type() in taps and isinstance(watched, QWidget) and self.wizard.isAncestorOf(watched)
 
 
 class Wizard(QWidget):
@@ -445,7 +455,7 @@ class Wizard(QWidget):
         self.progress.setRange(0, len(applicable))
         self.progress.setValue(position)
         self.progress.setAccessibleName(self.step_label.text())
-        for step, question in zip(self.steps, self.questions):
+        for step, question in zip(self.steps, self.questions, strict=True):
             question.setText(_(step.question))
         set_text(self.back_button, _("Back"))
         set_text(self.next_button, _(self.step.next_label))

@@ -3,10 +3,10 @@
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.privacy import consent
-from kiosk.store import intake
 from kiosk.i18n import N_, _
+from kiosk.privacy import consent
 from kiosk.records.models import Attendance, text_limits
+from kiosk.store import intake
 from kiosk.ui.context import Context
 from kiosk.ui.steps import ConsentStep, person_steps, record_answers
 from kiosk.ui.widgets import button, label, set_text
@@ -25,10 +25,16 @@ class AttendanceScreen(QWidget):
         self.event_uuid: str | None = None
         steps = [
             *person_steps(optional=False),
-            FieldsStep("name", N_("Your name and village. You may skip this."), None,
-                       [("name", N_("Your name"), text_limits(Attendance, "name")[1]),
-                        ("village", N_("Village"), text_limits(Attendance, "village")[1])],
-                       when=lambda _answers: bool(self.context.settings.get("attendance_asks_name"))),
+            FieldsStep(
+                "name",
+                N_("Your name and village. You may skip this."),
+                None,
+                [
+                    ("name", N_("Your name"), text_limits(Attendance, "name")[1]),
+                    ("village", N_("Village"), text_limits(Attendance, "village")[1]),
+                ],
+                when=lambda _answers: bool(self.context.settings.get("attendance_asks_name")),
+            ),
             ConsentStep("consent", consent.ATTENDANCE, on_decline=self._declined),
         ]
         self.wizard = Wizard(steps)
@@ -79,7 +85,8 @@ class AttendanceScreen(QWidget):
     def _save(self, answers: dict) -> None:
         record = intake.new_attendance(self.event_uuid, record_answers(answers), self.context.device_id)
         self.context.db.call(
-            lambda store, r: store.add_records([r])[0], record,
+            lambda store, r: store.add_records([r])[0],
+            record,
             on_done=self.context.in_session(lambda _outcome: self._thank(_("Thank you. You are registered."))),
             on_error=self.context.in_session(self._failed),
         )

@@ -6,11 +6,11 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk import questions
-from kiosk.privacy import consent
-from kiosk.store import intake
 from kiosk.i18n import N_, _, current_language, format_day
+from kiosk.privacy import consent
 from kiosk.records import RecordInvalid
 from kiosk.records.models import Complaint, Location, Reporter, text_limits
+from kiosk.store import intake
 from kiosk.ui.context import Context
 from kiosk.ui.steps import ConsentStep, person_steps, record_answers
 from kiosk.ui.widgets import CheckBox, column, label
@@ -35,10 +35,18 @@ class PrivacyStep(Step):
 
     def retranslate(self):
         texts = (
-            (self.anonymous, self.anonymous_help, _("Anonymous"),
-             _("Your name is not asked and not sent: nobody, not even the agency, will know who reported.")),
-            (self.confidential, self.confidential_help, _("Confidential"),
-             _("Your report is not published: only the offices handling it can read it.")),
+            (
+                self.anonymous,
+                self.anonymous_help,
+                _("Anonymous"),
+                _("Your name is not asked and not sent: nobody, not even the agency, will know who reported."),
+            ),
+            (
+                self.confidential,
+                self.confidential_help,
+                _("Confidential"),
+                _("Your report is not published: only the offices handling it can read it."),
+            ),
         )
         for check, help_label, title, sentence in texts:
             check.setText(title)
@@ -47,8 +55,13 @@ class PrivacyStep(Step):
             help_label.setText(sentence)
 
     def speech_text(self):
-        return " ".join(f"{check.text()}: {help_label.text()}" for check, help_label in
-                        ((self.anonymous, self.anonymous_help), (self.confidential, self.confidential_help)))
+        return " ".join(
+            f"{check.text()}: {help_label.text()}"
+            for check, help_label in (
+                (self.anonymous, self.anonymous_help),
+                (self.confidential, self.confidential_help),
+            )
+        )
 
     def load(self, answers):
         self.anonymous.setChecked(bool(answers.get("anonymous")))
@@ -99,8 +112,11 @@ class ReviewStep(Step):
             (_("Subject"), answers.get("title", "")),
             (_("What happened"), answers.get("body", "")),
             (_("When"), format_day(answers["incident_date"]) if answers.get("incident_date") else _("Not given")),
-            (_("Where"), ", ".join(v for v in (location.get("text"), location.get("village"), location.get("district")) if v)
-             or _("Not given")),
+            (
+                _("Where"),
+                ", ".join(v for v in (location.get("text"), location.get("village"), location.get("district")) if v)
+                or _("Not given"),
+            ),
             (_("Anonymous"), _("Yes") if answers.get("anonymous") else _("No")),
             (_("Confidential"), _("Yes") if answers.get("confidential") else _("No")),
         ]
@@ -121,31 +137,67 @@ class ComplaintScreen(QWidget):
         super().__init__()
         self.context = context
         self.where = FieldsStep(
-            "where", N_("Where did it happen?"), "location",
-            [("village", N_("Village"), text_limits(Location, "village")[1]),
-             ("district", N_("District"), text_limits(Location, "district")[1]),
-             ("text", N_("Place or address"), text_limits(Location, "text")[1])],
+            "where",
+            N_("Where did it happen?"),
+            "location",
+            [
+                ("village", N_("Village"), text_limits(Location, "village")[1]),
+                ("district", N_("District"), text_limits(Location, "district")[1]),
+                ("text", N_("Place or address"), text_limits(Location, "text")[1]),
+            ],
             hint=N_("This kiosk's village is filled in. Change it if it happened somewhere else."),
             model=Location,
         )
         steps = [
-            ChoiceStep("classification", N_("What would you like to send?"), "classification", questions.CLASSIFICATION),
-            TextStep("title", N_("In a few words, what is it about?"), "title", text_limits(Complaint, "title"),
-                     hint=N_("For example: The road in front of the school is broken")),
-            TextStep("body", N_("What happened?"), "body", text_limits(Complaint, "body"), multiline=True,
-                     hint=N_("Say what happened, where and who was affected. Please do not write other people's "
-                             "private details.")),
+            ChoiceStep(
+                "classification", N_("What would you like to send?"), "classification", questions.CLASSIFICATION
+            ),
+            TextStep(
+                "title",
+                N_("In a few words, what is it about?"),
+                "title",
+                text_limits(Complaint, "title"),
+                hint=N_("For example: The road in front of the school is broken"),
+            ),
+            TextStep(
+                "body",
+                N_("What happened?"),
+                "body",
+                text_limits(Complaint, "body"),
+                multiline=True,
+                hint=N_(
+                    "Say what happened, where and who was affected. Please do not write other people's private details."
+                ),
+            ),
             DateStep("when", N_("When did it happen?"), "incident_date", QDate.currentDate),
             self.where,
-            FieldsStep("topic", N_("Which topic and which office? You may skip this."), None,
-                       [("category", N_("Topic, for example roads, health or schools"), text_limits(Complaint, "category")[1]),
-                        ("agency", N_("The office responsible, if you know it"), text_limits(Complaint, "agency")[1])]),
+            FieldsStep(
+                "topic",
+                N_("Which topic and which office? You may skip this."),
+                None,
+                [
+                    (
+                        "category",
+                        N_("Topic, for example roads, health or schools"),
+                        text_limits(Complaint, "category")[1],
+                    ),
+                    ("agency", N_("The office responsible, if you know it"), text_limits(Complaint, "agency")[1]),
+                ],
+            ),
             PrivacyStep(),
-            FieldsStep("contact", N_("How can the office reach you? You may skip this."), "reporter",
-                       [("name", N_("Your name"), text_limits(Reporter, "name")[1]),
-                        ("phone", N_("Phone number"), 20), ("email", N_("E-mail address"), 254)],
-                       hint=N_("Leave it empty if you prefer not to be contacted."),
-                       when=lambda answers: not answers.get("anonymous"), model=Reporter),
+            FieldsStep(
+                "contact",
+                N_("How can the office reach you? You may skip this."),
+                "reporter",
+                [
+                    ("name", N_("Your name"), text_limits(Reporter, "name")[1]),
+                    ("phone", N_("Phone number"), 20),
+                    ("email", N_("E-mail address"), 254),
+                ],
+                hint=N_("Leave it empty if you prefer not to be contacted."),
+                when=lambda answers: not answers.get("anonymous"),
+                model=Reporter,
+            ),
             *person_steps(optional=True),
             ConsentStep("consent", consent.COMPLAINT, on_decline=self.left.emit),
             ReviewStep(),
@@ -181,7 +233,8 @@ class ComplaintScreen(QWidget):
             self.wizard.show_error("; ".join(str(error) for error in exc.errors))
             return
         self.context.db.call(
-            lambda store, r: store.add_records([r])[0], record,
+            lambda store, r: store.add_records([r])[0],
+            record,
             on_done=self.context.in_session(lambda _outcome: self._stored(record)),
             on_error=self.context.in_session(self._failed),
         )
@@ -193,5 +246,6 @@ class ComplaintScreen(QWidget):
         self.wizard.set_busy(False)
         self.wizard.show_error(
             _("Your report could not be saved. Please ask the officer for help. ({reason})").format(
-                reason=type(error).__name__)
+                reason=type(error).__name__
+            )
         )

@@ -59,8 +59,10 @@ class HomeScreen(QWidget):
         else:
             self.welcome.setText(_("Welcome. What would you like to do?"))
         self.tiles["complaint"].set_texts(
-            _("File a report"), _("A complaint, an aspiration or a request for information"))
+            _("File a report"), _("A complaint, an aspiration or a request for information")
+        )
         self.tiles["attendance"].set_texts(
-            _("Register attendance"), _("For the event: {name}").format(name=self.event_name))
+            _("Register attendance"), _("For the event: {name}").format(name=self.event_name)
+        )
         self.tiles["status"].set_texts(_("Check report status"), _("With the reference code on your receipt"))
         self.tiles["about"].set_texts(_("About LAPOR!"), _("What LAPOR! is and how your report is handled"))

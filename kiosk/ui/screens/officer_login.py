@@ -6,9 +6,9 @@ The PIN is checked on the database thread (scrypt takes a moment) and never show
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.officer import access
 from kiosk.errors import KioskError
 from kiosk.i18n import _
+from kiosk.officer import access
 from kiosk.ui.context import Context
 from kiosk.ui.widgets import button, label, scrolling, set_text
 
@@ -105,8 +105,12 @@ class OfficerLogin(QWidget):
         if self.setting_pin:
             self._set(pin)
         else:
-            self.context.db.call(access.check_pin, pin, on_done=self.context.in_session(self._checked),
-                                 on_error=self.context.in_session(lambda error: self.message.setText(str(error))))
+            self.context.db.call(
+                access.check_pin,
+                pin,
+                on_done=self.context.in_session(self._checked),
+                on_error=self.context.in_session(lambda error: self.message.setText(str(error))),
+            )
 
     def _set(self, pin: str) -> None:
         try:
@@ -135,7 +139,8 @@ class OfficerLogin(QWidget):
             self.message.clear()
             self.entered.emit()
         elif result.locked_for:
-            self.message.setText(_("Too many wrong tries. Try again in {seconds} seconds.").format(
-                seconds=result.locked_for))
+            self.message.setText(
+                _("Too many wrong tries. Try again in {seconds} seconds.").format(seconds=result.locked_for)
+            )
         else:
             self.message.setText(_("Wrong PIN. {tries} tries left.").format(tries=result.tries_left))

@@ -1,6 +1,6 @@
 """Officer mode: events and their registration, settings, sync with the hub, quarantine, statistics, exit."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import questions
-from kiosk.officer import config
-from kiosk.store import intake
 from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
+from kiosk.officer import config
 from kiosk.records import RecordInvalid
+from kiosk.store import intake
 from kiosk.ui.context import Context
 from kiosk.ui.screens.officer_privacy import PrivacyTab
 from kiosk.ui.screens.officer_stats import StatsTab
@@ -31,7 +31,7 @@ from kiosk.ui.widgets import CheckBox, button, label, scrolling, set_text
 
 def _today_utc_start() -> str:
     midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return midnight.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _event_overview(store):
@@ -67,7 +67,7 @@ class EventsTab(QWidget):
         self.starts_on.setDisplayFormat("yyyy-MM-dd")
         self.form = QFormLayout()
         self.captions = [label() for _ in range(4)]
-        for caption, field in zip(self.captions, (self.name, self.type, self.starts_on, self.organizer)):
+        for caption, field in zip(self.captions, (self.name, self.type, self.starts_on, self.organizer), strict=True):
             caption.setBuddy(field)
             self.form.addRow(caption, field)
         self.create, self.open, self.close = button("primary"), button(), button()
@@ -87,7 +87,7 @@ class EventsTab(QWidget):
         layout.addWidget(self.message)
 
     def retranslate(self) -> None:
-        for caption, text in zip(self.captions, (_("Event name"), _("Type"), _("Date"), _("Organizer"))):
+        for caption, text in zip(self.captions, (_("Event name"), _("Type"), _("Date"), _("Organizer")), strict=True):
             caption.setText(text)
             caption.buddy().setAccessibleName(text)
         current = self.type.currentData()
@@ -104,9 +104,13 @@ class EventsTab(QWidget):
         self.events = events
         open_uuid = self.panel.context.settings.get("open_event")
         rows = [
-            [event["name"], format_day(event["starts_on"]), format_number(today.get(event["uuid"], 0)),
-             format_number(total.get(event["uuid"], 0)),
-             _("Open") if event["uuid"] == open_uuid else ""]
+            [
+                event["name"],
+                format_day(event["starts_on"]),
+                format_number(today.get(event["uuid"], 0)),
+                format_number(total.get(event["uuid"], 0)),
+                _("Open") if event["uuid"] == open_uuid else "",
+            ]
             for event in events
         ]
         fill_table(self.table, [_("Event"), _("Date"), _("Today"), _("In all"), _("Registration")], rows)
@@ -132,7 +136,9 @@ class EventsTab(QWidget):
         self.message.clear()
         self.name.clear()
         self.organizer.clear()
-        self.panel.context.db.call(lambda store, r: store.add_records([r]), record, on_done=lambda _r: self.panel.refresh())
+        self.panel.context.db.call(
+            lambda store, r: store.add_records([r]), record, on_done=lambda _r: self.panel.refresh()
+        )
 
     def set_open(self, event_uuid: str | None) -> None:
         if event_uuid is None and self.sender() is self.open:
@@ -159,8 +165,13 @@ class SettingsTab(QWidget):
         self.form = QFormLayout(self)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.captions = {}
-        fields = {**self.texts, "idle_timeout": self.idle, "default_language": self.default_language,
-                  "speech_rate": self.rate, "speech_volume": self.volume}
+        fields = {
+            **self.texts,
+            "idle_timeout": self.idle,
+            "default_language": self.default_language,
+            "speech_rate": self.rate,
+            "speech_volume": self.volume,
+        }
         for key, field in fields.items():
             caption = label()
             caption.setBuddy(field)
@@ -208,9 +219,14 @@ class SettingsTab(QWidget):
             self.message.setText(_("The starting language must be one of the languages offered."))
             return
         changes = {key: edit.text().strip() for key, edit in self.texts.items()}
-        changes |= {"idle_timeout": self.idle.value(), "default_language": default, "languages": offered,
-                    "speech_rate": self.rate.value(), "speech_volume": self.volume.value(),
-                    "attendance_asks_name": self.asks_name.isChecked()}
+        changes |= {
+            "idle_timeout": self.idle.value(),
+            "default_language": default,
+            "languages": offered,
+            "speech_rate": self.rate.value(),
+            "speech_volume": self.volume.value(),
+            "attendance_asks_name": self.asks_name.isChecked(),
+        }
         self.panel.save_settings(changes)
         self.message.setText(_("Settings saved."))
 
@@ -283,8 +299,9 @@ class OfficerPanel(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Officer mode"))
-        for index, text in enumerate((_("Events"), _("Settings"), _("Sync"), _("Quarantine"), _("Statistics"),
-                                      _("Privacy"))):
+        for index, text in enumerate(
+            (_("Events"), _("Settings"), _("Sync"), _("Quarantine"), _("Statistics"), _("Privacy"))
+        ):
             self.tabs.setTabText(index, text)
         set_text(self.back, _("Back to citizen mode"))
         set_text(self.exit, _("Exit the kiosk"))

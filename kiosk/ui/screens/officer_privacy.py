@@ -9,11 +9,10 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
-from kiosk.privacy import audit
-from kiosk.officer import config
-from kiosk.privacy import erasure
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_moment, format_number
+from kiosk.officer import config
+from kiosk.privacy import audit, erasure
 from kiosk.ui.screens import officer_stats
 from kiosk.ui.screens.officer_sync import KIND_NAMES
 from kiosk.ui.tables import fill_table, fit_rows, table
@@ -80,9 +79,13 @@ class PrivacyTab(QWidget):
         set_text(self.save_days, _("Save"))
         set_text(self.erase_now, _("Erase what is due now"))
         self.withdraw_title.setText(_("Withdrawal of consent"))
-        self.withdraw_help.setText(_("A citizen who withdraws consent gives the reference code from their receipt. "
-                                     "Their name, contact details and the words of their report are erased from "
-                                     "this kiosk at once, and the hub is asked to erase them too."))
+        self.withdraw_help.setText(
+            _(
+                "A citizen who withdraws consent gives the reference code from their receipt. "
+                "Their name, contact details and the words of their report are erased from "
+                "this kiosk at once, and the hub is asked to erase them too."
+            )
+        )
         self.code.setAccessibleName(_("Reference code"))
         self.code.setPlaceholderText("K7Q4-9XZM")
         set_text(self.withdraw_button, _("Withdraw consent and erase"))
@@ -98,19 +101,34 @@ class PrivacyTab(QWidget):
     def show_summary(self, summary: dict) -> None:
         self.summary = summary
         self.days.setValue(summary["retention_days"])
-        self.rules.setText(_("Names, phone numbers, e-mail addresses, written places and the words of a report are "
-                             "personal details. They are erased from this kiosk {days} days after the hub has "
-                             "them; the counts for statistics stay.").format(days=format_number(
-                                 summary["retention_days"])))
-        self.sealing.setText(_("Sealed for the hub: only the hub can read them, not this kiosk.")
-                             if summary["sealed_for_hub"] else
-                             _("Not sealed yet: they are sealed when the kiosk is enrolled with its hub."))
-        rows = [[_(KIND_NAMES[kind]), format_number(counts["kept"]), format_number(counts["sealed"]),
-                 format_number(counts["waiting"]), format_number(counts[erasure.RETENTION]),
-                 format_number(counts[erasure.WITHDRAWN])]
-                for kind, counts in sorted(summary["kinds"].items())]
-        fill_table(self.table, [_("Kind"), _("Kept"), _("Sealed"), _("Not at the hub yet"), _("Erased: time up"),
-                                _("Erased: withdrawn")], rows)
+        self.rules.setText(
+            _(
+                "Names, phone numbers, e-mail addresses, written places and the words of a report are "
+                "personal details. They are erased from this kiosk {days} days after the hub has "
+                "them; the counts for statistics stay."
+            ).format(days=format_number(summary["retention_days"]))
+        )
+        self.sealing.setText(
+            _("Sealed for the hub: only the hub can read them, not this kiosk.")
+            if summary["sealed_for_hub"]
+            else _("Not sealed yet: they are sealed when the kiosk is enrolled with its hub.")
+        )
+        rows = [
+            [
+                _(KIND_NAMES[kind]),
+                format_number(counts["kept"]),
+                format_number(counts["sealed"]),
+                format_number(counts["waiting"]),
+                format_number(counts[erasure.RETENTION]),
+                format_number(counts[erasure.WITHDRAWN]),
+            ]
+            for kind, counts in sorted(summary["kinds"].items())
+        ]
+        fill_table(
+            self.table,
+            [_("Kind"), _("Kept"), _("Sealed"), _("Not at the hub yet"), _("Erased: time up"), _("Erased: withdrawn")],
+            rows,
+        )
         fit_rows(self.table)
 
     def save_retention(self) -> None:
@@ -120,8 +138,9 @@ class PrivacyTab(QWidget):
 
     def erase(self) -> None:
         def done(count):
-            self.message.setText(_("Personal details of {count} records were erased.").format(
-                count=format_number(count)))
+            self.message.setText(
+                _("Personal details of {count} records were erased.").format(count=format_number(count))
+            )
             self.refresh()
 
         self.panel.context.db.call(lambda store: erasure.purge(store, actor="officer"), on_done=done)
@@ -129,13 +148,18 @@ class PrivacyTab(QWidget):
     def withdraw(self) -> None:
         def done(code):
             self.code.clear()
-            self.message.setText(_("Consent withdrawn: the personal details of {code} were erased from this kiosk; "
-                                   "the hub is asked to erase them at the next sync.").format(code=code))
+            self.message.setText(
+                _(
+                    "Consent withdrawn: the personal details of {code} were erased from this kiosk; "
+                    "the hub is asked to erase them at the next sync."
+                ).format(code=code)
+            )
             self.refresh()
             self.panel.context.sync.sync_now()
 
-        self.panel.context.db.call(_withdraw, self.code.text().strip(), on_done=done,
-                                   on_error=lambda exc: self.message.setText(str(exc)))
+        self.panel.context.db.call(
+            _withdraw, self.code.text().strip(), on_done=done, on_error=lambda exc: self.message.setText(str(exc))
+        )
 
 
 class AuditLog(QWidget):
@@ -175,14 +199,23 @@ class AuditLog(QWidget):
         rows = []
         for entry in reversed(entries):
             action = audit.ACTIONS.get(entry["action"])
-            rows.append([format_moment(entry["at"]), entry["actor"], _(action) if action else entry["action"],
-                         audit.describe_detail(entry["detail"])])
+            rows.append(
+                [
+                    format_moment(entry["at"]),
+                    entry["actor"],
+                    _(action) if action else entry["action"],
+                    audit.describe_detail(entry["detail"]),
+                ]
+            )
         fill_table(self.table, [_("When"), _("Who"), _("Action"), _("Details")], rows)
 
     def export(self) -> None:
         path = officer_stats.exports_dir() / f"lapor-audit-{datetime.now():%Y-%m-%d-%H%M}.csv"
         self.panel.context.db.call(
-            _save_audit, path,
+            _save_audit,
+            path,
             on_done=lambda written: (self.message.setText(_("Saved to {path}").format(path=written)), self.refresh()),
-            on_error=lambda exc: self.message.setText(_("Could not save: {reason}").format(
-                reason=getattr(exc, "strerror", None) or exc)))
+            on_error=lambda exc: self.message.setText(
+                _("Could not save: {reason}").format(reason=getattr(exc, "strerror", None) or exc)
+            ),
+        )

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.reports import tables
-from kiosk.reports import stats
 from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_number, format_percent
+from kiosk.reports import stats, tables
 from kiosk.ui.charts import BarChart
 from kiosk.ui.report_pdf import chart_items, disability_items, write_pdf
 from kiosk.ui.widgets import button, fit_wrapped, label, set_text
@@ -104,19 +103,25 @@ class StatsTab(QWidget):
                 self.event_choice.addItem(event["name"], event["uuid"])
             self.event_choice.setCurrentIndex(max(self.event_choice.findData(chosen), 0))
         percent = figures["percent"]
-        self.headline.setText(_("{total} attendees: women {women}, youth {youth}, persons with disabilities "
-                                "{disability}").format(total=format_number(figures["total"]),
-                                                       women=format_percent(percent["by_gender"]["female"]),
-                                                       youth=format_percent(percent["youth"]),
-                                                       disability=format_percent(percent["with_disability"])))
+        self.headline.setText(
+            _("{total} attendees: women {women}, youth {youth}, persons with disabilities {disability}").format(
+                total=format_number(figures["total"]),
+                women=format_percent(percent["by_gender"]["female"]),
+                youth=format_percent(percent["youth"]),
+                disability=format_percent(percent["with_disability"]),
+            )
+        )
         self.charts["gender"].show_data(_("By gender"), chart_items(figures, "by_gender"))
         self.charts["age"].show_data(_("By age band"), chart_items(figures, "by_age_band"))
         self.charts["disability"].show_data(_("Washington Group disability questions"), disability_items(figures))
         complaints = figures["complaints"]
-        self.complaints.setText(_("Reports filed: {total} ({sent} sent to the agency, {waiting} still on this kiosk)")
-                                .format(total=format_number(complaints["total"]),
-                                        sent=format_number(complaints["total"] - complaints["by_status"]["on_kiosk"]),
-                                        waiting=format_number(complaints["by_status"]["on_kiosk"])))
+        self.complaints.setText(
+            _("Reports filed: {total} ({sent} sent to the agency, {waiting} still on this kiosk)").format(
+                total=format_number(complaints["total"]),
+                sent=format_number(complaints["total"] - complaints["by_status"]["on_kiosk"]),
+                waiting=format_number(complaints["by_status"]["on_kiosk"]),
+            )
+        )
         self._fit_labels()
 
     def export(self, kind: str) -> None:

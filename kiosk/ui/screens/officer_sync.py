@@ -9,7 +9,6 @@ from kiosk.ui.syncer import NOT_ENROLLED, OFFLINE, ONLINE, SYNCING, SyncControll
 from kiosk.ui.tables import fill_table
 from kiosk.ui.widgets import button, fit_wrapped, label, set_text
 
-
 KIND_NAMES = {"event": N_("Event"), "attendance": N_("Attendance"), "complaint": N_("Report")}
 
 
@@ -66,8 +65,10 @@ class SyncTab(QWidget):
         self._fit_labels()
 
     def _fit_labels(self) -> None:
-        fit_wrapped((self.phase, self.details, self.warning, self.enroll_caption, self.enroll_message),
-                    self.contentsRect().width() - 24)
+        fit_wrapped(
+            (self.phase, self.details, self.warning, self.enroll_caption, self.enroll_message),
+            self.contentsRect().width() - 24,
+        )
 
     def retranslate(self) -> None:
         set_text(self.sync_button, _("Sync now"))
@@ -82,22 +83,32 @@ class SyncTab(QWidget):
     def show_state(self) -> None:
         state = self.sync.state
         self.phase.setText(phase_text(state.phase))
-        lines = [_("Waiting to be sent: {pending}. Quarantined: {quarantined}.").format(
-            pending=format_number(state.pending), quarantined=format_number(state.quarantined))]
-        lines.append(_("Last successful sync: {when}").format(
-            when=format_moment(state.last_success) if state.last_success else _("never")))
+        lines = [
+            _("Waiting to be sent: {pending}. Quarantined: {quarantined}.").format(
+                pending=format_number(state.pending), quarantined=format_number(state.quarantined)
+            )
+        ]
+        lines.append(
+            _("Last successful sync: {when}").format(
+                when=format_moment(state.last_success) if state.last_success else _("never")
+            )
+        )
         if state.last_error:
             lines.append(_("Last problem: {problem}").format(problem=error_text(state.last_error)))
         if state.hub_url:
-            lines.append(_("Hub: {url} (this kiosk is {device_id})").format(url=state.hub_url,
-                                                                            device_id=state.device_id))
+            lines.append(
+                _("Hub: {url} (this kiosk is {device_id})").format(url=state.hub_url, device_id=state.device_id)
+            )
         self.details.setText("\n".join(lines))
         warnings = []
         if state.needs_enrollment:
             warnings.append(error_text("needs_enrollment"))
         if state.skew_seconds is not None and abs(state.skew_seconds) > LARGE_SKEW_S:
-            warnings.append(_("This kiosk's clock differs from the hub's by {minutes} minutes: set the clock.").format(
-                minutes=format_number(round(abs(state.skew_seconds) / 60))))
+            warnings.append(
+                _("This kiosk's clock differs from the hub's by {minutes} minutes: set the clock.").format(
+                    minutes=format_number(round(abs(state.skew_seconds) / 60))
+                )
+            )
         self.warning.setText("\n".join(warnings))
         self.warning.setVisible(bool(warnings))
         self.sync_button.setEnabled(state.phase != SYNCING and state.phase != NOT_ENROLLED)
@@ -147,8 +158,12 @@ class QuarantineTab(QWidget):
         layout.addLayout(row)
 
     def retranslate(self) -> None:
-        self.explain.setText(_("The hub refused these records, or they could not be sent. They stay on this "
-                               "kiosk. Send one again once what it lacked is fixed."))
+        self.explain.setText(
+            _(
+                "The hub refused these records, or they could not be sent. They stay on this "
+                "kiosk. Send one again once what it lacked is fixed."
+            )
+        )
         set_text(self.again, _("Send the selected record again"))
         self.table.setAccessibleName(_("Quarantined records"))
 
@@ -166,5 +181,8 @@ class QuarantineTab(QWidget):
             self.message.setText(_("Select a record in the list first."))
             return
         self.message.clear()
-        self.panel.context.db.call(_send_again, self.items[row]["uuid"],
-                                   on_done=lambda _sent: (self.panel.refresh(), self.panel.context.sync.sync_now()))
+        self.panel.context.db.call(
+            _send_again,
+            self.items[row]["uuid"],
+            on_done=lambda _sent: (self.panel.refresh(), self.panel.context.sync.sync_now()),
+        )

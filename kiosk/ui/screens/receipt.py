@@ -53,8 +53,9 @@ class _PrinterProbe(QObject):
         super().__init__(QApplication.instance())
         self.available: bool | None = None
         self.found.connect(lambda available: setattr(self, "available", available))
-        threading.Thread(target=lambda: self.found.emit(bool(QPrinterInfo.availablePrinterNames())),
-                         daemon=True).start()
+        threading.Thread(
+            target=lambda: self.found.emit(bool(QPrinterInfo.availablePrinterNames())), daemon=True
+        ).start()
 
 
 _probe: _PrinterProbe | None = None
@@ -124,7 +125,7 @@ class ReceiptScreen(QWidget):
     def instructions(self) -> str:
         return _(
             "Keep this code. Your report is sent to the agency when this kiosk is online. To follow it up, "
-            "enter the code at \"Check report status\" on this kiosk, or ask at lapor.go.id, by SMS to 1708, "
+            'enter the code at "Check report status" on this kiosk, or ask at lapor.go.id, by SMS to 1708, '
             "or in the SP4N-LAPOR! app."
         )
 

@@ -7,8 +7,8 @@ serves both.
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.progress import describe
 from kiosk.i18n import _
+from kiosk.progress import describe
 from kiosk.store.refcode import normalize, ref_code
 from kiosk.ui.context import Context
 from kiosk.ui.widgets import button, column, label, scrolling, set_text
