@@ -7,7 +7,7 @@ storage work runs in the thread pool, never on the event loop.
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hub.storage import HubError, HubStorage, now
+from hub.storage import Answer, HubError, HubStorage, Record, now
 from kiosk.records import RecordInvalid, digest, parse_json, validate
 from kiosk.records.protocol import INVALID
 from kiosk.records.sealing import public_key_text, unseal_record
@@ -36,7 +36,7 @@ class Limits:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.headers = status, code, headers
 
@@ -51,7 +51,7 @@ class WithdrawalRequest(BaseModel):
     uuids: list[Annotated[str, StringConstraints(max_length=64)]] = Field(max_length=1000)
 
 
-RECORDS_BODY = {
+RECORDS_BODY: dict[str, Any] = {
     "required": True,
     "content": {
         "application/json": {
@@ -64,14 +64,14 @@ RECORDS_BODY = {
         }
     },
 }
-BINARY_BODY = {
+BINARY_BODY: dict[str, Any] = {
     "required": True,
     "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
 }
-UNAUTHORIZED = {401: {"description": "missing, forged or revoked token"}}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"description": "missing, forged or revoked token"}}
 
 
-def echoed_uuid(value) -> str | None:
+def echoed_uuid(value: object) -> str | None:
     """An invalid record's uuid as given, when it is text the JSON answer can carry (no lone surrogates)."""
     uuid = value.get("uuid") if isinstance(value, dict) else None
     if not isinstance(uuid, str):
@@ -83,7 +83,7 @@ def echoed_uuid(value) -> str | None:
     return uuid
 
 
-def error_body(code: str, message: str) -> dict:
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
 
@@ -110,20 +110,20 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
     public_key = public_key_text(storage.sealing_key)  # what kiosks seal personal details with
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError):
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(HubError)
-    async def refused(request: Request, exc: HubError):
+    async def refused(request: Request, exc: HubError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, str(exc)), status_code=400)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, exc: RequestValidationError):
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         return JSONResponse(error_body("bad_request", problems), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
             error_body(f"http_{exc.status_code}", str(exc.detail)),
             status_code=exc.status_code,
@@ -143,11 +143,11 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         return found
 
     @app.get("/api/v1/health")
-    async def health() -> dict:
+    async def health() -> dict[str, Any]:
         return {"status": "ok", "protocol": PROTOCOL, "server_time": now()}
 
     @app.post("/api/v1/enroll", responses={400: {"description": "unknown, used or expired code"}})
-    async def enroll(request: EnrollRequest) -> dict:
+    async def enroll(request: EnrollRequest) -> dict[str, Any]:
         if len(request.code) > 64:
             raise ApiError(400, "bad_code", "the enrollment code is unknown, used or expired")
         device_id, token = await run_in_threadpool(storage.enroll, request.code)
@@ -167,8 +167,8 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
             raise ApiError(400, "bad_request", 'the body must be {"records": [...]}')
         if len(payload["records"]) > limits.max_batch:
             raise ApiError(413, "too_large", f"a batch may hold at most {limits.max_batch} records")
-        results: list[dict | None] = []
-        valid: list[tuple[int, tuple[dict, str]]] = []
+        results: list[Answer | None] = []
+        valid: list[tuple[int, tuple[Record, str]]] = []
         for index, value in enumerate(payload["records"]):
             try:
                 record = validate(unseal_record(value, storage.sealing_key))
@@ -190,12 +190,12 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         return JSONResponse({"server_time": now(), "results": results})
 
     @app.get("/api/v1/sealing-key", responses=UNAUTHORIZED)
-    async def get_sealing_key(device_id: str = Depends(device)) -> dict:
+    async def get_sealing_key(device_id: str = Depends(device)) -> dict[str, Any]:
         """For kiosks enrolled before the hub had a key: what they seal personal details with."""
         return {"sealing_key": public_key}
 
     @app.post("/api/v1/withdrawals", responses=UNAUTHORIZED)
-    async def withdrawals(request: WithdrawalRequest, device_id: str = Depends(device)) -> dict:
+    async def withdrawals(request: WithdrawalRequest, device_id: str = Depends(device)) -> dict[str, Any]:
         """Consent withdrawn: the personal fields of these records (this device's only) are erased.
         The answer counts the request, not what was found, so it tells nothing of other devices."""
         await run_in_threadpool(storage.withdraw, device_id, request.uuids)
@@ -214,7 +214,9 @@ def create_app(storage: HubStorage, limits: Limits = Limits()) -> FastAPI:
         return JSONResponse({"sha256": sha256, "size": len(data)}, status_code=201 if created else 200)
 
     @app.get("/api/v1/changes", responses=UNAUTHORIZED)
-    async def changes(cursor: str = Query("0", pattern=r"^[0-9]{1,18}$"), device_id: str = Depends(device)) -> dict:
+    async def changes(
+        cursor: str = Query("0", pattern=r"^[0-9]{1,18}$"), device_id: str = Depends(device)
+    ) -> dict[str, Any]:
         found, next_cursor, more = await run_in_threadpool(storage.changes, device_id, int(cursor), limits.changes_page)
         return {"server_time": now(), "changes": found, "cursor": str(next_cursor), "more": more}
 

@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from hub.app import Limits
 from hub.storage import HubError, HubStorage
@@ -20,7 +21,7 @@ EXIT_REFUSED, EXIT_FAILED = 1, 2
 SWITCH_INTERVAL = 0.0002  # seconds (README: Performance)
 
 
-def _storage(args) -> HubStorage:
+def _storage(args: argparse.Namespace) -> HubStorage:
     if args.data_dir:
         folder = Path(args.data_dir).expanduser()
     elif os.environ.get(DATA_DIR_ENV):
@@ -32,7 +33,7 @@ def _storage(args) -> HubStorage:
     return HubStorage(folder)
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from hub.app import create_app
@@ -45,14 +46,14 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def cmd_enroll_code(args) -> int:
+def cmd_enroll_code(args: argparse.Namespace) -> int:
     code = _storage(args).create_enrollment_code(timedelta(hours=args.hours), args.device)
     print(code)
     print(f"valid once, for {args.hours} hours", file=sys.stderr)
     return 0
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     storage = _storage(args)
     if not args.output:
         for line in storage.record_lines():
@@ -70,20 +71,20 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_set_status(args) -> int:
+def cmd_set_status(args: argparse.Namespace) -> int:
     before = _storage(args).set_status(args.uuid, args.status, args.note)
     print(f"{args.uuid}: {before} -> {args.status}")
     return 0
 
 
-def cmd_devices(args) -> int:
+def cmd_devices(args: argparse.Namespace) -> int:
     for device in _storage(args).devices():
         state = f"revoked {device['revoked_at']}" if device["revoked_at"] else "active"
         print(f"{device['device_id']}\tenrolled {device['enrolled_at']}\t{state}\t{device['records']} records")
     return 0
 
 
-def cmd_revoke(args) -> int:
+def cmd_revoke(args: argparse.Namespace) -> int:
     _storage(args).revoke(args.device_id)
     print(f"{args.device_id}: revoked; it must be enrolled again (kiosk-hub enroll-code --device {args.device_id})")
     return 0
@@ -92,12 +93,12 @@ def cmd_revoke(args) -> int:
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes end in one line, like every other failure (subcommands inherit the class)."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_FAILED, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)  # a _Parser too: typeshed wants the subparsers' parents of their class
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=f"the hub's data folder (or ${DATA_DIR_ENV})")
     parser = _Parser(prog="kiosk-hub", parents=[common], description="The LAPOR! intake hub.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -138,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     args.data_dir = getattr(args, "data_dir", None)
     os.umask(0o077)  # the database, attachments and the sealing key: the hub's user's alone
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except HubError as exc:
         print(f"kiosk-hub: {exc}", file=sys.stderr)
         return EXIT_REFUSED

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from sqlite_utils import Database, Migrations
 
@@ -32,6 +33,9 @@ from kiosk.records.protocol import (
     compact_json,
 )
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 DB_FILE = "hub.sqlite3"
 SEALING_KEY_FILE = "sealing-key.pem"  # the private half: kiosks seal personal fields for it
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0 or 1 to misread
@@ -39,11 +43,37 @@ SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 migrations = Migrations("hub")
 
+Record = dict[str, Any]  # a validated record, as parsed JSON
+
+
+class Answer(TypedDict):
+    """What the records answer says of one record (DESIGN.md, "Sync protocol")."""
+
+    uuid: str | None  # None only for an invalid record whose uuid could not be echoed
+    status: str  # one of RESULT_STATUSES
+    tracking_id: NotRequired[str]
+    error: NotRequired[str]
+
+
+class Device(TypedDict):
+    device_id: str
+    enrolled_at: str
+    revoked_at: str | None
+    records: int
+
+
+class StatusChange(TypedDict):
+    uuid: str
+    tracking_id: str | None
+    status: str
+    note: str | None
+    updated_at: str
+
 
 class HubError(Exception):
     """A request the hub refuses; `code` is stable, the message is for people."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
 
@@ -55,9 +85,9 @@ class Result:
     tracking_id: str | None = None
     error: str | None = None
 
-    def answer(self) -> dict:
+    def answer(self) -> Answer:
         """As the records answer carries it: a field without a value is left out."""
-        answer = {"uuid": self.uuid, "status": self.status}
+        answer: Answer = {"uuid": self.uuid, "status": self.status}
         if self.tracking_id is not None:
             answer["tracking_id"] = self.tracking_id
         if self.error is not None:
@@ -82,7 +112,7 @@ def normalize_code(code: str) -> str:
 
 
 @migrations()
-def m001_initial(db):
+def m001_initial(db: Database) -> None:
     statuses = ", ".join(f"'{s}'" for s in COMPLAINT_STATUSES)
     for statement in (
         """CREATE TABLE devices (
@@ -125,12 +155,12 @@ def m001_initial(db):
 
 
 @migrations()
-def m002_withdrawals(db):
+def m002_withdrawals(db: Database) -> None:
     """When a citizen withdrew consent: the record's personal fields are gone from its body."""
     db.execute("ALTER TABLE records ADD COLUMN withdrawn_at TEXT")
 
 
-def _sealing_key(data_dir: Path):
+def _sealing_key(data_dir: Path) -> "X25519PrivateKey":
     """The hub's private key, made on first start and readable by the hub's user alone."""
     from kiosk.records.sealing import load_private_key, new_private_key
 
@@ -148,7 +178,7 @@ def _sealing_key(data_dir: Path):
 
 
 class HubStorage:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         (self.data_dir / "attachments").mkdir(exist_ok=True, mode=0o700)
@@ -167,7 +197,7 @@ class HubStorage:
                 migrations.apply(db)
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(str(self.path), timeout=15, isolation_level=None, check_same_thread=True)
             for pragma in ("busy_timeout = 15000", "synchronous = FULL", "foreign_keys = ON", "secure_delete = ON"):
@@ -176,7 +206,7 @@ class HubStorage:
         return conn
 
     @contextmanager
-    def _write(self):
+    def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
         with self._one_writer:
             conn.execute("BEGIN IMMEDIATE")
@@ -258,7 +288,7 @@ class HubStorage:
             if not conn.execute("UPDATE devices SET revoked_at = ? WHERE device_id = ?", [now(), device_id]).rowcount:
                 raise HubError("unknown_device", f"no device {device_id}")
 
-    def devices(self) -> list[dict]:
+    def devices(self) -> list[Device]:
         rows = (
             self._conn()
             .execute(
@@ -267,10 +297,13 @@ class HubStorage:
             )
             .fetchall()
         )
-        return [dict(zip(("device_id", "enrolled_at", "revoked_at", "records"), row, strict=True)) for row in rows]
+        return [
+            {"device_id": device_id, "enrolled_at": enrolled_at, "revoked_at": revoked_at, "records": records}
+            for device_id, enrolled_at, revoked_at, records in rows
+        ]
 
     # records
-    def store_records(self, device_id: str, records: list[tuple[dict, str]]) -> list[Result]:
+    def store_records(self, device_id: str, records: list[tuple[Record, str]]) -> list[Result]:
         """Store validated (record, digest) pairs in one transaction, each with its own result.
 
         The batch goes to SQLite as one JSON array, inserted by one statement, and one query
@@ -283,8 +316,8 @@ class HubStorage:
             for (record, fingerprint), refusal in zip(records, refused, strict=True)
             if refusal is None
         ]
-        if not rows:
-            return refused
+        if not rows:  # then every record was refused
+            return [refusal for refusal in refused if refusal is not None]
         with self._write() as conn:
             (before,) = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
             conn.execute(
@@ -304,16 +337,16 @@ class HubStorage:
                     " FROM records WHERE seq > ? AND kind = 'complaint' ORDER BY seq",
                     [received, before],
                 )
-            (new,) = conn.execute(
+            (added,) = conn.execute(
                 "SELECT json_group_object(uuid, tracking_id) FROM records WHERE seq > ?", [before]
             ).fetchone()
-            new = json.loads(new)  # uuid -> tracking id, for the rows this batch added
+            new: dict[str, str | None] = json.loads(added)  # uuid -> tracking id, for the rows this batch added
             return [
                 refusal or self._answer(conn, record["uuid"], fingerprint, new)
                 for (record, fingerprint), refusal in zip(records, refused, strict=True)
             ]
 
-    def _missing_attachments(self, record: dict) -> Result | None:
+    def _missing_attachments(self, record: Record) -> Result | None:
         """`invalid` for a record naming files not uploaded yet; None when it can be stored."""
         missing = [a["sha256"] for a in record.get("attachments", []) if not self.has_attachment(a["sha256"])]
         if missing:
@@ -321,7 +354,7 @@ class HubStorage:
         return None
 
     @staticmethod
-    def _answer(conn, uuid: str, fingerprint: str, new: dict) -> Result:
+    def _answer(conn: sqlite3.Connection, uuid: str, fingerprint: str, new: dict[str, str | None]) -> Result:
         """What became of one record of the batch; `new` holds the uuids this batch stored, each
         answered `stored` once (the same uuid again in the batch is answered as a later arrival)."""
         if uuid in new:
@@ -364,7 +397,8 @@ class HubStorage:
                 yield body
 
     def count(self) -> int:
-        return self._conn().execute("SELECT count(*) FROM records").fetchone()[0]
+        count: int = self._conn().execute("SELECT count(*) FROM records").fetchone()[0]
+        return count
 
     # attachments
     def attachment_path(self, sha256: str) -> Path:
@@ -409,7 +443,7 @@ class HubStorage:
             ).fetchone()
             if row is None or row[0] != "complaint":
                 raise HubError("unknown_complaint", f"no complaint {uuid}")
-            current = row[1]
+            current: str = row[1]
             if current in FINAL_STATUSES or (
                 status != ARCHIVED and COMPLAINT_STATUSES.index(status) <= COMPLAINT_STATUSES.index(current)
             ):
@@ -420,7 +454,7 @@ class HubStorage:
             )
         return current
 
-    def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[dict], int, bool]:
+    def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
         """Status changes of this device's complaints after `cursor`: (changes, next cursor, more)."""
         rows = (
             self._conn()
@@ -433,5 +467,9 @@ class HubStorage:
         )
         more = len(rows) > limit
         rows = rows[:limit]
-        keys = ("uuid", "tracking_id", "status", "note", "updated_at")
-        return [dict(zip(keys, row[1:], strict=True)) for row in rows], (rows[-1][0] if rows else cursor), more
+        found: list[StatusChange] = [
+            {"uuid": uuid, "tracking_id": tracking_id, "status": status, "note": note, "updated_at": updated_at}
+            for _seq, uuid, tracking_id, status, note, updated_at in rows
+        ]
+        next_cursor: int = rows[-1][0] if rows else cursor
+        return found, next_cursor, more

@@ -6,6 +6,7 @@ A missing catalog raises, so a broken build is noticed instead of silently showi
 
 import gettext
 from functools import cache
+from pathlib import Path
 
 from kiosk.paths import locales_dir
 
@@ -27,7 +28,7 @@ def N_(message: str) -> str:
     return message
 
 
-def _catalog_path(language: str):
+def _catalog_path(language: str) -> Path:
     return locales_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 

@@ -1,10 +1,12 @@
 """What a citizen is told about their report, the same words on the status screen and in `kiosk status`."""
 
+from typing import Any
+
 from kiosk import questions
 from kiosk.i18n import _
 
 
-def describe(progress: dict) -> list[str]:
+def describe(progress: dict[str, Any]) -> list[str]:
     """Lines for `Store.complaint_progress()`: the status from the hub, else where the report is."""
     if progress.get("withdrawn"):
         return [

@@ -9,6 +9,10 @@ import multiprocessing
 import queue
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 MIN_SIZE = (1024, 600)  # every screen is laid out for at least this, at 100% text
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -30,7 +34,7 @@ class NoDisplay(Exception):
     """Qt could not open a display; its own message went to stderr."""
 
 
-def _probe(replies) -> None:
+def _probe(replies: "Queue[Screen]") -> None:
     from PySide6.QtGui import QGuiApplication
 
     app = QGuiApplication(["kiosk-screen-probe"])
@@ -41,7 +45,7 @@ def _probe(replies) -> None:
 
 def probe(timeout: float = 30) -> Screen:
     """What the primary screen is; raises NoDisplay when Qt could not open one in time."""
-    replies = _CONTEXT.Queue()
+    replies: Queue[Screen] = _CONTEXT.Queue()
     child = _CONTEXT.Process(target=_probe, args=(replies,), daemon=True, name="kiosk-screen-probe")
     child.start()
     try:

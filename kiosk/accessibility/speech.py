@@ -10,13 +10,24 @@ import multiprocessing
 import os
 import queue
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.context import SpawnProcess
+    from multiprocessing.queues import Queue
 
 FALLBACK_LANGUAGE = "id"  # no Javanese or Sundanese voice exists in espeak-ng
 PREFERRED_REGIONS = {"en": ("en-gb", "en-us")}  # before espeak's Caribbean or Scottish English
 DEFAULT_RATE, DEFAULT_VOLUME = 160, 1.0
 _CONTEXT = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
+
+# To the worker: (kind "say" or "save", text, language, rate, volume, WAV path or None, token).
+_Request = tuple[str, str, str, int, float, str | None, int]
+# From the worker: ("ready", None), ("done", token) or ("unavailable", why).
+_Reply = tuple[str, Any]
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,7 @@ class Voice:
     languages: tuple[str, ...]
 
 
-def _tags(languages) -> tuple[str, ...]:
+def _tags(languages: Iterable[str | bytes] | None) -> tuple[str, ...]:
     tags = []
     for tag in languages or ():
         text = tag.decode(errors="ignore") if isinstance(tag, bytes) else str(tag)
@@ -49,7 +60,7 @@ def pick_voice(voices: list[Voice], language: str) -> Voice | None:
     return next(iter(exact + regional + named), None)
 
 
-def _voices(engine) -> list[Voice]:
+def _voices(engine: Any) -> list[Voice]:  # a pyttsx3 Engine (pyttsx3 ships no types)
     return [Voice(str(v.id), str(v.name), _tags(v.languages)) for v in engine.getProperty("voices")]
 
 
@@ -63,7 +74,7 @@ def describe(driver: str | None = None) -> dict[str, Voice | None]:
     return {language: pick_voice(voices, language) for language in LANGUAGES}
 
 
-def _serve(requests, replies, driver):
+def _serve(requests: "Queue[_Request]", replies: "Queue[_Reply]", driver: str | None) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     for stream in (1, 2):  # pyttsx3 prints, and aplay complains when there is no sound card
         os.dup2(devnull, stream)
@@ -87,11 +98,12 @@ def _serve(requests, replies, driver):
             engine.say(text)
             engine.runAndWait()
         else:
+            assert path is not None  # Speech._send gives every "save" its path
             _save(engine, text, Path(path))
         replies.put(("done", token))
 
 
-def _save(engine, text: str, path: Path, attempts: int = 3) -> None:
+def _save(engine: Any, text: str, path: Path, attempts: int = 3) -> None:
     """pyttsx3's espeak driver (2.99) can return from runAndWait() before its callback has
     written the file, and now and then writes only a header: wait for the file to settle,
     and say it again when no sound came out."""
@@ -121,9 +133,12 @@ def _settled_size(path: Path, limit: float = 10) -> int:
 class Speech:
     """One speaking voice for the kiosk; every method returns at once except `synthesize`."""
 
-    def __init__(self, rate: int = DEFAULT_RATE, volume: float = DEFAULT_VOLUME, driver: str | None = None):
+    _requests: "Queue[_Request]"  # made with the worker process
+    _replies: "Queue[_Reply]"
+
+    def __init__(self, rate: int = DEFAULT_RATE, volume: float = DEFAULT_VOLUME, driver: str | None = None) -> None:
         self.rate, self.volume, self.driver = rate, volume, driver
-        self.process = None
+        self.process: SpawnProcess | None = None
         self.unavailable: str | None = None  # why there is no speech, for the officer
         self._token = 0
         self._pending: set[int] = set()

@@ -26,4 +26,4 @@ WORDS = (
 
 def use_kiosk_catalog() -> None:
     """Every later argparse word in the kiosk's current language."""
-    argparse._ = _
+    argparse._ = _  # type: ignore[attr-defined]  # argparse's own gettext alias, which it calls for each word

@@ -23,6 +23,7 @@ from kiosk.sync import credentials
 from kiosk.sync.transport import HubClient, TransportError
 
 OK, WARN, FAIL = "ok", "warn", "fail"
+Outcome = tuple[str, str]  # a status and its explanation
 STATUS_LABELS = {OK: N_("OK"), WARN: N_("WARNING"), FAIL: N_("FAILED")}
 MIN_FREE_BYTES = 50 * 1024 * 1024
 LOW_FREE_BYTES = 500 * 1024 * 1024
@@ -39,14 +40,14 @@ class Check:
         return f"[{_(STATUS_LABELS[self.status])}] {self.label}: {self.detail}"
 
 
-def _data_dir(data_dir: Path):
+def _data_dir(data_dir: Path) -> Outcome:
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".doctor-"):
         pass
     return OK, _("{path} is writable").format(path=data_dir)
 
 
-def _database(data_dir: Path):
+def _database(data_dir: Path) -> Outcome:
     with Store(data_dir) as store:
         (integrity,) = store.db.execute("PRAGMA integrity_check").fetchone()
         (synchronous,) = store.db.execute("PRAGMA synchronous").fetchone()
@@ -71,20 +72,20 @@ def _database(data_dir: Path):
     )
 
 
-def _free_disk(data_dir: Path):
+def _free_disk(data_dir: Path) -> Outcome:
     free = shutil.disk_usage(data_dir).free
     status = FAIL if free < MIN_FREE_BYTES else WARN if free < LOW_FREE_BYTES else OK
     return status, _("{megabytes} MB free").format(megabytes=free // (1024 * 1024))
 
 
-def _clock(_data_dir: Path):
+def _clock(_data_dir: Path) -> Outcome:
     now = datetime.now().astimezone().isoformat(timespec="seconds")
     if datetime.now().year < EARLIEST_PLAUSIBLE_YEAR:
         return WARN, _("{now} looks wrong: set the date and time so that records carry the right day").format(now=now)
     return OK, now
 
 
-def _catalogs(_data_dir: Path):
+def _catalogs(_data_dir: Path) -> Outcome:
     missing = []
     for language in LANGUAGES:
         try:
@@ -96,7 +97,7 @@ def _catalogs(_data_dir: Path):
     return OK, ", ".join(LANGUAGES)
 
 
-def _materials(data_dir: Path):
+def _materials(data_dir: Path) -> Outcome:
     parts, missing = [], []
     for language in LANGUAGES:
         shipped, added = materials.count(language, data_dir)
@@ -114,7 +115,7 @@ def _materials(data_dir: Path):
     return OK, "; ".join(parts)
 
 
-def _display(_data_dir: Path):
+def _display(_data_dir: Path) -> Outcome:
     from kiosk.accessibility.screen import MIN_SIZE, NoDisplay, probe  # Qt loads only for the checks that need it
 
     if sys.platform == "linux" and not any(
@@ -143,7 +144,7 @@ def _display(_data_dir: Path):
     return OK, shown
 
 
-def _speech(_data_dir: Path):
+def _speech(_data_dir: Path) -> Outcome:
     from kiosk.accessibility.speech import describe
 
     try:
@@ -159,7 +160,7 @@ def _speech(_data_dir: Path):
     return (OK if all(voices.values()) else WARN), "; ".join(parts)
 
 
-def _personal_data(data_dir: Path):
+def _personal_data(data_dir: Path) -> Outcome:
     """Sealed for the hub, kept no longer than the retention time, and in files no one else can read."""
     import stat
 
@@ -185,7 +186,7 @@ def _personal_data(data_dir: Path):
     return OK, _("none stored; sealed for the hub from enrollment on; {rule}").format(rule=days)
 
 
-def _hub(data_dir: Path):
+def _hub(data_dir: Path) -> Outcome:
     """Not enrolled is fine (the kiosk works offline); an unreachable hub is a warning, never a failure."""
 
     enrolled = credentials.load(data_dir)

@@ -10,6 +10,7 @@ import hmac
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
@@ -34,7 +35,7 @@ def _digest(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
 
 
-def _matches(pin: str, saved: dict) -> bool:
+def _matches(pin: str, saved: dict[str, Any]) -> bool:
     """`pin` against a saved hash, at the cost it was made with, in constant time."""
     params = {key: saved[key] for key in ("n", "r", "p")}
     return hmac.compare_digest(_digest(pin, bytes.fromhex(saved["salt"]), **params), bytes.fromhex(saved["hash"]))

@@ -5,6 +5,7 @@ see a missing key, and `save` records every change in the audit log.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from kiosk.store import Store
@@ -35,11 +36,11 @@ MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 30, 1800
 MAX_RETENTION_DAYS = 365
 
 
-def load(store: Store) -> dict:
+def load(store: Store) -> dict[str, Any]:
     return {key: store.setting(key, option.default) for key, option in OPTIONS.items()}
 
 
-def save(store: Store, changes: dict, actor: str = "officer") -> None:
+def save(store: Store, changes: dict[str, Any], actor: str = "officer") -> None:
     unknown = set(changes) - set(OPTIONS)
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))

@@ -6,6 +6,7 @@ it into a CSV file a supervisor can open in a spreadsheet.
 
 import csv
 import json
+from typing import Any, TextIO
 
 from kiosk.i18n import N_
 
@@ -27,7 +28,7 @@ ACTIONS = {
 }
 
 
-def write_csv(entries: list[dict], out) -> int:
+def write_csv(entries: list[dict[str, Any]], out: TextIO) -> int:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for entry in entries:
@@ -42,7 +43,7 @@ def write_csv(entries: list[dict], out) -> int:
     return len(entries)
 
 
-def describe_detail(detail: dict) -> str:
+def describe_detail(detail: dict[str, Any]) -> str:
     """One line for a person: `keys: district, village; records: 3`."""
     return "; ".join(
         f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}" for key, value in detail.items()

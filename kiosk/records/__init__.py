@@ -8,11 +8,12 @@ breaks any rule raises RecordInvalid naming every field at fault.
 import json
 import re
 import unicodedata
+from typing import Any, Literal, NoReturn
 
 from pydantic import ValidationError
 
 from kiosk.records.errors import WHOLE_RECORD, FieldError, RecordInvalid, from_pydantic, shown
-from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS, checker
+from kiosk.records.models import MODELS, SCHEMA_VERSIONS, TEXT_FIELDS, TextFields, checker
 from kiosk.records.protocol import KINDS, canonical_json, digest
 from kiosk.records.rules import cross_field_errors
 
@@ -35,7 +36,7 @@ _EDGE_SPACE = re.compile(
 )
 
 
-def _normalize(value, spec):
+def _normalize(value: Any, spec: TextFields | Literal[True]) -> Any:
     """NFC and trimmed free text where `spec` (from TEXT_FIELDS) marks it; all else untouched.
 
     What needs no change comes back as the same object (normalize and sub return their input
@@ -45,7 +46,7 @@ def _normalize(value, spec):
         return _EDGE_SPACE.sub("", unicodedata.normalize("NFC", value)) if isinstance(value, str) else value
     if isinstance(spec, dict) and isinstance(value, dict):
         # Only the keys that hold free text are visited: most of a record is left as it is.
-        changed = {}
+        changed: dict[str, Any] = {}
         for key, inner in spec.items():
             if key in value and (new := _normalize(value[key], inner)) is not value[key]:
                 changed[key] = new
@@ -56,14 +57,14 @@ def _normalize(value, spec):
     return value
 
 
-def validate(value) -> dict:
+def validate(value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise RecordInvalid([FieldError(WHOLE_RECORD, "not_object")])
     kind = value.get("kind")
     if not isinstance(kind, str) or kind not in MODELS:
         code = "missing" if "kind" not in value else "unknown_kind"
         raise RecordInvalid([FieldError("kind", code, {"choices": ", ".join(KINDS)})])
-    record = _normalize(value, TEXT_FIELDS[kind])
+    record: dict[str, Any] = _normalize(value, TEXT_FIELDS[kind])
     try:
         checker(kind).validate_python(record)
     except ValidationError as exc:
@@ -76,20 +77,22 @@ def validate(value) -> dict:
     return record
 
 
-def _no_duplicate_keys(pairs):
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) < len(pairs):  # a key given twice; found one by one only then
-        seen = set()
-        key = next(key for key, _value in pairs if key in seen or seen.add(key))
-        raise RecordInvalid([FieldError(WHOLE_RECORD, "duplicate_key", {"key": shown(key)})])
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise RecordInvalid([FieldError(WHOLE_RECORD, "duplicate_key", {"key": shown(key)})])
+            seen.add(key)
     return obj
 
 
-def _no_constants(name):
+def _no_constants(name: str) -> NoReturn:
     raise RecordInvalid([FieldError(WHOLE_RECORD, "not_json_number")])
 
 
-def parse_json(text: str):
+def parse_json(text: str) -> Any:
     """Strict JSON: no NaN or Infinity, no key given twice."""
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)

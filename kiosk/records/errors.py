@@ -4,8 +4,11 @@ A FieldError keeps a code and parameters, never a sentence: the sentence is chos
 MESSAGES and translated where it is shown, in the reader's language.
 """
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic_core import ErrorDetails
 
 from kiosk.i18n import N_, _
 from kiosk.records import models
@@ -95,13 +98,13 @@ _PATTERN_CODES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class FieldError:
     """One reason a record was refused: which field (dotted path) and why."""
 
     field: str
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def message(self) -> str:
         return _(MESSAGES[self.code]).format(**self.params)
@@ -113,7 +116,7 @@ class FieldError:
 class RecordInvalid(ValueError):
     """A record broke the format; `errors` names every field at fault."""
 
-    def __init__(self, errors: list[FieldError]):
+    def __init__(self, errors: list[FieldError]) -> None:
         super().__init__("; ".join(f"{e.field}: {e.code}" for e in errors))
         self.errors = errors
 
@@ -124,7 +127,7 @@ def shown(text: str) -> str:
     return safe if len(safe) <= _FIELD_SHOWN_CHARS else safe[: _FIELD_SHOWN_CHARS - 1] + "…"
 
 
-def from_pydantic(error: dict) -> FieldError:
+def from_pydantic(error: ErrorDetails) -> FieldError:
     path = shown(".".join(str(part) for part in error["loc"])) or WHOLE_RECORD
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "string_pattern_mismatch":

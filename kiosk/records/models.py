@@ -9,9 +9,11 @@ import os
 import re
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated, Literal, NotRequired, get_args, get_origin
+from types import GenericAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, TypeAlias, TypeVar, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, with_config
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
@@ -34,10 +36,14 @@ LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MIME_PATTERN = r"^[a-z]+/[A-Za-z0-9.+-]+$"
 
-GENDERS = ("female", "male", "unspecified")
-AGE_BANDS = ("0-15", "16-30", "31-45", "46-60", "61+", "unspecified")
-EVENT_TYPES = ("workshop", "socialization", "campus", "village_visit", "other")
-CLASSIFICATIONS = ("complaint", "aspiration", "information_request")
+Gender = Literal["female", "male", "unspecified"]
+AgeBand = Literal["0-15", "16-30", "31-45", "46-60", "61+", "unspecified"]
+EventType = Literal["workshop", "socialization", "campus", "village_visit", "other"]
+Classification = Literal["complaint", "aspiration", "information_request"]
+GENDERS: tuple[str, ...] = get_args(Gender)
+AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+CLASSIFICATIONS: tuple[str, ...] = get_args(Classification)
 WGSS_DOMAINS = ("seeing", "hearing", "walking", "cognition", "selfcare", "communication")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -79,14 +85,30 @@ def _consent_given(value: bool) -> bool:
     return value
 
 
-def Text(max_length: int, min_length: int = 0):
-    """NFC text without control characters (normalising and trimming happen before)."""
-    return Annotated[
-        str,
-        Field(min_length=min_length or None, max_length=max_length),
-        AfterValidator(_clean_characters),
-    ]
+if TYPE_CHECKING:
+    _T = TypeVar("_T")
+    # A field that may be left out: its value is None then. To a type checker that is `T | None`;
+    # to pydantic it is T alone, so an explicit null is refused (and the JSON Schema says so).
+    Omissible: TypeAlias = _T | None
+else:
 
+    class Omissible:
+        """`Omissible[T]` is T itself at run time (see above)."""
+
+        def __class_getitem__(cls, item: object) -> object:
+            return item
+
+
+# Free text: NFC without control characters (normalising and trimming happen before), named
+# for its length limits in characters: at most N (TextN), or from M to N (TextMtoN).
+_CLEAN = AfterValidator(_clean_characters)
+Text100 = Annotated[str, Field(max_length=100), _CLEAN]
+Text200 = Annotated[str, Field(max_length=200), _CLEAN]
+Text300 = Annotated[str, Field(max_length=300), _CLEAN]
+Text1to50 = Annotated[str, Field(min_length=1, max_length=50), _CLEAN]
+Text1to200 = Annotated[str, Field(min_length=1, max_length=200), _CLEAN]
+Text5to150 = Annotated[str, Field(min_length=5, max_length=150), _CLEAN]
+Text20to4000 = Annotated[str, Field(min_length=20, max_length=4000), _CLEAN]
 
 Uuid4 = Annotated[str, Field(pattern=UUID4_PATTERN)]
 Day = Annotated[str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}), AfterValidator(_real_date)]
@@ -95,8 +117,8 @@ Timestamp = Annotated[
     Field(pattern=DATETIME_PATTERN, json_schema_extra={"format": "date-time"}),
     AfterValidator(_real_datetime),
 ]
-Gender = Literal[GENDERS]
-AgeBand = Literal[AGE_BANDS]
+Phone = Annotated[str, Field(max_length=20, pattern=PHONE_PATTERN), _CLEAN]
+Email = Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN), _CLEAN]
 WgAnswer = Annotated[int, Field(ge=1, le=4)]
 
 
@@ -105,42 +127,42 @@ class Strict(BaseModel):
 
 
 class Location(Strict):
-    province: Text(100) = None
-    regency: Text(100) = None
-    district: Text(100) = None
-    village: Text(100) = None
-    text: Text(300) = None
-    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] = None
-    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] = None
+    province: Omissible[Text100] = None
+    regency: Omissible[Text100] = None
+    district: Omissible[Text100] = None
+    village: Omissible[Text100] = None
+    text: Omissible[Text300] = None
+    lat: Omissible[Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]] = None
+    lon: Omissible[Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]] = None
 
 
 class Wgss(Strict):
     """Washington Group Short Set: 1 no difficulty, 2 some, 3 a lot, 4 cannot do at all."""
 
-    seeing: WgAnswer = None
-    hearing: WgAnswer = None
-    walking: WgAnswer = None
-    cognition: WgAnswer = None
-    selfcare: WgAnswer = None
-    communication: WgAnswer = None
+    seeing: Omissible[WgAnswer] = None
+    hearing: Omissible[WgAnswer] = None
+    walking: Omissible[WgAnswer] = None
+    cognition: Omissible[WgAnswer] = None
+    selfcare: Omissible[WgAnswer] = None
+    communication: Omissible[WgAnswer] = None
 
 
 class Consent(Strict):
     given: Annotated[bool, Field(json_schema_extra={"const": True}), AfterValidator(_consent_given)]
-    text_version: Text(50, 1)
+    text_version: Text1to50
 
 
 class Reporter(Strict):
-    name: Text(200) = None
-    phone: Annotated[str, Field(max_length=20, pattern=PHONE_PATTERN), AfterValidator(_clean_characters)] = None
-    email: Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN), AfterValidator(_clean_characters)] = None
+    name: Omissible[Text200] = None
+    phone: Omissible[Phone] = None
+    email: Omissible[Email] = None
 
 
 class Attachment(Strict):
     sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
     mime: Annotated[str, Field(max_length=100, pattern=MIME_PATTERN)]
     size: Annotated[int, Field(ge=1, le=MAX_ATTACHMENT_BYTES)]
-    name: Text(200, 1)
+    name: Text1to200
 
 
 class Common(Strict):
@@ -149,18 +171,18 @@ class Common(Strict):
         alias="schema", json_schema_extra={"enum": list(SCHEMA_VERSIONS)}
     )
     created_at: Timestamp
-    device_id: Annotated[str, Field(pattern=DEVICE_ID_PATTERN)] = None
-    supersedes: Uuid4 = None
+    device_id: Omissible[Annotated[str, Field(pattern=DEVICE_ID_PATTERN)]] = None
+    supersedes: Omissible[Uuid4] = None
 
 
 class Event(Common):
     kind: Literal["event"]
-    name: Text(200, 1)
-    type: Literal[EVENT_TYPES]
+    name: Text1to200
+    type: EventType
     starts_on: Day
-    ends_on: Day = None
+    ends_on: Omissible[Day] = None
     location: Location
-    organizer: Text(200) = None
+    organizer: Omissible[Text200] = None
 
 
 class Attendance(Common):
@@ -168,30 +190,30 @@ class Attendance(Common):
     event_uuid: Uuid4
     gender: Gender
     age_band: AgeBand
-    age: Annotated[int, Field(ge=0, le=120)] = None
-    wgss: Wgss = None
-    name: Text(200) = None
-    village: Text(200) = None
+    age: Omissible[Annotated[int, Field(ge=0, le=120)]] = None
+    wgss: Omissible[Wgss] = None
+    name: Omissible[Text200] = None
+    village: Omissible[Text200] = None
     consent: Consent
 
 
 class Complaint(Common):
     kind: Literal["complaint"]
-    classification: Literal[CLASSIFICATIONS]
-    title: Text(150, 5)
-    body: Text(4000, 20)
-    incident_date: Day = None
+    classification: Classification
+    title: Text5to150
+    body: Text20to4000
+    incident_date: Omissible[Day] = None
     location: Location
-    category: Text(100) = None
-    agency: Text(200) = None
+    category: Omissible[Text100] = None
+    agency: Omissible[Text200] = None
     anonymous: bool
     confidential: bool
-    reporter: Reporter = None
-    gender: Gender = None
-    age_band: AgeBand = None
-    wgss: Wgss = None
+    reporter: Omissible[Reporter] = None
+    gender: Omissible[Gender] = None
+    age_band: Omissible[AgeBand] = None
+    wgss: Omissible[Wgss] = None
     language: Annotated[str, Field(max_length=35, pattern=LANGUAGE_PATTERN)]
-    event_uuid: Uuid4 = None
+    event_uuid: Omissible[Uuid4] = None
     attachments: Annotated[list[Attachment], Field(max_length=MAX_ATTACHMENTS)]
     consent: Consent
 
@@ -199,7 +221,7 @@ class Complaint(Common):
 MODELS: dict[str, type[Common]] = {"event": Event, "attendance": Attendance, "complaint": Complaint}
 
 
-def _nested(info) -> tuple[type[Strict] | None, bool]:
+def _nested(info: FieldInfo) -> tuple[type[Strict] | None, bool]:
     """The model a field holds, alone or in a list (None for plain values), and whether in a list."""
     in_list = get_origin(info.annotation) is list
     target = get_args(info.annotation)[0] if in_list else info.annotation
@@ -209,22 +231,21 @@ def _nested(info) -> tuple[type[Strict] | None, bool]:
 def _as_typed_dict(model: type[Strict]) -> type:
     """The same fields and rules as a TypedDict, which pydantic checks without building model
     objects: about 2.5 times as fast, and the hub checks every record it receives."""
-    fields = {}
+    fields: dict[str, Any] = {}  # annotations built at run time, so plain values to a type checker
     for name, info in model.model_fields.items():
-        annotation = info.annotation
+        annotation: Any = info.annotation
         inner, in_list = _nested(info)
         if inner is not None:
-            annotation = list[_as_typed_dict(inner)] if in_list else _as_typed_dict(inner)
+            annotation = GenericAlias(list, (_as_typed_dict(inner),)) if in_list else _as_typed_dict(inner)
         if info.metadata:
             annotation = Annotated[(annotation, *info.metadata)]
         fields[info.alias or name] = annotation if info.is_required() else NotRequired[annotation]
-    checked = TypedDict(model.__name__, fields)
-    checked.__pydantic_config__ = Strict.model_config
-    return checked
+    checked: type = TypedDict(model.__name__, fields)  # type: ignore[misc]  # its fields are known at run time only
+    return with_config(Strict.model_config)(checked)
 
 
 @cache
-def checker(kind: str) -> TypeAdapter:
+def checker(kind: str) -> TypeAdapter[Any]:
     """The validator of one kind's records, built when first asked for."""
     return TypeAdapter(_as_typed_dict(MODELS[kind]))
 
@@ -237,16 +258,20 @@ def text_limits(model: type[Strict], name: str) -> tuple[int, int]:
     return low, high
 
 
-def _is_text(info) -> bool:
+# Which fields of a record hold free text (True), or nested records holding some, by JSON name.
+TextFields: TypeAlias = dict[str, "Literal[True] | TextFields"]
+
+
+def _is_text(info: FieldInfo) -> bool:
     return any(getattr(meta, "func", None) is _clean_characters for meta in info.metadata) and info.annotation is str
 
 
-def text_fields(model: type[Strict]) -> dict:
+def text_fields(model: type[Strict]) -> TextFields:
     """Which fields hold free text (True) or nested records holding some ({...}), by JSON name.
 
     Only these are normalised (NFC, trimmed); codes, uuids and dates must arrive exact.
     """
-    spec = {}
+    spec: TextFields = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
         if _is_text(info):
@@ -258,4 +283,4 @@ def text_fields(model: type[Strict]) -> dict:
     return spec
 
 
-TEXT_FIELDS = {kind: text_fields(model) for kind, model in MODELS.items()}
+TEXT_FIELDS: dict[str, TextFields] = {kind: text_fields(model) for kind, model in MODELS.items()}

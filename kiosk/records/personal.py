@@ -8,11 +8,12 @@ the sealed part rides in the record as `sealed`; the hub opens it and checks the
 """
 
 import json
+from typing import Any
 
 SEALED = "sealed"
 
 # Paths (top-level key, or key within an object) of the personal fields of each kind.
-PERSONAL = {
+PERSONAL: dict[str, tuple[tuple[str, ...], ...]] = {
     "complaint": (("body",), ("reporter",), ("location", "text")),
     "attendance": (("name",), ("village",)),
     "event": (),
@@ -23,10 +24,11 @@ class Overlap(ValueError):
     """A personal part that names a field the public part already has."""
 
 
-def split(record: dict) -> tuple[dict, dict]:
+def split(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(public part, personal part); the personal part is empty when the record names nobody."""
-    public, personal = dict(record), {}
-    for path in PERSONAL.get(record.get("kind"), ()):
+    public: dict[str, Any] = dict(record)
+    personal: dict[str, Any] = {}
+    for path in PERSONAL.get(record.get("kind", ""), ()):
         if len(path) == 1:
             if path[0] in public:
                 personal[path[0]] = public.pop(path[0])
@@ -38,7 +40,7 @@ def split(record: dict) -> tuple[dict, dict]:
     return public, personal
 
 
-def merge(public: dict, personal: dict) -> dict:
+def merge(public: dict[str, Any], personal: dict[str, Any]) -> dict[str, Any]:
     """The whole record again; a personal part may only add fields, never replace one."""
     whole = dict(public)
     for key, value in personal.items():

@@ -4,6 +4,7 @@ They run after the models accepted every field, so values have their types here.
 """
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from kiosk.records.errors import FieldError
 
@@ -17,8 +18,8 @@ def _latest_today(created_at: str) -> date:
     return latest if latest == date.max else latest + timedelta(days=1)
 
 
-def cross_field_errors(record: dict) -> list[FieldError]:
-    errors = []
+def cross_field_errors(record: dict[str, Any]) -> list[FieldError]:
+    errors: list[FieldError] = []
     if record.get("supersedes") == record["uuid"]:
         errors.append(FieldError("supersedes", "supersedes_itself"))
     location = record.get("location", {})

@@ -7,7 +7,7 @@ the published schema and the validator cannot drift apart.
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
@@ -24,7 +24,7 @@ _RULES = (
 )
 
 
-def _tidy(node):
+def _tidy(node: Any) -> Any:
     """Drops pydantic's generated titles and `default: null` (absent means not given)."""
     if isinstance(node, dict):
         return {
@@ -37,7 +37,7 @@ def _tidy(node):
     return node
 
 
-def schema_document() -> dict:
+def schema_document() -> dict[str, Any]:
     record = Annotated[Event | Attendance | Complaint, Field(discriminator="kind")]
     body = _tidy(TypeAdapter(record).json_schema(by_alias=True))
     return {

@@ -8,6 +8,7 @@ each seal, so a sealed part cannot be moved to another record.
 
 import base64
 import json
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
@@ -33,7 +34,11 @@ def new_private_key() -> bytes:
 
 
 def load_private_key(pem: bytes) -> X25519PrivateKey:
-    return serialization.load_pem_private_key(pem, password=None)
+    """The hub's key from its PEM; ValueError when that is not a key, or a key of another kind."""
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, X25519PrivateKey):
+        raise ValueError(f"not an X25519 private key: {type(key).__name__}")
+    return key
 
 
 def public_key_text(private_key: X25519PrivateKey) -> str:
@@ -48,13 +53,13 @@ def check_public_key(text: str) -> str:
     return text
 
 
-def seal(public_key: str, uuid: str, personal: dict) -> str:
+def seal(public_key: str, uuid: str, personal: dict[str, Any]) -> str:
     key = X25519PublicKey.from_public_bytes(base64.b64decode(public_key))
     plain = json.dumps(personal, ensure_ascii=False, separators=(",", ":")).encode()
     return base64.b64encode(_SUITE.encrypt(plain, key, info=_INFO + uuid.encode())).decode()
 
 
-def open_sealed(private_key: X25519PrivateKey, uuid: str, sealed: str) -> dict:
+def open_sealed(private_key: X25519PrivateKey, uuid: str, sealed: str) -> dict[str, Any]:
     try:
         plain = _SUITE.decrypt(base64.b64decode(sealed, validate=True), private_key, info=_INFO + uuid.encode())
         personal = json.loads(plain)
@@ -65,7 +70,7 @@ def open_sealed(private_key: X25519PrivateKey, uuid: str, sealed: str) -> dict:
     return personal
 
 
-def unseal_record(value, private_key: X25519PrivateKey):
+def unseal_record(value: object, private_key: X25519PrivateKey) -> object:
     """A record as received, with its sealed personal part opened and put back in place; the
     result is then validated like any record. Values without a sealed part pass unchanged."""
     if not (isinstance(value, dict) and SEALED in value):

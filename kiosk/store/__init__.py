@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
@@ -39,7 +40,7 @@ class Outcome:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def _readable(body: str, fields: str | None) -> dict:
+def _readable(body: str, fields: str | None) -> dict[str, Any]:
     return merge(json.loads(body), json.loads(fields)) if fields else json.loads(body)
 
 
@@ -87,13 +88,13 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self):
+    def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add_records(self, values: Iterable) -> list[Outcome]:
+    def add_records(self, values: Iterable[object]) -> list[Outcome]:
         """Validate and store, in one transaction: all of them are durable when this returns.
 
         The uuid's uniqueness is enforced by the database (no check-then-insert); a uuid
@@ -116,7 +117,7 @@ class Store:
                 outcomes.append(self._insert(record, now, sealing_key))
         return outcomes
 
-    def _insert(self, record: dict, now: str, sealing_key: str | None) -> Outcome:
+    def _insert(self, record: dict[str, Any], now: str, sealing_key: str | None) -> Outcome:
         uuid, fingerprint = record["uuid"], digest(record)
         public, personal = split(record)
         inserted = self.db.execute(
@@ -161,7 +162,7 @@ class Store:
             return Outcome(DUPLICATE, uuid)
         return Outcome(CONFLICT, uuid, [FieldError("uuid", CONFLICT)])
 
-    def _keep_personal(self, uuid: str, personal: dict, sealing_key: str | None) -> None:
+    def _keep_personal(self, uuid: str, personal: dict[str, Any], sealing_key: str | None) -> None:
         if sealing_key:
             self.db.execute(
                 "INSERT INTO personal (uuid, sealed) VALUES (?, ?)", [uuid, seal(sealing_key, uuid, personal)]
@@ -182,7 +183,7 @@ class Store:
             for row in rows:
                 yield transit(*row)
 
-    def get(self, uuid: str) -> dict | None:
+    def get(self, uuid: str) -> dict[str, Any] | None:
         """A record as this kiosk can read it: personal fields only while they are kept unsealed."""
         row = self.db.execute(
             "SELECT r.body, p.fields FROM records r LEFT JOIN personal p ON p.uuid = r.uuid WHERE r.uuid = ?", [uuid]
@@ -191,9 +192,10 @@ class Store:
 
     def count(self, kind: str | None = None) -> int:
         where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])
-        return self.db.execute(f"SELECT count(*) FROM records {where}", args).fetchone()[0]
+        (count,) = self.db.execute(f"SELECT count(*) FROM records {where}", args).fetchone()
+        return int(count)
 
-    def events(self) -> list[dict]:
+    def events(self) -> list[dict[str, Any]]:
         """Every event, newest first."""
         rows = self.db.execute("SELECT body FROM records WHERE kind = 'event' ORDER BY seq DESC").fetchall()
         return [json.loads(body) for (body,) in rows]
@@ -206,7 +208,7 @@ class Store:
         ).fetchall()
         return dict(rows)
 
-    def find_complaint(self, code: str) -> dict | None:
+    def find_complaint(self, code: str) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT r.body, p.fields FROM ref_codes c JOIN records r ON r.uuid = c.uuid"
             " LEFT JOIN personal p ON p.uuid = r.uuid WHERE c.code = ?",
@@ -214,7 +216,7 @@ class Store:
         ).fetchone()
         return _readable(*row) if row else None
 
-    def complaint_progress(self, uuid: str) -> dict:
+    def complaint_progress(self, uuid: str) -> dict[str, Any]:
         """What the kiosk knows of a complaint: its sync state and the last status from the hub."""
         row = self.db.execute(
             "SELECT s.state, c.status, c.note, c.tracking_id, c.updated_at, w.uuid IS NOT NULL FROM sync_state s"
@@ -238,7 +240,7 @@ class Store:
             for row in rows:
                 yield json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
 
-    def quarantined(self) -> list[dict]:
+    def quarantined(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT s.uuid, r.kind, s.last_error, s.updated_at FROM sync_state s JOIN records r ON r.uuid = s.uuid"
             " WHERE s.state = 'quarantined' ORDER BY s.updated_at"
@@ -248,11 +250,11 @@ class Store:
     def sync_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT state, count(*) FROM sync_state GROUP BY state").fetchall())
 
-    def setting(self, key: str, default=None):
+    def setting(self, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return json.loads(row[0]) if row else default
 
-    def set_setting(self, key: str, value) -> None:
+    def set_setting(self, key: str, value: object) -> None:
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
@@ -260,7 +262,7 @@ class Store:
                 [key, json.dumps(value, ensure_ascii=False), utc_now()],
             )
 
-    def audit(self, actor: str, action: str, **detail) -> None:
+    def audit(self, actor: str, action: str, **detail: object) -> None:
         """Append an officer action; detail holds counts and names of things, never personal data."""
         with self.db.atomic():
             self.db.execute(
@@ -268,7 +270,7 @@ class Store:
                 [utc_now(), actor, action, json.dumps(detail, ensure_ascii=False)],
             )
 
-    def audit_entries(self) -> list[dict]:
+    def audit_entries(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT at, actor, action, detail FROM audit_log ORDER BY id").fetchall()
         return [{"at": at, "actor": actor, "action": action, "detail": json.loads(d)} for at, actor, action, d in rows]
 

@@ -8,7 +8,7 @@ these.
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
 
@@ -20,7 +20,7 @@ class Database:
         conn.isolation_level = None  # no implicit transactions: a write outside atomic() commits at once
         self.conn = conn
 
-    def execute(self, sql: str, parameters=()) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, parameters)
 
     @contextmanager
@@ -58,7 +58,8 @@ class Database:
 
     @property
     def journal_mode(self) -> str:
-        return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        (mode,) = self.conn.execute("PRAGMA journal_mode").fetchone()
+        return str(mode)
 
     def enable_wal(self, timeout: float) -> None:
         """Write-ahead logging, even when other processes open the same new file at the same moment.

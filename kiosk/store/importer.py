@@ -12,7 +12,8 @@ from typing import BinaryIO
 
 from kiosk.records import FieldError, RecordInvalid, parse_json
 from kiosk.records.errors import WHOLE_RECORD
-from kiosk.store import INVALID, Store
+from kiosk.records.protocol import INVALID
+from kiosk.store import Store
 
 MAX_LINE_BYTES = 256 * 1024
 BATCH_SIZE = 500
@@ -33,7 +34,7 @@ def numbered_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tu
         yield number, line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
 
 
-def _parse(raw: bytes | None):
+def _parse(raw: bytes | None) -> object:
     if raw is None:
         raise RecordInvalid([FieldError(WHOLE_RECORD, "line_too_long", {"max_bytes": MAX_LINE_BYTES})])
     try:
@@ -43,15 +44,15 @@ def _parse(raw: bytes | None):
     return parse_json(text) if text.strip() else None
 
 
-def import_stream(store: Store, stream: BinaryIO, on_problem: Problem, batch_size: int = BATCH_SIZE) -> Counter:
+def import_stream(store: Store, stream: BinaryIO, on_problem: Problem, batch_size: int = BATCH_SIZE) -> Counter[str]:
     """Store every good line of `stream`; returns counts by outcome (stored, duplicate, ...).
 
     Problems are reported in line order, each batch once it is committed.
     """
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     batch: list[tuple[int, object, list[FieldError]]] = []
 
-    def flush():
+    def flush() -> None:
         outcomes = iter(store.add_records(value for _, value, errors in batch if not errors))
         for number, _, errors in batch:
             if errors:

@@ -6,12 +6,13 @@ id, consent version) and validates, so a screen can never store a malformed reco
 
 import uuid as uuidlib
 from datetime import datetime
+from typing import Any
 
 from kiosk.privacy import consent
 from kiosk.records import validate
 
 
-def _common(kind: str, device_id: str | None) -> dict:
+def _common(kind: str, device_id: str | None) -> dict[str, Any]:
     record = {
         "uuid": str(uuidlib.uuid4()),
         "kind": kind,
@@ -23,13 +24,13 @@ def _common(kind: str, device_id: str | None) -> dict:
     return record
 
 
-def _given(answers: dict) -> dict:
+def _given(answers: dict[str, Any]) -> dict[str, Any]:
     """Optional answers left blank are left out, not stored empty."""
     kept = {key: _given(value) if isinstance(value, dict) else value for key, value in answers.items()}
     return {key: value for key, value in kept.items() if value not in (None, "", {}, [])}
 
 
-def new_complaint(answers: dict, device_id: str | None = None) -> dict:
+def new_complaint(answers: dict[str, Any], device_id: str | None = None) -> dict[str, Any]:
     """`answers` holds the complaint's own fields; consent is implied by reaching submit."""
     return validate(
         {
@@ -44,7 +45,7 @@ def new_complaint(answers: dict, device_id: str | None = None) -> dict:
     )
 
 
-def new_attendance(event_uuid: str, answers: dict, device_id: str | None = None) -> dict:
+def new_attendance(event_uuid: str, answers: dict[str, Any], device_id: str | None = None) -> dict[str, Any]:
     return validate(
         {
             **_common("attendance", device_id),
@@ -55,5 +56,5 @@ def new_attendance(event_uuid: str, answers: dict, device_id: str | None = None)
     )
 
 
-def new_event(answers: dict, device_id: str | None = None) -> dict:
+def new_event(answers: dict[str, Any], device_id: str | None = None) -> dict[str, Any]:
     return validate({**_common("event", device_id), "location": {}, **_given(answers)})

@@ -9,6 +9,7 @@ and the record of it are one transaction taken with the write lock (Database.ato
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kiosk.records.personal import split
@@ -17,10 +18,11 @@ from kiosk.store.database import Database
 from kiosk.store.refcode import ref_code
 
 MIGRATION_SET = "kiosk"
-STEPS = []  # in the order they are applied
+Step = Callable[[Database], None]
+STEPS: list[Step] = []  # in the order they are applied
 
 
-def step(function):
+def step(function: Step) -> Step:
     STEPS.append(function)
     return function
 
@@ -65,14 +67,14 @@ def apply(db: Database, stop_before: str | None = None) -> None:
 SYNC_STATES = ("pending", "sending", "acked", "quarantined")
 
 
-def _run(db, *statements: str) -> None:
+def _run(db: Database, *statements: str) -> None:
     # Not executescript(): it commits first, which would split a step from its record.
     for statement in statements:
         db.execute(statement)
 
 
 @step
-def m001_initial(db):
+def m001_initial(db: Database) -> None:
     states = ", ".join(f"'{state}'" for state in SYNC_STATES)
     _run(
         db,
@@ -122,7 +124,7 @@ def m001_initial(db):
 
 
 @step
-def m002_reference_codes_and_status(db):
+def m002_reference_codes_and_status(db: Database) -> None:
     """Reference codes for the status screen, and complaint status brought back by sync."""
     statuses = ", ".join(f"'{status}'" for status in COMPLAINT_STATUSES)
     _run(
@@ -141,7 +143,7 @@ def m002_reference_codes_and_status(db):
 
 
 @step
-def m003_status_history_and_statistics(db):
+def m003_status_history_and_statistics(db: Database) -> None:
     """When each complaint first reached each status (for the median days), and an index for date ranges."""
     statuses = ", ".join(f"'{status}'" for status in COMPLAINT_STATUSES)
     _run(
@@ -159,7 +161,7 @@ def m003_status_history_and_statistics(db):
 
 
 @step
-def m004_attendance_facts(db):
+def m004_attendance_facts(db: Database) -> None:
     """Statistics read a small table instead of a million JSON bodies: for each attendance
     record its event, gender, age band, worst WG-SS answer (0 when none was given) and day,
     clustered in the order the statistics group them. `Store` adds a row with each record
@@ -182,7 +184,7 @@ def m004_attendance_facts(db):
 
 
 @step
-def m005_personal_fields_apart(db):
+def m005_personal_fields_apart(db: Database) -> None:
     """Privacy (UU 27/2022): personal fields move out of the immutable records into their own
     table, where they can be sealed for the hub and erased (retention, withdrawn consent)
     while the rest of the record, and every count, stays. Sync gains the `withdrawn` state

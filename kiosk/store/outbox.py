@@ -8,7 +8,9 @@ Quarantined records are kept and shown to the officer; they never block the queu
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
+from kiosk.records.personal import transit
 from kiosk.store import Store, utc_now
 
 WAITING = ("pending", "sending")
@@ -22,8 +24,9 @@ class Item:
     size: int  # bytes of that JSON
 
     @property
-    def record(self) -> dict:
-        return json.loads(self.body)
+    def record(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.body)
+        return value
 
 
 def resume_interrupted(store: Store) -> None:
@@ -37,14 +40,13 @@ def next_batch(store: Store, max_count: int, max_bytes: int, after: int = 0) -> 
     one), and the position to continue from. Positions are sync_state's rowids, which follow
     the order records were stored in; walking the (state, rowid) index needs no sorting, so
     each batch costs the same however many records wait."""
-    from kiosk.records.personal import transit
-
     rows = store.db.execute(
         "SELECT s.rowid, r.uuid, r.kind, r.body, p.fields, p.sealed FROM sync_state s JOIN records r ON r.uuid = s.uuid"
         " LEFT JOIN personal p ON p.uuid = s.uuid WHERE s.state = 'pending' AND s.rowid > ? ORDER BY s.rowid LIMIT ?",
         [after, max_count],
     ).fetchall()
-    batch, total, last = [], 0, after
+    batch: list[Item] = []
+    total, last = 0, after
     for position, uuid, kind, body, fields, sealed in rows:
         body = transit(body, fields, sealed)
         size = len(body.encode())
@@ -118,7 +120,7 @@ def queue_counts(store: Store) -> tuple[int, int]:
     return sum(counts.get(state, 0) for state in WAITING) + withdrawals, counts.get("quarantined", 0)
 
 
-def apply_changes(store: Store, changes: list[dict], cursor: str) -> int:
+def apply_changes(store: Store, changes: list[dict[str, Any]], cursor: str) -> int:
     """Store complaint status from the hub with the cursor that follows it, in one transaction."""
     with store.db.atomic():
         applied = 0

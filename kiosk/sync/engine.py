@@ -3,26 +3,37 @@
 Failures of a request are retried by tenacity with exponential backoff and jitter, or
 after the hub's Retry-After; when the tries run out the run ends and everything not
 acknowledged waits for the next run. 413 splits a batch; 401 stops and asks for a new
-enrollment. Attachments go up before the records that name them.
+enrollment. Attachments go up before the records that name them. Every read and write of
+the database goes through the kiosk's one writer (kiosk.store.writer): the window's, when
+the window syncs, so a sync never competes with a citizen's save for the database's lock.
 """
 
 import hashlib
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from filelock import FileLock, Timeout
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.privacy import erasure
 from kiosk.records.protocol import ACKNOWLEDGED, CONFLICT, INVALID
+from kiosk.records.sealing import check_public_key
 from kiosk.store import SEALING_KEY, Store, outbox, utc_now
+from kiosk.store.writer import Writer
 from kiosk.sync import credentials
 from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLarge, TransportError
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 LOCK_FILE = "sync.lock"
 ATTACHMENTS = "attachments"
@@ -70,7 +81,7 @@ class SyncReport:
     def done(self) -> bool:
         return self.error is None and self.remaining == 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "done": self.done}
 
 
@@ -98,24 +109,28 @@ class NotEnrolled(KioskError):
 
 
 class _Run:
-    def __init__(self, data_dir: Path, store: Store, new_client: Callable[[], HubClient], policy: Policy, progress):
-        self.data_dir, self.store, self.policy = data_dir, store, policy
+    def __init__(
+        self,
+        data_dir: Path,
+        writer: Writer,
+        new_client: Callable[[], HubClient],
+        policy: Policy,
+        progress: Callable[[SyncReport], None] | None,
+    ):
+        self.data_dir, self.writer, self.policy = data_dir, writer, policy
         self.new_client, self.client = new_client, new_client()
         self.couriers = threading.local()  # a client (and its connection) per courier thread
         self.courier_clients: list[HubClient] = []
         self.progress = progress or (lambda report: None)
         self.report = SyncReport()
         self.uploaded: set[str] = set()
-        # Imported here, as filelock in run_sync: the kiosk window loads this module at start-up.
-        from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
-
         exponential = wait_random_exponential(multiplier=policy.backoff_base, max=policy.backoff_max)
 
-        def wait(state) -> float:
-            failure = state.outcome.exception()
+        def wait(state: RetryCallState) -> float:
+            failure = state.outcome.exception() if state.outcome else None
             if isinstance(failure, RetryLater) and failure.seconds is not None:
                 return min(failure.seconds, policy.retry_after_max)
-            return exponential(state)
+            return float(exponential(state))
 
         self.retrying = Retrying(
             retry=retry_if_exception_type((Offline, RetryLater)),
@@ -124,27 +139,29 @@ class _Run:
             reraise=True,
         )
 
-    def retry(self, request: Callable, *args):
+    def retry(self, request: Callable[..., T], *args: Any) -> T:
         """`request(*args)`, tried again as the policy says; safe from any thread (each call
         gets its own copy of the retry state)."""
-        return self.retrying.copy()(request, *args)
+        result: T = self.retrying.copy()(request, *args)
+        return result
 
     def push(self) -> None:
         """Up to IN_FLIGHT batches travel at once, each posted by a courier thread, while this
-        thread reads the next batch from the store and records the answers in order: the
-        hub validates one batch while it stores another and the kiosk reads a third."""
-        outbox.resume_interrupted(self.store)
-        after, more, in_flight = 0, True, deque()
+        thread has the next batch read and the answers recorded, in order: the hub validates one
+        batch while it stores another and the kiosk reads a third."""
+        self.writer.run(outbox.resume_interrupted)
+        after, more = 0, True
+        in_flight: deque[tuple[list[outbox.Item], Future[dict[str, Any]]]] = deque()
         with ThreadPoolExecutor(max_workers=IN_FLIGHT, thread_name_prefix="kiosk-sync-post") as couriers:
             while more or in_flight:
                 if more and len(in_flight) < IN_FLIGHT:
-                    batch, after = outbox.next_batch(
-                        self.store, self.policy.batch_count, self.policy.batch_bytes, after
+                    batch, after = self.writer.run(
+                        outbox.next_batch, self.policy.batch_count, self.policy.batch_bytes, after
                     )
                     more = bool(batch)
                     ready = self.with_attachments(batch)
                     if ready:
-                        outbox.mark_sending(self.store, [item.uuid for item in ready])
+                        self.writer.run(outbox.mark_sending, [item.uuid for item in ready])
                         self.report.sent += len(ready)
                         in_flight.append((ready, couriers.submit(self._post, ready)))
                     continue
@@ -155,8 +172,8 @@ class _Run:
                     self.split(ready)
                 self.progress(self.report)
 
-    def _post(self, batch: list[outbox.Item]) -> dict:
-        client = getattr(self.couriers, "client", None)
+    def _post(self, batch: list[outbox.Item]) -> dict[str, Any]:
+        client: HubClient | None = getattr(self.couriers, "client", None)
         if client is None:
             client = self.couriers.client = self.new_client()
             self.courier_clients.append(client)
@@ -181,7 +198,7 @@ class _Run:
                 if sha256 in self.uploaded:
                     continue
                 try:
-                    data = attachment_path(self.data_dir, sha256).read_bytes()
+                    data: bytes | None = attachment_path(self.data_dir, sha256).read_bytes()
                 except OSError:
                     data = None
                 if data is None or hashlib.sha256(data).hexdigest() != sha256:
@@ -200,7 +217,7 @@ class _Run:
         """One batch, here and now (the halves of a batch the hub found too large)."""
         if not batch:
             return
-        outbox.mark_sending(self.store, [item.uuid for item in batch])
+        self.writer.run(outbox.mark_sending, [item.uuid for item in batch])
         try:
             self.settle(batch, self.retry(self.client.post_records, [(item.uuid, item.body) for item in batch]))
         except TooLarge:
@@ -214,7 +231,7 @@ class _Run:
         self.send(batch[:middle])
         self.send(batch[middle:])
 
-    def settle(self, batch: list[outbox.Item], body: dict) -> None:
+    def settle(self, batch: list[outbox.Item], body: dict[str, Any]) -> None:
         acked, refused = [], []
         for item, result in zip(batch, body["results"], strict=True):
             if result["status"] in ACKNOWLEDGED:
@@ -222,55 +239,66 @@ class _Run:
             else:
                 detail = str(result.get("error") or "")[:500]
                 refused.append((item.uuid, f"{result['status']}: {detail}" if detail else result["status"]))
-        outbox.mark_acked(self.store, acked)
+        self.writer.run(outbox.mark_acked, acked)
         self.report.acked += len(acked)
         self._quarantine(refused)
 
     def _quarantine(self, refused: list[tuple[str, str]]) -> None:
         if refused:
-            outbox.quarantine(self.store, refused)
+            self.writer.run(outbox.quarantine, refused)
             self.report.quarantined += len(refused)
 
     def withdraw(self) -> None:
         """Withdrawals of consent go after the records: a record in flight when its person
         withdrew reaches the hub first, and is then erased there too."""
-        while uuids := outbox.unsent_withdrawals(self.store, self.policy.batch_count):
+        while uuids := self.writer.run(outbox.unsent_withdrawals, self.policy.batch_count):
             self.retry(self.client.withdraw, uuids)
-            outbox.mark_withdrawals_sent(self.store, uuids)
+            self.writer.run(outbox.mark_withdrawals_sent, uuids)
 
     def pull(self) -> None:
-        cursor = str(self.store.setting("sync_cursor", "0"))
+        cursor = str(self.writer.run(Store.setting, "sync_cursor", "0"))
         while True:
             body = self.retry(self.client.changes, cursor)
-            self.report.statuses += outbox.apply_changes(self.store, body["changes"], body["cursor"])
+            self.report.statuses += self.writer.run(outbox.apply_changes, body["changes"], body["cursor"])
             cursor = body["cursor"]
             if not body.get("more"):
                 return
 
 
+@contextmanager
+def _writer_for(data_dir: Path, writer: Writer | None) -> Iterator[Writer]:
+    """The kiosk's writer when the window runs the sync; else one of this run's own."""
+    if writer is not None:
+        yield writer
+        return
+    with Writer(data_dir) as own:
+        yield own
+
+
 def run_sync(
-    data_dir: Path, policy: Policy = Policy(), progress: Callable[[SyncReport], None] | None = None
+    data_dir: Path,
+    policy: Policy = Policy(),
+    progress: Callable[[SyncReport], None] | None = None,
+    writer: Writer | None = None,
 ) -> SyncReport:
     """Sync now; raises SyncBusy when another sync holds this folder, NotEnrolled before enrollment."""
     data_dir = Path(data_dir)
     enrolled = credentials.load(data_dir)
     if enrolled is None:
         raise NotEnrolled(_("This kiosk is not enrolled with a hub yet: kiosk enroll --hub URL --code CODE"))
-    from filelock import FileLock, Timeout
-
     lock = FileLock(data_dir / LOCK_FILE)
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise SyncBusy(_("Another sync is already running for this data folder.")) from None
     try:
-        with Store(data_dir) as store:
+        with _writer_for(data_dir, writer) as writing:
             run = _Run(
-                data_dir, store, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy, progress
+                data_dir, writing, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy, progress
             )
             try:
-                if store.setting(SEALING_KEY) is None:  # enrolled before the hub gave keys out
-                    erasure.seal_kept(store, run.retry(run.client.sealing_key))
+                if writing.run(Store.setting, SEALING_KEY) is None:  # enrolled before the hub gave keys out
+                    writing.run(erasure.seal_kept, run.retry(run.client.sealing_key))
                 run.push()
                 run.withdraw()
                 run.pull()
@@ -278,8 +306,8 @@ def run_sync(
                 run.report.error = exc.code
             finally:
                 run.close()
-            _record(store, run.report, run.skew)
-            erased = erasure.purge(store)  # what the hub has had for the retention time leaves the kiosk
+            writing.run(_record, run.report, run.skew)
+            erased = writing.run(erasure.purge)  # what the hub has had for the retention time leaves the kiosk
             log.info(
                 "sync: %d sent, %d acknowledged, %d quarantined, %d waiting, %d status updates, %d erased%s",
                 run.report.sent,
@@ -309,10 +337,8 @@ def _record(store: Store, report: SyncReport, skew: float | None) -> None:
     store.set_setting("sync_needs_enrollment", report.error == "needs_enrollment")
 
 
-def enroll(data_dir: Path, hub_url: str, code: str, policy: Policy = Policy()) -> str:
+def enroll(data_dir: Path, hub_url: str, code: str, policy: Policy = Policy(), writer: Writer | None = None) -> str:
     """Register this kiosk with a hub; returns the device id the hub gave it."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(hub_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise KioskError(_("{url} is not a hub address; write it like https://hub.example.go.id").format(url=hub_url))
@@ -325,17 +351,19 @@ def enroll(data_dir: Path, hub_url: str, code: str, policy: Policy = Policy()) -
         raise KioskError(_("Cannot reach a LAPOR! hub at {url}.").format(url=hub_url)) from None
     finally:
         client.close()
-    from kiosk.records.sealing import check_public_key
-
     try:
         check_public_key(answer["sealing_key"])
     except ValueError:
         raise KioskError(_("The hub at {url} sent a sealing key this kiosk cannot use.").format(url=hub_url)) from None
-    with Store(data_dir) as store:
-        credentials.save(data_dir, credentials.Credentials(hub_url, answer["device_id"], answer["token"]))
-        erasure.seal_kept(store, answer["sealing_key"])
-        store.set_setting("device_id", answer["device_id"])
-        store.set_setting("hub_url", hub_url)
-        store.set_setting("sync_needs_enrollment", False)
-        store.audit("officer", "enroll", hub=hub_url, device_id=answer["device_id"])
-    return answer["device_id"]
+    with _writer_for(Path(data_dir), writer) as writing:
+        writing.run(_enrolled, Path(data_dir), hub_url, answer)
+    return str(answer["device_id"])
+
+
+def _enrolled(store: Store, data_dir: Path, hub_url: str, answer: dict[str, Any]) -> None:
+    credentials.save(data_dir, credentials.Credentials(hub_url, answer["device_id"], answer["token"]))
+    erasure.seal_kept(store, answer["sealing_key"])
+    store.set_setting("device_id", answer["device_id"])
+    store.set_setting("hub_url", hub_url)
+    store.set_setting("sync_needs_enrollment", False)
+    store.audit("officer", "enroll", hub=hub_url, device_id=answer["device_id"])

@@ -6,6 +6,9 @@ request has a timeout; certificates are always verified.
 """
 
 from datetime import UTC, datetime
+from typing import Any
+
+import requests
 
 from kiosk import __version__
 from kiosk.records.protocol import INVALID, RESULT_STATUSES
@@ -55,8 +58,6 @@ def _retry_after(value: str | None) -> float | None:
 
 class HubClient:
     def __init__(self, base_url: str, token: str | None = None, timeout: tuple[float, float] = (5.0, 30.0)):
-        import requests  # a tenth of a second to import: not before the first request
-
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
@@ -68,9 +69,7 @@ class HubClient:
     def close(self) -> None:
         self.session.close()
 
-    def _call(self, method: str, path: str, **kwargs) -> tuple[int, dict]:
-        import requests
-
+    def _call(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
         sent = datetime.now(UTC)
         try:
             response = self.session.request(method, self.base_url + API + path, timeout=self.timeout, **kwargs)
@@ -96,19 +95,19 @@ class HubClient:
             raise Offline(f"HTTP {status}")
         return status, body
 
-    def health(self) -> dict:
+    def health(self) -> dict[str, Any]:
         _, body = self._call("GET", "/health")
         if body.get("status") != "ok":
             raise Offline("not a LAPOR! hub")
         return body
 
-    def enroll(self, code: str) -> dict:
+    def enroll(self, code: str) -> dict[str, Any]:
         _, body = self._call("POST", "/enroll", json={"code": code})
         if not all(isinstance(body.get(key), str) for key in ("device_id", "token", "sealing_key")):
             raise Offline("malformed enrollment answer")
         return body
 
-    def post_records(self, records: list[tuple[str, str]]) -> dict:
+    def post_records(self, records: list[tuple[str, str]]) -> dict[str, Any]:
         """Sends (uuid, record JSON) pairs; {"server_time", "results"} with one well-formed
         result per record, in order."""
         payload = '{"records":[' + ",".join(body for _uuid, body in records) + "]}"
@@ -127,7 +126,7 @@ class HubClient:
         _, body = self._call("GET", "/sealing-key")
         if not isinstance(body.get("sealing_key"), str):
             raise Offline("malformed sealing key answer")
-        return body["sealing_key"]
+        return str(body["sealing_key"])
 
     def withdraw(self, uuids: list[str]) -> None:
         """Asks the hub to erase the personal fields of these records (consent withdrawn)."""
@@ -138,7 +137,7 @@ class HubClient:
     def put_attachment(self, sha256: str, data: bytes) -> None:
         self._call("PUT", f"/attachments/{sha256}", data=data, headers={"Content-Type": "application/octet-stream"})
 
-    def changes(self, cursor: str) -> dict:
+    def changes(self, cursor: str) -> dict[str, Any]:
         _, body = self._call("GET", "/changes", params={"cursor": cursor})
         changes = body.get("changes")
         if not isinstance(changes, list) or not isinstance(body.get("cursor"), str):
@@ -154,7 +153,7 @@ class HubClient:
         return body
 
 
-def _error_message(body: dict) -> str:
+def _error_message(body: dict[str, Any]) -> str:
     error = body.get("error")
     return str(error.get("message", "")) if isinstance(error, dict) else ""
 

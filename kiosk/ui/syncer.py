@@ -10,20 +10,28 @@ every half minute, and a reachable hub starts a sync at once.
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.errors import KioskError
-from kiosk.store import outbox
-from kiosk.sync import credentials
+from kiosk.store import Store, outbox
+from kiosk.sync import credentials, engine
+from kiosk.sync.engine import SyncReport
+from kiosk.sync.transport import HubClient, TransportError
+
+if TYPE_CHECKING:  # the context holds this controller
+    from kiosk.ui.context import Context
 
 log = logging.getLogger(__name__)
 
 SYNC_EVERY_MS = 5 * 60 * 1000
 PROBE_EVERY_MS = 30 * 1000
 WATCH_NETWORK_AFTER_MS = 1000
-POLICY = {"attempts": 3, "backoff_max": 10.0, "retry_after_max": 60.0}  # engine.Policy's, made with the first sync
+POLICY = engine.Policy(attempts=3, backoff_max=10.0, retry_after_max=60.0)  # the window does not wait long
 
 OFFLINE, ONLINE, SYNCING, NOT_ENROLLED = "offline", "online", "syncing", "not_enrolled"
 
@@ -52,7 +60,7 @@ class SyncState:
         return ONLINE if self.online else OFFLINE
 
 
-def _read_state(store, data_dir) -> SyncState:
+def _read_state(store: Store, data_dir: Path) -> SyncState:
     enrolled = credentials.load(data_dir)
     pending, quarantined = outbox.queue_counts(store)
     last_error = store.setting("sync_last_error")
@@ -74,7 +82,7 @@ class SyncController(QObject):
     _ran = Signal(object)  # a SyncReport, or an error code
     _probed = Signal(bool)
 
-    def __init__(self, context, parent: QObject):
+    def __init__(self, context: "Context", parent: QObject):
         super().__init__(parent)
         self.context = context
         self.data_dir = context.db.data_dir
@@ -95,9 +103,12 @@ class SyncController(QObject):
         if self.closed or not QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
             return
         info = QNetworkInformation.instance()
-        info.reachabilityChanged.connect(
-            lambda reachability: reachability == QNetworkInformation.Reachability.Online and self.sync_now()
-        )
+
+        def changed(reachability: QNetworkInformation.Reachability) -> None:
+            if reachability == QNetworkInformation.Reachability.Online:
+                self.sync_now()
+
+        info.reachabilityChanged.connect(changed)
 
     def start(self) -> None:
         """Syncs now and on the timers; the network is watched a moment later, as loading Qt's
@@ -123,8 +134,8 @@ class SyncController(QObject):
 
         self.context.db.call(_read_state, self.data_dir, on_done=loaded)
 
-    def _in_background(self, work) -> None:
-        def run():
+    def _in_background(self, work: Callable[[], None]) -> None:
+        def run() -> None:
             with contextlib.suppress(RuntimeError):  # the window went away while the hub answered
                 work()
 
@@ -136,11 +147,10 @@ class SyncController(QObject):
         self.state.running = True
         self.changed.emit()
 
-        def work():
-            from kiosk.sync import engine  # with the first sync: a kiosk that is not enrolled never needs it
-
+        def work() -> None:
+            outcome: SyncReport | str
             try:
-                outcome = engine.run_sync(self.data_dir, engine.Policy(**POLICY))
+                outcome = engine.run_sync(self.data_dir, POLICY, writer=self.context.db.writer)
             except engine.SyncBusy:
                 outcome = "busy"  # `kiosk sync` from a terminal holds the folder: it reports itself
             except Exception as exc:  # noqa: BLE001 - a sync failure must never take the kiosk down
@@ -150,9 +160,7 @@ class SyncController(QObject):
 
         self._in_background(work)
 
-    def _finished(self, outcome) -> None:
-        from kiosk.sync.engine import SyncReport
-
+    def _finished(self, outcome: SyncReport | str) -> None:
         self.state.running = False
         if isinstance(outcome, SyncReport):
             self.state.online = outcome.error not in ("offline", "hub_busy")
@@ -164,9 +172,7 @@ class SyncController(QObject):
             return
         url = self.state.hub_url
 
-        def work():
-            from kiosk.sync.transport import HubClient, TransportError
-
+        def work() -> None:
             client = HubClient(url, timeout=(3.0, 5.0))
             try:
                 client.health()
@@ -186,11 +192,9 @@ class SyncController(QObject):
             self.sync_now()
 
     def enroll(self, hub_url: str, code: str) -> None:
-        def work():
-            from kiosk.sync import engine
-
+        def work() -> None:
             try:
-                device_id = engine.enroll(self.data_dir, hub_url, code)
+                device_id = engine.enroll(self.data_dir, hub_url, code, writer=self.context.db.writer)
                 self.enrolled.emit(True, device_id)
             except KioskError as exc:
                 self.enrolled.emit(False, str(exc))
