@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINTS = {"kiosk/cli/run.py", "kiosk/cli/statistics.py"}  # the core modules that may start the UI
+ENTRY_POINTS = {"kiosk/cli/run.py"}  # the core modules that may start the UI
 
 
 def module_name(path: Path) -> str:

@@ -271,10 +271,10 @@ def test_the_open_data_pdf_and_csv_carry_no_names(kiosk, tmp_path):
     assert not any(name in text + csv_text for name in NAMES)
 
 
-def test_open_data_charts_hide_small_differences_too(qapp):
+def test_open_data_charts_hide_small_differences_too():
     """A chart bar that is a difference of published counts (did not answer = total - answered)
     is hidden when it is 1 to 4, in the open-data report only."""
-    from kiosk.ui.report_pdf import disability_items
+    from kiosk.reports.charts import disability_items
 
     figures = {"total": 40, "wgss_answered": 37, "with_disability": 12, "percent": {"with_disability": 30.0}}
     safe = disability_items({**figures, "open_data": True})

@@ -49,9 +49,7 @@ def _data_dir(data_dir: Path) -> Outcome:
 
 def _database(data_dir: Path) -> Outcome:
     with Store(data_dir) as store:
-        (integrity,) = store.db.execute("PRAGMA integrity_check").fetchone()
-        (synchronous,) = store.db.execute("PRAGMA synchronous").fetchone()
-        journal = store.db.journal_mode
+        integrity, journal, synchronous = store.health()
         applied = store.applied_migrations()
         counts = {kind: store.count(kind) for kind in KINDS}
     if integrity != "ok":

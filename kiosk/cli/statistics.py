@@ -2,21 +2,21 @@
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kiosk.cli.common import Command, day, open_store
 from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _
 from kiosk.reports import stats, tables
+from kiosk.reports.pdf import write_pdf
 
 FORMATS = ("table", "json", "csv", "xlsx", "pdf")
 
 
-def _write_text(figures: dict, form: str, out: TextIO) -> None:
+def _write_text(figures: dict[str, Any], form: str, out: TextIO) -> None:
     if form == "json":
         json.dump(figures, out, ensure_ascii=False, indent=2)
     elif form == "csv":
@@ -38,9 +38,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
             figures = stats.open_data(figures)
         store.audit("cli", "stats_export", format=args.format, open_data=args.open_data)
     if args.format == "pdf":
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from kiosk.ui.report_pdf import write_pdf
-
         write_pdf(figures, Path(args.output))
     elif args.format == "xlsx":
         tables.write_xlsx(figures, Path(args.output))

@@ -7,50 +7,24 @@ cut-off (any domain 3 "a lot of difficulty" or 4 "cannot do at all"); youth is t
 band 16-30 (UU 40/2009). Dates filter on the day a record was made on the device.
 """
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from typing import Any
 
 from kiosk.records.models import AGE_BANDS, CLASSIFICATIONS, GENDERS
 from kiosk.records.protocol import COMPLAINT_STATUSES, DISABILITY_FROM, YOUTH_BAND
-from kiosk.store import Store
+from kiosk.store import Store, statistics
+from kiosk.store.statistics import NOT_SENT, WAITING, Filters
 
-NOT_SENT, WAITING = "on_kiosk", "sent"  # a complaint's state before the hub reports a status
+__all__ = ["NOT_SENT", "SMALL", "WAITING", "Filters", "compute", "open_data"]
+
 SMALL = 5  # open data: counts of 1 to 4 could single a person out
+CubeRow = tuple[str, str, str, bool, bool, int]  # event, gender, age band, answered WG-SS, disability, count
 
 
-@dataclass(frozen=True)
-class Filters:
-    event_uuid: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def where(self, table: str = "") -> tuple[str, list]:
-        """SQL conditions on `records` (aliased `table`), index-friendly: created_at compared as text."""
-        prefix = f"{table}." if table else ""
-        conditions, args = [], []
-        if self.event_uuid:
-            conditions.append(f"{prefix}event_uuid = ?")
-            args.append(self.event_uuid)
-        if self.date_from:
-            conditions.append(f"{prefix}created_at >= ?")
-            args.append(self.date_from.isoformat())
-        if self.date_to:
-            conditions.append(f"{prefix}created_at < ?")
-            args.append((self.date_to + timedelta(days=1)).isoformat())
-        return "".join(f" AND {c}" for c in conditions), args
-
-
-def _cube(store: Store, filters: Filters) -> list[tuple]:
-    """(event, gender, age band, answered WG-SS, has a disability, count) rows, counted in
-    `attendance_facts` (migration m004), which is stored in this very order."""
-    where, args = filters.where()
-    rows = store.db.execute(
-        f"SELECT event_uuid, gender, age_band, wgss_worst, count(*) FROM attendance_facts WHERE 1{where}"
-        " GROUP BY 1, 2, 3, 4",
-        args,
-    ).fetchall()
+def _cube(store: Store, filters: Filters) -> list[CubeRow]:
+    """(event, gender, age band, answered WG-SS, has a disability, count) rows."""
     return [
-        (event, gender, band, worst > 0, worst >= DISABILITY_FROM, count) for event, gender, band, worst, count in rows
+        (event, gender, band, worst > 0, worst >= DISABILITY_FROM, count)
+        for event, gender, band, worst, count in statistics.attendance_facts(store, filters)
     ]
 
 
@@ -58,15 +32,15 @@ def _share(count: int, total: int) -> float:
     return round(100 * count / total, 1) if total else 0.0
 
 
-def _percent(value, total: int):
+def _percent(value: Any, total: int) -> Any:
     if isinstance(value, dict):
         return {key: _percent(item, total) for key, item in value.items()}
     return _share(value, total)
 
 
-def _people(rows: list[tuple]) -> dict:
+def _people(rows: list[CubeRow]) -> dict[str, Any]:
     """The attendance breakdowns of DESIGN.md's JSON, from cube rows."""
-    counts = {
+    counts: dict[str, Any] = {
         "total": 0,
         "by_gender": dict.fromkeys(GENDERS, 0),
         "by_age_band": dict.fromkeys(AGE_BANDS, 0),
@@ -91,19 +65,13 @@ def _people(rows: list[tuple]) -> dict:
     return counts
 
 
-def _events(store: Store, filters: Filters, cube: list[tuple]) -> list[dict]:
+def _events(store: Store, filters: Filters, cube: list[CubeRow]) -> list[dict[str, Any]]:
     """Each event with attendance in the filters (or starting in the date range), with its headline shares."""
-    by_event: dict[str, list[tuple]] = {}
+    by_event: dict[str, list[CubeRow]] = {}
     for row in cube:
         by_event.setdefault(row[0], []).append(row)
-    one = " AND uuid = ?" if filters.event_uuid else ""
-    rows = store.db.execute(
-        "SELECT uuid, json_extract(body, '$.name'), json_extract(body, '$.starts_on') FROM records"
-        f" WHERE kind = 'event'{one} ORDER BY json_extract(body, '$.starts_on')",
-        [filters.event_uuid] if one else [],
-    ).fetchall()
     events = []
-    for uuid, name, starts_on in rows:
+    for uuid, name, starts_on in statistics.events(store, filters.event_uuid):
         in_range = (not filters.date_from or starts_on >= filters.date_from.isoformat()) and (
             not filters.date_to or starts_on <= filters.date_to.isoformat()
         )
@@ -124,33 +92,15 @@ def _events(store: Store, filters: Filters, cube: list[tuple]) -> list[dict]:
     return events
 
 
-def _median_days(store: Store, filters: Filters) -> dict:
+def _median_days(store: Store, filters: Filters) -> dict[str, float]:
     """Median days from filing to the first time each status was reached (SQL window functions)."""
-    where, args = filters.where("r")
-    rows = store.db.execute(
-        f"""WITH d AS (
-                SELECT h.status, julianday(h.reached_at) - julianday(r.created_at) AS days
-                FROM complaint_status_history h JOIN records r ON r.uuid = h.uuid
-                WHERE r.kind = 'complaint'{where}),
-            o AS (SELECT status, days, row_number() OVER (PARTITION BY status ORDER BY days) AS n,
-                         count(*) OVER (PARTITION BY status) AS size FROM d)
-            SELECT status, avg(days) FROM o WHERE n IN ((size + 1) / 2, (size + 2) / 2) GROUP BY status""",
-        args,
-    ).fetchall()
+    rows = statistics.median_days(store, filters)
     return {status: round(max(days, 0.0), 1) for status, days in rows}
 
 
-def _complaints(store: Store, filters: Filters) -> dict:
-    where, args = filters.where("r")
-    rows = store.db.execute(
-        f"""SELECT json_extract(r.body, '$.classification'), ifnull(json_extract(r.body, '$.category'), ''),
-                   coalesce(c.status, CASE s.state WHEN 'acked' THEN '{WAITING}' ELSE '{NOT_SENT}' END), count(*)
-            FROM records r JOIN sync_state s ON s.uuid = r.uuid LEFT JOIN complaint_status c ON c.uuid = r.uuid
-            WHERE r.kind = 'complaint'{where}
-            GROUP BY 1, 2, 3""",
-        args,
-    ).fetchall()
-    result = {
+def _complaints(store: Store, filters: Filters) -> dict[str, Any]:
+    rows = statistics.complaint_counts(store, filters)
+    result: dict[str, Any] = {
         "total": 0,
         "by_classification": dict.fromkeys(CLASSIFICATIONS, 0),
         "by_category": {},
@@ -165,8 +115,9 @@ def _complaints(store: Store, filters: Filters) -> dict:
     return result
 
 
-def compute(store: Store, filters: Filters = Filters()) -> dict:
+def compute(store: Store, filters: Filters | None = None) -> dict[str, Any]:
     """Every figure of the report, in DESIGN.md's JSON keys (plus events and complaints)."""
+    filters = filters or Filters()
     cube = _cube(store, filters)
     result = _people(cube)
     result["event_list"] = _events(store, filters, cube)
@@ -181,13 +132,13 @@ def compute(store: Store, filters: Filters = Filters()) -> dict:
     return result
 
 
-def open_data(stats: dict) -> dict:
+def open_data(stats: dict[str, Any]) -> dict[str, Any]:
     """Safe to publish: no free text (categories typed by citizens), no count of 1 to 4.
 
     A count of 1 to 4 and its percentage show as "<5"; when a breakdown has just one such
     cell, the next smallest is hidden too, so it cannot be worked out from the total."""
 
-    def suppress(counts: dict) -> dict:
+    def suppress(counts: dict[str, Any]) -> dict[str, Any]:
         hidden = {key for key, value in counts.items() if isinstance(value, int) and 0 < value < SMALL}
         if len(hidden) == 1:
             others = sorted((v, k) for k, v in counts.items() if isinstance(v, int) and v > 0 and k not in hidden)
@@ -195,7 +146,7 @@ def open_data(stats: dict) -> dict:
                 hidden.add(others[0][1])
         return {key: "<5" if key in hidden else value for key, value in counts.items()}
 
-    def shown(value):
+    def shown(value: Any) -> Any:
         return "<5" if isinstance(value, int) and 0 < value < SMALL else value
 
     safe = {key: shown(stats[key]) for key in ("total", "youth", "with_disability", "wgss_answered")}

@@ -7,6 +7,7 @@ show the words in the active language with its number formatting.
 
 import csv
 from pathlib import Path
+from typing import Any, TextIO
 
 from kiosk.i18n import N_, _, format_number, format_percent
 from kiosk.questions import COMPLAINT_STATUS
@@ -47,10 +48,13 @@ PAIRS = (
 )
 
 
-def rows(stats: dict) -> list[tuple[str, str, object, object]]:
+Row = tuple[str, str, Any, Any]  # breakdown, group, value, percent of attendees or None
+
+
+def rows(stats: dict[str, Any]) -> list[Row]:
     """Every figure as (breakdown, group, value, percent of attendees or None)."""
     percent = stats["percent"]
-    found = [("total", "", stats["total"], None)]
+    found: list[Row] = [("total", "", stats["total"], None)]
     for breakdown, key in PAIRS[:2]:
         found += [(breakdown, group, value, percent[key][group]) for group, value in stats[key].items()]
     for key in ("youth", "with_disability", "wgss_answered"):
@@ -80,24 +84,24 @@ def group_label(breakdown: str, group: str) -> str:
     return group  # age bands read the same in every language
 
 
-def shown(value) -> str:
+def shown(value: Any) -> str:
     return format_number(value) if isinstance(value, (int, float)) else str(value)
 
 
-def shown_percent(value) -> str:
+def shown_percent(value: Any) -> str:
     if value is None:
         return ""
     return format_percent(value) if isinstance(value, (int, float)) else str(value)
 
 
-def write_csv(stats: dict, out) -> None:
+def write_csv(stats: dict[str, Any], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["breakdown", "group", "value", "percent"])
     for breakdown, group, value, percent in rows(stats):
         writer.writerow([breakdown, group, value, "" if percent is None else percent])
 
 
-def table_text(stats: dict) -> str:
+def table_text(stats: dict[str, Any]) -> str:
     """Aligned columns for a terminal; a breakdown of one figure stands on its title's line."""
     lines, current = [], None
     for breakdown, group, value, percent in rows(stats):
@@ -114,7 +118,7 @@ def table_text(stats: dict) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def write_xlsx(stats: dict, path: Path) -> None:
+def write_xlsx(stats: dict[str, Any], path: Path) -> None:
     """A sheet per breakdown (named by its key, titled in the active language), written atomically."""
     from openpyxl import Workbook
     from openpyxl.styles import Font

@@ -274,6 +274,13 @@ class Store:
         rows = self.db.execute("SELECT at, actor, action, detail FROM audit_log ORDER BY id").fetchall()
         return [{"at": at, "actor": actor, "action": action, "detail": json.loads(d)} for at, actor, action, d in rows]
 
+    def health(self) -> tuple[str, str, int]:
+        """SQLite's integrity check ("ok" when intact), the journal mode and the synchronous level
+        (2 is FULL): what `kiosk doctor` checks before an event."""
+        (integrity,) = self.db.execute("PRAGMA integrity_check").fetchone()
+        (synchronous,) = self.db.execute("PRAGMA synchronous").fetchone()
+        return str(integrity), self.db.journal_mode, int(synchronous)
+
     def applied_migrations(self) -> list[str]:
         return migrations.applied(self.db.conn)
 

@@ -1,14 +1,17 @@
-"""Horizontal bar charts drawn with QPainter: the same drawing on the dashboard and in the PDF.
+"""The dashboard's horizontal bar charts, drawn with QPainter (the PDF report draws its own, with fpdf2).
 
+What each chart shows comes from `kiosk.reports.charts`, so the screen and the report agree.
 Horizontal bars keep long labels readable (they sit on the left, in full) and need no
 chart library: QtCharts lives in PySide6-Addons, which the kiosk does not ship.
 """
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from kiosk.reports.charts import Item
 
 
 @dataclass(frozen=True)
@@ -16,12 +19,9 @@ class Colors:
     text: str = "#1a1a1a"
     bar: str = "#a4161a"
     track: str = "#e9e9e9"
-    background: str = "#ffffff"
 
 
-def draw_bars(
-    painter: QPainter, area: QRectF, title: str, items: list[tuple[str, float, str]], colors: Colors, font: QFont
-) -> None:
+def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[Item], colors: Colors, font: QFont) -> None:
     """`items` are (label, value, value as shown); bars are scaled to the largest value."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -62,43 +62,36 @@ def draw_bars(
     painter.restore()
 
 
-def chart_image(title: str, items, width: int, font: QFont, colors: Colors = Colors()) -> QImage:
-    height = int(QFontMetricsF(font).height() * (2.2 + 1.6 * len(items)))
-    image = QImage(width, height, QImage.Format.Format_ARGB32)
-    image.fill(QColor(colors.background))
-    painter = QPainter(image)
-    draw_bars(painter, QRectF(0, 0, width, height), title, items, colors, font)
-    painter.end()
-    return image
-
-
 class BarChart(QWidget):
     """A chart on screen; it takes its font and colours from the style sheet like any label."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.title, self.items = "", []
+        self.title = ""
+        self.items: list[Item] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def show_data(self, title: str, items: list[tuple[str, float, str]]) -> None:
+    def show_data(self, title: str, items: list[Item]) -> None:
         self.title, self.items = title, items
         self.setAccessibleName(title)
         self.setAccessibleDescription("; ".join(f"{label}: {shown}" for label, _, shown in items))
-        self.setFixedHeight(int(QFontMetricsF(self.font()).height() * (2.2 + 1.6 * len(items))))
+        self._fit_height()
         self.update()
 
-    def changeEvent(self, event) -> None:
+    def _fit_height(self) -> None:
+        self.setFixedHeight(int(QFontMetricsF(self.font()).height() * (2.2 + 1.6 * len(self.items))))
+
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if self.items:
-            self.setFixedHeight(int(QFontMetricsF(self.font()).height() * (2.2 + 1.6 * len(self.items))))
+            self._fit_height()
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         palette = self.palette()
         colors = Colors(
             text=palette.windowText().color().name(),
             bar=palette.highlight().color().name(),
             track=palette.alternateBase().color().name(),
-            background=palette.window().color().name(),
         )
         painter = QPainter(self)
         draw_bars(painter, QRectF(self.rect()), self.title, self.items, colors, self.font())

@@ -1,21 +1,33 @@
 """Officer mode's statistics: who the events reached, as charts, and the same figures as files.
 
-Figures are computed on the database thread; the PDF is drawn on the UI thread (Qt's
-painters belong there), the CSV and XLSX files are written on the database thread.
+Figures are computed on the database thread, and the CSV and XLSX files are written there.
+The PDF (`kiosk.reports.pdf`, no Qt) is written on the UI thread when the officer asks for
+it: well under a second for a report of a few pages.
 """
 
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_number, format_percent
 from kiosk.reports import stats, tables
+from kiosk.reports.charts import participation_charts
+from kiosk.reports.pdf import write_pdf
+from kiosk.store import Store
 from kiosk.ui.charts import BarChart
-from kiosk.ui.report_pdf import chart_items, disability_items, write_pdf
+from kiosk.ui.context import Context
 from kiosk.ui.widgets import button, fit_wrapped, label, set_text
+
+Figures = dict[str, Any]
+
+
+class Panel(Protocol):
+    context: Context
 
 
 def exports_dir() -> Path:
@@ -25,11 +37,11 @@ def exports_dir() -> Path:
     return platformdirs.user_documents_path() / "LAPOR"
 
 
-def _compute(store, event_uuid):
+def _compute(store: Store, event_uuid: str | None) -> tuple[Figures, list[dict[str, Any]]]:
     return stats.compute(store, stats.Filters(event_uuid=event_uuid)), store.events()
 
 
-def _write(store, figures: dict, kind: str, path: Path) -> Path:
+def _write(store: Store, figures: Figures, kind: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "xlsx":
         tables.write_xlsx(figures, path)
@@ -41,10 +53,10 @@ def _write(store, figures: dict, kind: str, path: Path) -> Path:
 
 
 class StatsTab(QWidget):
-    def __init__(self, panel):
+    def __init__(self, panel: Panel) -> None:
         super().__init__()
         self.panel = panel
-        self.figures: dict | None = None
+        self.figures: Figures | None = None
         self.event_choice = QComboBox()
         self.event_choice.activated.connect(lambda _index: self.refresh())
         self.event_caption = label(wrap=False)
@@ -73,7 +85,7 @@ class StatsTab(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_labels()
 
@@ -92,7 +104,7 @@ class StatsTab(QWidget):
     def refresh(self) -> None:
         self.panel.context.db.call(_compute, self.event_choice.currentData(), on_done=self.show_figures)
 
-    def show_figures(self, result) -> None:
+    def show_figures(self, result: tuple[Figures, list[dict[str, Any]] | None]) -> None:
         figures, events = result
         self.figures = figures
         if events is not None:
@@ -111,9 +123,8 @@ class StatsTab(QWidget):
                 disability=format_percent(percent["with_disability"]),
             )
         )
-        self.charts["gender"].show_data(_("By gender"), chart_items(figures, "by_gender"))
-        self.charts["age"].show_data(_("By age band"), chart_items(figures, "by_age_band"))
-        self.charts["disability"].show_data(_("Washington Group disability questions"), disability_items(figures))
+        for key, (title, items) in participation_charts(figures).items():
+            self.charts[key].show_data(title, items)
         complaints = figures["complaints"]
         self.complaints.setText(
             _("Reports filed: {total} ({sent} sent to the agency, {waiting} still on this kiosk)").format(
@@ -128,8 +139,13 @@ class StatsTab(QWidget):
         if not self.figures:
             return
         path = exports_dir() / f"lapor-statistik-{date.today().isoformat()}.{kind}"
-        done = lambda written: self.message.setText(_("Saved to {path}").format(path=written))  # noqa: E731
-        failed = lambda exc: self.message.setText(_("Could not save: {reason}").format(reason=exc))  # noqa: E731
+
+        def done(written: Path) -> None:
+            self.message.setText(_("Saved to {path}").format(path=written))
+
+        def failed(exc: object) -> None:
+            self.message.setText(_("Could not save: {reason}").format(reason=exc))
+
         if kind == "pdf":
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
