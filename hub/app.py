@@ -18,7 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.storage import Answer, HubError, HubStorage, Record, now
-from kiosk.records import RecordInvalid, digest, parse_json, validate
+from kiosk.records import RecordInvalid, digest
+from kiosk.records.check import parse_json, validate
 from kiosk.records.protocol import INVALID
 from kiosk.records.sealing import public_key_text, unseal_record
 

@@ -64,7 +64,7 @@ def test_building_the_parser_looks_for_no_other_catalog():
         "def refuse(*args, **kwargs): raise AssertionError('searched for a catalog')\n"
         "gettext.find = refuse\n"
         "from kiosk.cli import build_parser\n"
-        "build_parser().parse_args(['run', '--demo'])\n"
+        "build_parser('run').parse_args(['run', '--demo'])\n"
     )
     result = fresh(code)
     assert result.returncode == 0, result.stderr

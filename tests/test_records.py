@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from windowscript import fresh
 
-from kiosk.records import RecordInvalid, parse_json, validate
+from kiosk.records import RecordInvalid
+from kiosk.records.check import parse_json, validate
 from kiosk.records.errors import MESSAGES
 from kiosk.records.schema import SCHEMA_PATH, render
 
@@ -336,7 +337,7 @@ def refuse(*args, **kwargs):
 
 importlib.metadata.entry_points = refuse
 from kiosk.store import intake
-from kiosk.records import validate
+from kiosk.records.check import validate
 
 validate(intake.new_complaint({"classification": "complaint", "title": "Jalan rusak",
                                "body": "Jalan desa berlubang.", "language": "id"}))

@@ -11,7 +11,7 @@ from windowscript import fresh
 
 from kiosk.errors import KioskError
 from kiosk.officer import access, config
-from kiosk.records import validate
+from kiosk.records.check import validate
 from kiosk.store import Store, intake
 from kiosk.store.refcode import ref_code
 from kiosk.ui.app import single_instance
@@ -269,7 +269,7 @@ def test_officer_creates_and_opens_an_event(qtbot, window, data_dir):
     events = window.officer.events
     qtbot.keyClicks(events.name, "Lokakarya Pengaduan Kampus")
     events.type.setCurrentIndex(events.type.findData("campus"))
-    click(qtbot, events.create)
+    click(qtbot, events.create_button)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: events.table.rowCount() == 2)
     events.table.selectRow(0)

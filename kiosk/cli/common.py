@@ -14,7 +14,7 @@ from kiosk.store import Store
 EXIT_REFUSED, EXIT_FAILED = 1, 2  # some input was refused or a check failed; the command could not run
 
 Handler = Callable[[argparse.Namespace], int]
-Command = Callable[[str, str, Handler | None], argparse.ArgumentParser]  # name, help, handler -> its parser
+Command = Callable[[str, Handler | None], argparse.ArgumentParser]  # name, handler -> its parser
 
 
 class Parser(argparse.ArgumentParser):

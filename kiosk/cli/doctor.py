@@ -257,8 +257,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if any(check.status == FAIL for check in checks) else 0
 
 
-def add_commands(command: Command) -> None:
-    doctor = command("doctor", _("check that this kiosk can keep records safely"), cmd_doctor)
+def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
+    doctor = command("doctor", cmd_doctor)
     doctor.add_argument(
         "--speech-sample", metavar=_("DIR"), help=_("also write one short spoken WAV per language to DIR/<lang>.wav")
     )

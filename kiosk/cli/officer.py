@@ -18,7 +18,7 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 
 def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
-    officer = command("officer", _("officer set-up"), None)
+    officer = command("officer", None)
     officer_commands = officer.add_subparsers(
         dest="officer_command", metavar=_("COMMAND"), title=_("commands"), required=True
     )

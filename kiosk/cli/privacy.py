@@ -43,17 +43,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(command: Command) -> None:
-    purge = command("purge", _("erase personal details the hub has had for long enough"), cmd_purge)
+def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
+    purge = command("purge", cmd_purge)
     purge.add_argument(
         "--older-than",
         type=int,
         metavar=_("DAYS"),
         help=_("acknowledged by the hub at least this many days ago (default: the retention setting)"),
     )
-    withdraw = command(
-        "withdraw", _("a citizen withdraws consent: erase their report's personal details"), cmd_withdraw
-    )
+    withdraw = command("withdraw", cmd_withdraw)
     withdraw.add_argument("reference", metavar=_("CODE"))
-    auditor = command("audit", _("write the log of officer actions as CSV"), cmd_audit)
+    auditor = command("audit", cmd_audit)
     auditor.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))

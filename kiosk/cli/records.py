@@ -76,10 +76,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(command: Command) -> None:
-    importer = command("import", _("validate and store records from a JSON Lines file"), cmd_import)
+def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
+    importer = command("import", cmd_import)
     importer.add_argument("file", metavar=_("FILE.jsonl"))
-    exporter = command("export", _("write every local record as JSON Lines"), cmd_export)
+    exporter = command("export", cmd_export)
     exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
     exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
     exporter.add_argument(
@@ -87,5 +87,5 @@ def add_commands(command: Command) -> None:
         action="store_true",
         help=_("instead of records, the status of each complaint as the hub last reported it"),
     )
-    status = command("status", _("show what this kiosk knows of a report"), cmd_status)
+    status = command("status", cmd_status)
     status.add_argument("reference", metavar=_("CODE_OR_UUID"))

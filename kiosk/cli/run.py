@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 from kiosk.cli.common import Command, data_folder
-from kiosk.cli.demo import DEMO_PIN, make_demo_dir
 from kiosk.errors import KioskError
 from kiosk.i18n import _, missing_catalogs
 from kiosk.paths import locales_dir
@@ -32,6 +31,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if not args.demo:
         return run(data_folder(args), windowed=args.windowed, exit_after_startup=args.exit_after_startup)
+    from kiosk.cli.demo import DEMO_PIN, make_demo_dir  # its sample event brings the record rules (pydantic)
+
     data_dir = make_demo_dir()
     print(_("Demo kiosk in {path}; the officer PIN is {pin}.").format(path=data_dir, pin=DEMO_PIN))
     try:
@@ -50,8 +51,8 @@ def cmd_tour(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(command: Command) -> None:
-    runner = command("run", _("start the kiosk (the default command)"), cmd_run)
+def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
+    runner = command("run", cmd_run)
     runner.add_argument("--windowed", action="store_true", help=_("in a window instead of full screen"))
     runner.add_argument("--demo", action="store_true", help=_("on a throw-away data folder with a sample event"))
     runner.add_argument(
@@ -59,5 +60,5 @@ def add_commands(command: Command) -> None:
         action="store_true",
         help=_("quit once the home screen shows, printing how long it took"),
     )
-    tour = command("tour", _("render every screen to PNG files, without a display"), cmd_tour)
+    tour = command("tour", cmd_tour)
     tour.add_argument("--output", required=True, metavar=_("DIR"), help=_("folder for the images"))

@@ -53,8 +53,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(command: Command) -> None:
-    statistics = command("stats", _("participation statistics for reports"), cmd_stats)
+def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
+    statistics = command("stats", cmd_stats)
     statistics.add_argument("--event", metavar="UUID", help=_("only this event"))
     statistics.add_argument(
         "--from",

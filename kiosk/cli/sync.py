@@ -49,9 +49,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0 if report.done else EXIT_REFUSED
 
 
-def add_commands(command: Command) -> None:
-    enroller = command("enroll", _("register this kiosk with an intake hub"), cmd_enroll)
+def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
+    enroller = command("enroll", cmd_enroll)
     enroller.add_argument("--hub", required=True, metavar=_("URL"), help=_("the hub's address"))
     enroller.add_argument("--code", required=True, metavar=_("CODE"), help=_("the one-time code from the hub"))
-    syncer = command("sync", _("send waiting records to the hub and bring complaint status back"), cmd_sync)
+    syncer = command("sync", cmd_sync)
     syncer.add_argument("--json", action="store_true", help=_("print the result as JSON"))

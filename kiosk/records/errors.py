@@ -6,12 +6,13 @@ MESSAGES and translated where it is shown, in the reader's language.
 
 import dataclasses
 import re
-from typing import Any
-
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any
 
 from kiosk.i18n import N_, _
-from kiosk.records import models
+from kiosk.records import patterns
+
+if TYPE_CHECKING:  # the record models (pydantic) load only where records are checked
+    from pydantic_core import ErrorDetails
 
 WHOLE_RECORD = "record"
 _FIELD_SHOWN_CHARS = 60
@@ -86,15 +87,15 @@ _PYDANTIC_CODES = {
 }
 
 _PATTERN_CODES = {
-    models.UUID4_PATTERN: "not_uuid4",
-    models.DATE_PATTERN: "not_a_date",
-    models.DATETIME_PATTERN: "not_a_datetime",
-    models.DEVICE_ID_PATTERN: "not_device_id",
-    models.PHONE_PATTERN: "not_phone",
-    models.EMAIL_PATTERN: "not_email",
-    models.LANGUAGE_PATTERN: "not_language",
-    models.SHA256_PATTERN: "not_sha256",
-    models.MIME_PATTERN: "not_mime",
+    patterns.UUID4_PATTERN: "not_uuid4",
+    patterns.DATE_PATTERN: "not_a_date",
+    patterns.DATETIME_PATTERN: "not_a_datetime",
+    patterns.DEVICE_ID_PATTERN: "not_device_id",
+    patterns.PHONE_PATTERN: "not_phone",
+    patterns.EMAIL_PATTERN: "not_email",
+    patterns.LANGUAGE_PATTERN: "not_language",
+    patterns.SHA256_PATTERN: "not_sha256",
+    patterns.MIME_PATTERN: "not_mime",
 }
 
 
@@ -127,7 +128,7 @@ def shown(text: str) -> str:
     return safe if len(safe) <= _FIELD_SHOWN_CHARS else safe[: _FIELD_SHOWN_CHARS - 1] + "…"
 
 
-def from_pydantic(error: ErrorDetails) -> FieldError:
+def from_pydantic(error: "ErrorDetails") -> FieldError:
     path = shown(".".join(str(part) for part in error["loc"])) or WHOLE_RECORD
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "string_pattern_mismatch":

@@ -17,6 +17,18 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
+from kiosk.records.patterns import (
+    DATE_PATTERN,
+    DATETIME_PATTERN,
+    DEVICE_ID_PATTERN,
+    EMAIL_PATTERN,
+    LANGUAGE_PATTERN,
+    MIME_PATTERN,
+    PHONE_PATTERN,
+    SHA256_PATTERN,
+    UUID4_PATTERN,
+)
+
 # No pydantic plugins are used here (nor by the hub's request models, built after these).
 # Without this, the first model built looks for them in the metadata of every installed
 # package: about 15 ms, paid by every command that checks a record and by the demo's start.
@@ -26,15 +38,6 @@ SCHEMA_VERSIONS = (1,)
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
-UUID4_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
-DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-PHONE_PATTERN = r"^(\+?[0-9][0-9 ()-]{5,19})?$"
-EMAIL_PATTERN = r"^([^@\s]{1,64}@[^@\s]+\.[^@\s]+)?$"
-LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
-MIME_PATTERN = r"^[a-z]+/[A-Za-z0-9.+-]+$"
 
 Gender = Literal["female", "male", "unspecified"]
 AgeBand = Literal["0-15", "16-30", "31-45", "46-60", "61+", "unspecified"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.records import FieldError, RecordInvalid, validate
+from kiosk.records import FieldError, RecordInvalid
 from kiosk.records.personal import SEALED, merge, split, transit
 from kiosk.records.protocol import CONFLICT, DUPLICATE, INVALID, STORED, compact_json, digest
 from kiosk.records.sealing import seal
@@ -101,6 +101,10 @@ class Store:
         already stored is a duplicate when its content is the same and a conflict, never
         overwritten, when it differs.
         """
+        # The record rules (pydantic models, 60 ms to load) come with the first record stored, not
+        # with every store opened: the kiosk's window opens one before its first frame.
+        from kiosk.records.check import validate
+
         outcomes = []
         now = utc_now()
         sealing_key = self.setting(SEALING_KEY)  # read per call: enrolling may happen in another process

@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from kiosk.records import FieldError, RecordInvalid, parse_json
+from kiosk.records import FieldError, RecordInvalid
+from kiosk.records.check import parse_json
 from kiosk.records.errors import WHOLE_RECORD
 from kiosk.records.protocol import INVALID
 from kiosk.store import Store

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.privacy import consent
-from kiosk.records import validate
+from kiosk.records.check import validate
 
 
 def _common(kind: str, device_id: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, load_catalog
 from kiosk.logs import log_to
 from kiosk.privacy import erasure
+from kiosk.store import Store
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.window import KioskWindow
@@ -21,7 +22,9 @@ WARM_UP_MS = 1000
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("lapor-kiosk")
     return app
 
@@ -44,7 +47,7 @@ def single_instance(data_dir: Path) -> QLockFile:
     return lock
 
 
-def _warm_up(store, data_dir: Path) -> None:
+def _warm_up(store: Store, data_dir: Path) -> None:
     """On the database thread, a moment after the home screen shows: the log file opens, and
     personal details past their retention time are erased (a kiosk may have been switched
     off for weeks)."""

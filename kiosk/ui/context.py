@@ -7,22 +7,29 @@ one citizen's receipt, or open officer mode, in front of the next person.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, ParamSpec
 
 from kiosk.ui.dbworker import DbWorker
+
+P = ParamSpec("P")
 
 
 @dataclass
 class Context:
     db: DbWorker
-    settings: dict = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
     device_id: str | None = None  # set once the kiosk is enrolled, so new records carry it
-    sync: object = None  # the window's SyncController
     session: int = 0
 
     def new_session(self) -> None:
         self.session += 1
 
-    def in_session(self, callback: Callable) -> Callable:
+    def in_session(self, callback: Callable[P, object]) -> Callable[P, None]:
         """`callback`, run only if the session it was made in is still going on."""
         started = self.session
-        return lambda *args: callback(*args) if self.session == started else None
+
+        def if_still_going_on(*args: P.args, **kwargs: P.kwargs) -> None:
+            if self.session == started:
+                callback(*args, **kwargs)
+
+        return if_still_going_on

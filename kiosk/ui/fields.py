@@ -44,6 +44,6 @@ class Fields(QWidget):
     def values(self) -> dict[str, str]:
         return {key: edit.text().strip() for key, edit in self.inputs.items()}
 
-    def set_values(self, values: dict) -> None:
+    def set_values(self, values: dict[str, str]) -> None:
         for key, edit in self.inputs.items():
             edit.setText(values.get(key, ""))

@@ -34,7 +34,7 @@ class IdleWatcher(QObject):
         self.timer.setInterval(seconds * 1000)
         self.timer.start()
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY:
             self.timer.start()
         return False
@@ -49,6 +49,7 @@ class IdleWarning(QFrame):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
+        self.covered = parent
         self.setObjectName("overlay")
         self.remaining = WARNING_SECONDS
         self.text, self.resume = label("question"), button("primary")
@@ -65,7 +66,7 @@ class IdleWarning(QFrame):
 
     def begin(self) -> None:
         self.remaining = WARNING_SECONDS
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self.covered.rect())
         self.retranslate()
         self.show()
         self.raise_()

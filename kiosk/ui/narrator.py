@@ -5,26 +5,30 @@ in the same language. Speech runs in its own process (kiosk.accessibility.speech
 here waits for it.
 """
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QWidget
 
 from kiosk.i18n import DEFAULT_LANGUAGE, current_language
+from kiosk.ui.widgets import running_app
 
 if TYPE_CHECKING:  # the speech module (and multiprocessing) loads when speech is first asked for
     from kiosk.accessibility.speech import Speech
 
 
-def _keyboard_focus() -> tuple:
+def _keyboard_focus() -> tuple[Qt.FocusReason, ...]:
     reason = Qt.FocusReason
     return reason.TabFocusReason, reason.BacktabFocusReason, reason.ShortcutFocusReason
 
 
 class Narrator(QObject):
-    def __init__(self, window: QWidget, settings: dict):
+    def __init__(self, window: QWidget, settings: dict[str, Any], screen_text: Callable[[], str]):
+        """`screen_text`: what the screen on show says (its `speech_text`)."""
         super().__init__(window)
-        self.window, self.settings = window, settings
+        self.window, self.settings, self.screen_text = window, settings, screen_text
         self.enabled = False
         self._speech: Speech | None = None  # started on first use: no speech process unless asked for
 
@@ -41,9 +45,9 @@ class Narrator(QObject):
     def set_enabled(self, on: bool) -> None:
         # Every event of the application passes through the filter, so it is there only while
         # read-aloud is on (keyboard focus is read out then alone).
-        QApplication.instance().removeEventFilter(self)
+        running_app().removeEventFilter(self)
         if on:
-            QApplication.instance().installEventFilter(self)
+            running_app().installEventFilter(self)
         self.enabled = on
         if on:
             self.read_screen()
@@ -53,11 +57,11 @@ class Narrator(QObject):
     def read_screen(self) -> None:
         """Says the current screen from the top, when read-aloud is on."""
         if self.enabled:
-            self.say(self.window.stack.currentWidget().speech_text())
+            self.say(self.screen_text())
 
     def repeat(self) -> None:
         """The Repeat button: says the screen once even with read-aloud off, for whoever asks."""
-        text = self.window.stack.currentWidget().speech_text()
+        text = self.screen_text()
         if text:
             self.speech.speak(text, current_language() or DEFAULT_LANGUAGE)
 
@@ -70,13 +74,14 @@ class Narrator(QObject):
             self._speech.stop()
 
     def close(self) -> None:
-        QApplication.instance().removeEventFilter(self)
+        running_app().removeEventFilter(self)
         self.stop()
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             self.enabled
             and event.type() == QEvent.Type.FocusIn
+            and isinstance(event, QFocusEvent)
             and event.reason() in _keyboard_focus()
             and isinstance(watched, QWidget)
             and self.window.isAncestorOf(watched)

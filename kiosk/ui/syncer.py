@@ -19,11 +19,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.errors import KioskError
 from kiosk.store import Store, outbox
-from kiosk.sync import credentials, engine
-from kiosk.sync.engine import SyncReport
-from kiosk.sync.transport import HubClient, TransportError
+from kiosk.sync import credentials
 
-if TYPE_CHECKING:  # the context holds this controller
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from kiosk.sync.engine import SyncReport
     from kiosk.ui.context import Context
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,16 @@ log = logging.getLogger(__name__)
 SYNC_EVERY_MS = 5 * 60 * 1000
 PROBE_EVERY_MS = 30 * 1000
 WATCH_NETWORK_AFTER_MS = 1000
-POLICY = engine.Policy(attempts=3, backoff_max=10.0, retry_after_max=60.0)  # the window does not wait long
+POLICY = {"attempts": 3, "backoff_max": 10.0, "retry_after_max": 60.0}  # the window does not wait long
+
+
+def _engine() -> "ModuleType":
+    """The sync engine, with the network libraries it brings (100 ms to load), comes with the
+    first sync or probe: a kiosk that is not enrolled never needs it."""
+    from kiosk.sync import engine
+
+    return engine
+
 
 OFFLINE, ONLINE, SYNCING, NOT_ENROLLED = "offline", "online", "syncing", "not_enrolled"
 
@@ -148,9 +158,10 @@ class SyncController(QObject):
         self.changed.emit()
 
         def work() -> None:
+            engine = _engine()
             outcome: SyncReport | str
             try:
-                outcome = engine.run_sync(self.data_dir, POLICY, writer=self.context.db.writer)
+                outcome = engine.run_sync(self.data_dir, engine.Policy(**POLICY), writer=self.context.db.writer)
             except engine.SyncBusy:
                 outcome = "busy"  # `kiosk sync` from a terminal holds the folder: it reports itself
             except Exception as exc:  # noqa: BLE001 - a sync failure must never take the kiosk down
@@ -160,9 +171,9 @@ class SyncController(QObject):
 
         self._in_background(work)
 
-    def _finished(self, outcome: SyncReport | str) -> None:
+    def _finished(self, outcome: "SyncReport | str") -> None:
         self.state.running = False
-        if isinstance(outcome, SyncReport):
+        if not isinstance(outcome, str):  # a SyncReport
             self.state.online = outcome.error not in ("offline", "hub_busy")
         self.refresh()
 
@@ -173,11 +184,12 @@ class SyncController(QObject):
         url = self.state.hub_url
 
         def work() -> None:
-            client = HubClient(url, timeout=(3.0, 5.0))
+            engine = _engine()
+            client = engine.HubClient(url, timeout=(3.0, 5.0))
             try:
                 client.health()
                 reachable = True
-            except TransportError:
+            except engine.TransportError:
                 reachable = False
             finally:
                 client.close()
@@ -194,7 +206,7 @@ class SyncController(QObject):
     def enroll(self, hub_url: str, code: str) -> None:
         def work() -> None:
             try:
-                device_id = engine.enroll(self.data_dir, hub_url, code, writer=self.context.db.writer)
+                device_id = _engine().enroll(self.data_dir, hub_url, code, writer=self.context.db.writer)
                 self.enrolled.emit(True, device_id)
             except KioskError as exc:
                 self.enrolled.emit(False, str(exc))

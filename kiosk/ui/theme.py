@@ -22,6 +22,8 @@ QWidget#overlay {{ background: {p.window}; }}
 QLabel#title {{ font-size: {px(22)}px; font-weight: bold; }}
 QLabel#hint, QLabel#step {{ color: {p.muted}; }}
 QLabel#error {{ color: {p.error}; font-weight: bold; }}
+QFrame#alert {{ background: {p.surface}; border: 3px solid {p.error}; border-radius: 10px; }}
+QLabel#alertText {{ color: {p.error}; font-weight: bold; background: transparent; border: none; }}
 QLabel#code {{ font-size: {px(40)}px; font-weight: bold; font-family: "DejaVu Sans Mono", monospace; }}
 QLabel[tileText="true"] {{ background: transparent; }}
 QLabel[tileText="true"][onAccent="true"] {{ color: {p.accent_text}; }}

@@ -6,8 +6,9 @@ kiosk, so anyone can look at the screens the way a citizen will, without a displ
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
@@ -49,13 +50,23 @@ def settle(window: KioskWindow, timeout: float = 10.0) -> None:
         QCoreApplication.processEvents()
 
 
-def _wizard_step(flow: str, key: str, answers: dict | None = None) -> Callable[[KioskWindow], None]:
+def _wizard_step(flow: str, key: str, answers: dict[str, Any] | None = None) -> Callable[[KioskWindow], None]:
     def show(window: KioskWindow) -> None:
         window.go(flow)
         screen = getattr(window, flow)
         if answers:
             screen.wizard.answers = dict(answers)
         screen.wizard.show_step(key)
+
+    return show
+
+
+def _save_failed(flow: str, key: str, answers: dict[str, Any]) -> Callable[[KioskWindow], None]:
+    """The last step of a flow after its save failed (a full disk): the message, "Try again"."""
+
+    def show(window: KioskWindow) -> None:
+        _wizard_step(flow, key, answers)(window)
+        getattr(window, flow).saver.failed.emit()
 
     return show
 
@@ -105,9 +116,11 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     shown = {"home": lambda window: None}
     for key in (step.key for step in window.complaint.wizard.steps):
         shown[f"complaint-{key}"] = _wizard_step("complaint", key, {**SAMPLE_ANSWERS, "_difficulty": "yes"})
+    shown["complaint-save-failed"] = _save_failed("complaint", "review", SAMPLE_ANSWERS)
     shown["receipt"] = _receipt
     for key in ("gender", "age", "difficulty", "wgss-seeing", "wgss-communication", "consent"):
         shown[f"attendance-{key}"] = _wizard_step("attendance", key, {"_difficulty": "yes"})
+    shown["attendance-save-failed"] = _save_failed("attendance", "consent", {"_difficulty": "no"})
     shown["attendance-done"] = _thanks
     shown["status"] = _status
     shown["about"] = lambda window: window.go("about")
@@ -160,7 +173,12 @@ def _enrolled_and_offline(data_dir: Path) -> None:
         store.set_setting("clock_skew_seconds", -1260.0)
 
 
-def render(output: Path, size: tuple[int, int] = WINDOW_SIZE, languages=LANGUAGES, modes=tuple(MODES)) -> list[Path]:
+def render(
+    output: Path,
+    size: tuple[int, int] = WINDOW_SIZE,
+    languages: Sequence[str] = LANGUAGES,
+    modes: Sequence[str] = tuple(MODES),
+) -> list[Path]:
     application()
     output.mkdir(parents=True, exist_ok=True)
     data_dir = make_demo_dir()

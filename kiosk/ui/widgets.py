@@ -1,11 +1,17 @@
 """Building blocks shared by the screens: labels, buttons, big tiles, choice lists."""
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QGridLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -14,6 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import _
+
+if TYPE_CHECKING:  # for annotations only: nothing more to load before the first frame
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QKeyEvent
+
+
+def running_app() -> QApplication:
+    """The application every widget lives in (made before the first one)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("no QApplication is running")
+    return app
 
 
 def label(name: str = "", wrap: bool = True) -> QLabel:
@@ -27,7 +45,7 @@ def label(name: str = "", wrap: bool = True) -> QLabel:
 class Button(QPushButton):
     """A push button that Enter presses too, not only Space: keyboard users expect both."""
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: "QKeyEvent") -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
             self.click()
         else:
@@ -42,7 +60,7 @@ def button(name: str = "") -> QPushButton:
     return widget
 
 
-def set_text(widget, text: str, description: str = "") -> None:
+def set_text(widget: QAbstractButton | QLabel, text: str, description: str = "") -> None:
     """Sets visible text and the accessible name screen readers announce, together."""
     widget.setText(text)
     widget.setAccessibleName(text.replace("&", ""))
@@ -64,23 +82,24 @@ def show_hint(widget: QLabel, hint: str) -> None:
     widget.setVisible(bool(hint))
 
 
-def clear_layout(layout) -> None:
+def clear_layout(layout: QLayout) -> None:
     """Removes and deletes a layout's widgets now, so none lingers on screen until deletion."""
     while layout.count():
-        widget = layout.takeAt(0).widget()
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
         if widget is not None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
 
 
-def fit_wrapped(labels, width: int) -> None:
+def fit_wrapped(labels: Iterable[QLabel], width: int) -> None:
     """Wrapped labels keep the height their text needs at `width` (a scroll area would squeeze them)."""
     for text in labels:
         text.setMinimumHeight(text.heightForWidth(width) if text.text() else 0)
 
 
-def set_style_property(widget: QWidget, name: str, value) -> None:
+def set_style_property(widget: QWidget, name: str, value: object) -> None:
     """Sets a property that the style sheet selects on, and makes the style see the change.
     Only a change, and only in a window already shown: a window is styled as it first shows,
     and asking for the style before then loads the enum types of QStyle and of the `Qt`
@@ -106,10 +125,27 @@ def scrolling(content: QWidget) -> QScrollArea:
     return area
 
 
+class Screen(QWidget):
+    """One screen of the window: `start` shows it afresh, `reset` forgets everything a person
+    entered, `retranslate` follows the language, `speech_text` is what read-aloud says of it."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def speech_text(self) -> str:
+        raise NotImplementedError
+
+
 class CheckBox(QCheckBox):
     """A check box that a tap anywhere on its row toggles, not just on the small square."""
 
-    def hitButton(self, pos) -> bool:
+    def hitButton(self, pos: "QPoint") -> bool:
         return self.rect().contains(pos)
 
 
@@ -119,14 +155,14 @@ class Tile(Button):
     def __init__(self, checkable: bool = False):
         super().__init__()
         self.title, self.detail = label("tileTitle"), label()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 8, 14, 8)
-        layout.setSpacing(2)
-        layout.addStretch(1)
+        self.texts = QVBoxLayout(self)
+        self.texts.setContentsMargins(14, 8, 14, 8)
+        self.texts.setSpacing(2)
+        self.texts.addStretch(1)
         for part in (self.title, self.detail):  # a plain label passes a tap on to the tile
             part.setProperty("tileText", True)
-            layout.addWidget(part)
-        layout.addStretch(1)
+            self.texts.addWidget(part)
+        self.texts.addStretch(1)
         self.setCheckable(checkable)
         self.toggled.connect(self._restyle)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -140,16 +176,16 @@ class Tile(Button):
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:
-        return self.layout().sizeHint().expandedTo(QSize(48, 48))
+        return self.texts.sizeHint().expandedTo(QSize(48, 48))
 
     def minimumSizeHint(self) -> QSize:
-        return self.layout().minimumSize().expandedTo(QSize(48, 48))
+        return self.texts.minimumSize().expandedTo(QSize(48, 48))
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(48, self.layout().heightForWidth(width))
+        return max(48, self.texts.heightForWidth(width))
 
     def _restyle(self, checked: bool) -> None:
         for part in (self.title, self.detail):
@@ -161,7 +197,7 @@ class ChoiceList(QWidget):
 
     chosen = Signal(object)
 
-    def __init__(self, options: list[tuple[object, str, str]]):
+    def __init__(self, options: Sequence[tuple[object, str, str]]):
         """options: (value, title msgid, detail msgid or "")."""
         super().__init__()
         self.options = options
@@ -188,7 +224,8 @@ class ChoiceList(QWidget):
         for value, title, detail in self.options:
             self.tiles[value].set_texts(_(title), _(detail) if detail else "")
 
-    def value(self):
+    def value(self) -> object:
+        """The chosen answer's value, or None."""
         return next((value for value, tile in self.tiles.items() if tile.isChecked()), None)
 
     def speech_text(self) -> str:
@@ -198,7 +235,7 @@ class ChoiceList(QWidget):
         """The chosen answer, or the first one: keyboard users start on the answers."""
         return self.tiles.get(self.value()) or next(iter(self.tiles.values()))
 
-    def set_value(self, value) -> None:
+    def set_value(self, value: object) -> None:
         self.group.setExclusive(False)
         for key, tile in self.tiles.items():
             tile.setChecked(key == value)

@@ -5,9 +5,12 @@ the display toggles. Everything a citizen typed lives in the screens, and `start
 clears every one of them.
 """
 
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.accessibility.display import DisplayMode
 from kiosk.i18n import LANGUAGE_NAMES, _, load_catalog, set_language
@@ -17,12 +20,24 @@ from kiosk.ui.narrator import Narrator
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.theme import style_sheet
-from kiosk.ui.widgets import button, clear_layout, label, set_style_property, set_text
+from kiosk.ui.widgets import Screen, button, clear_layout, label, running_app, set_style_property, set_text
+
+if TYPE_CHECKING:  # the screens themselves load when first shown
+    from kiosk.store import Store
+    from kiosk.ui.screens.about import AboutScreen
+    from kiosk.ui.screens.attendance import AttendanceScreen
+    from kiosk.ui.screens.complaint import ComplaintScreen
+    from kiosk.ui.screens.officer_login import OfficerLogin
+    from kiosk.ui.screens.officer_panel import OfficerPanel
+    from kiosk.ui.screens.receipt import ReceiptScreen
+    from kiosk.ui.screens.status import StatusScreen
 
 LONG_PRESS_MS = 2000
+S = TypeVar("S", bound=Screen)
+Loaded = tuple[dict[str, Any], str | None, bool]  # settings, the open event's name, whether a PIN is set
 
 
-def _load_settings(store):
+def _load_settings(store: "Store") -> Loaded:
     """On the database thread. The starting language's catalog is read here too, while the UI
     thread paints: at `start_over` it is then at hand (1 ms less before the first frame)."""
     from kiosk.officer import access, config
@@ -52,8 +67,8 @@ class KioskWindow(QWidget):
         self.long_press.timeout.connect(self.open_officer)
         self.logo.pressed.connect(self.long_press.start)
         self.logo.released.connect(self.long_press.stop)
-        self.language_buttons: dict[str, object] = {}
-        self.sync = context.sync = SyncController(context, parent=self)
+        self.language_buttons: dict[str, QPushButton] = {}
+        self.sync = SyncController(context, parent=self)
         self.sync_badge = label("badge", wrap=False)
         self.sync.changed.connect(self._show_sync)
         self.languages_box = QHBoxLayout()
@@ -62,7 +77,7 @@ class KioskWindow(QWidget):
             toggle.setCheckable(True)
         self.text_size.clicked.connect(self.next_text_size)
         self.contrast.toggled.connect(self.set_contrast)
-        self.narrator = Narrator(self, context.settings)
+        self.narrator = Narrator(self, context.settings, self.speech_text)
         self.read_aloud.toggled.connect(self._read_aloud)
         self.repeat.clicked.connect(self.narrator.repeat)
         top = QFrame()
@@ -79,7 +94,7 @@ class KioskWindow(QWidget):
         self.home = HomeScreen()
         # The other screens are built the first time they are shown (see `screen_named`), so the
         # home screen does not wait for the PIN pad, the wizards, the printer lookup or officer mode.
-        self.screens = {"home": self.home}
+        self.screens: dict[str, Screen] = {"home": self.home}
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
         self.home.chosen.connect(self.go)
@@ -96,80 +111,84 @@ class KioskWindow(QWidget):
         self.idle_warning.resumed.connect(self.idle_watcher.timer.start)
         self.apply_mode()
 
-    def screen_named(self, name: str) -> QWidget:
-        """The screen called `name`, built, wired and translated the first time it is asked for."""
-        if name not in self.screens:
-            built = getattr(self, f"_build_{name}")()
-            built.retranslate()
-            self.screens[name] = built
-            self.stack.addWidget(built)
-        return self.screens[name]
+    def screen_named(self, name: str) -> Screen:
+        """The screen called `name` (built the first time it is asked for, see `_add`)."""
+        screen: Screen = getattr(self, name)
+        return screen
 
-    officer_login = property(lambda self: self.screen_named("officer_login"))
-    complaint = property(lambda self: self.screen_named("complaint"))
-    attendance = property(lambda self: self.screen_named("attendance"))
-    receipt = property(lambda self: self.screen_named("receipt"))
-    status = property(lambda self: self.screen_named("status"))
-    about = property(lambda self: self.screen_named("about"))
-    officer = property(lambda self: self.screen_named("officer"))
+    def _add(self, name: str, screen: S) -> S:
+        """A screen just built and wired: translated, and in the stack."""
+        screen.retranslate()
+        self.screens[name] = screen
+        self.stack.addWidget(screen)
+        return screen
 
-    def _build_officer_login(self):
+    @cached_property
+    def officer_login(self) -> "OfficerLogin":
         from kiosk.ui.screens.officer_login import OfficerLogin
 
         screen = OfficerLogin(self.context)
         screen.left.connect(self.start_over)
         screen.entered.connect(self._officer_entered)
-        return screen
+        return self._add("officer_login", screen)
 
-    def _build_complaint(self):
+    @cached_property
+    def complaint(self) -> "ComplaintScreen":
         from kiosk.ui.screens.complaint import ComplaintScreen
 
         screen = ComplaintScreen(self.context)
         screen.wizard.shown.connect(self.narrator.read_screen)
+        screen.wizard.alerted.connect(self.narrator.say)  # a failed save: what went wrong, at once
         screen.left.connect(self.start_over)
         screen.submitted.connect(self.show_receipt)
-        return screen
+        return self._add("complaint", screen)
 
-    def _build_attendance(self):
+    @cached_property
+    def attendance(self) -> "AttendanceScreen":
         from kiosk.ui.screens.attendance import AttendanceScreen
 
         screen = AttendanceScreen(self.context)
         for shown in (screen.wizard.shown, screen.shown):
             shown.connect(self.narrator.read_screen)
+        screen.wizard.alerted.connect(self.narrator.say)
         screen.left.connect(self.start_over)
-        return screen
+        return self._add("attendance", screen)
 
-    def _build_receipt(self):
+    @cached_property
+    def receipt(self) -> "ReceiptScreen":
         from kiosk.ui.screens.receipt import ReceiptScreen
 
         screen = ReceiptScreen()
         screen.done.connect(self.start_over)
-        return screen
+        return self._add("receipt", screen)
 
-    def _build_status(self):
+    @cached_property
+    def status(self) -> "StatusScreen":
         from kiosk.ui.screens.status import StatusScreen
 
         screen = StatusScreen(self.context)
         screen.shown.connect(self.narrator.read_screen)
         screen.left.connect(self.start_over)
-        return screen
+        return self._add("status", screen)
 
-    def _build_about(self):
+    @cached_property
+    def about(self) -> "AboutScreen":
         from kiosk.ui.screens.about import AboutScreen
 
         screen = AboutScreen(self.context.db.data_dir)
         screen.left.connect(self.start_over)
-        return screen
+        return self._add("about", screen)
 
-    def _build_officer(self):
+    @cached_property
+    def officer(self) -> "OfficerPanel":
         """Officer mode is most of the kiosk's code (sync, statistics, reports)."""
         from kiosk.ui.screens.officer_panel import OfficerPanel
 
-        panel = OfficerPanel(self.context)
+        panel = OfficerPanel(self.context, self.sync)
         panel.left.connect(self.start_over)
         panel.exit_requested.connect(self.exit_kiosk)
         panel.settings_changed.connect(self.reload_settings)
-        return panel
+        return self._add("officer", panel)
 
     # settings and language
     def load(self) -> None:
@@ -178,7 +197,7 @@ class KioskWindow(QWidget):
     def reload_settings(self) -> None:
         self.context.db.call(_load_settings, on_done=lambda result: self._loaded(result, keep_screen=True))
 
-    def _loaded(self, result, keep_screen: bool = False) -> None:
+    def _loaded(self, result: Loaded, keep_screen: bool = False) -> None:
         settings, event_name, has_pin = result
         self.needs_pin = not has_pin
         self.context.settings.clear()
@@ -265,13 +284,18 @@ class KioskWindow(QWidget):
         self.text_size.setAccessibleDescription(_("Makes the text larger; press again for larger still"))
 
     # navigation
+    def speech_text(self) -> str:
+        """What read-aloud says of the screen on show."""
+        screen = self.stack.currentWidget()
+        return screen.speech_text() if isinstance(screen, Screen) else ""
+
     def go(self, name: str) -> None:
         screen = self.screen_named(name)
         self.stack.setCurrentWidget(screen)
         screen.start()
         self.narrator.read_screen()
 
-    def show_receipt(self, record: dict) -> None:
+    def show_receipt(self, record: dict[str, Any]) -> None:
         self.complaint.reset()
         self.stack.setCurrentWidget(self.receipt)
         self.receipt.show_record(record)
@@ -324,13 +348,13 @@ class KioskWindow(QWidget):
             event.accept()
             # Nothing left to watch for; and each object the closing touches would pass through
             # the filter, and PySide6 would set up Python types for them (about 4 ms, at exit).
-            QApplication.instance().removeEventFilter(self.idle_watcher)
+            running_app().removeEventFilter(self.idle_watcher)
             self.sync.stop()
             self.narrator.close()
-            QApplication.instance().quit()
+            running_app().quit()
         else:
             event.ignore()
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.idle_warning.setGeometry(self.rect())

@@ -6,12 +6,17 @@ choice is tapped. Going back never loses what was typed: widgets keep their cont
 until the flow is reset.
 """
 
-from pydantic import ValidationError
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -23,11 +28,14 @@ from PySide6.QtWidgets import (
 from kiosk.i18n import N_, _, current_language
 from kiosk.records.errors import from_pydantic
 from kiosk.ui.fields import Fields
-from kiosk.ui.widgets import ChoiceList, button, column, label, scrolling, set_text, show_hint
+from kiosk.ui.widgets import ChoiceList, button, column, label, running_app, scrolling, set_text, show_hint
+
+Answers = dict[str, Any]  # what a flow's steps have written so far, by field (nested for groups)
+Condition = Callable[[Answers], bool]  # whether a step applies, given the answers so far
 
 
-def get_path(answers: dict, path: str):
-    node = answers
+def get_path(answers: Answers, path: str) -> Any:
+    node: Any = answers
     for part in path.split("."):
         if not isinstance(node, dict):
             return None
@@ -35,7 +43,7 @@ def get_path(answers: dict, path: str):
     return node
 
 
-def set_path(answers: dict, path: str, value) -> None:
+def set_path(answers: Answers, path: str, value: object) -> None:
     *parents, last = path.split(".")
     node = answers
     for part in parents:
@@ -51,10 +59,10 @@ class Step:
 
     next_label = N_("Next")
 
-    def __init__(self, key: str, question: str, when=None):
+    def __init__(self, key: str, question: str, when: Condition | None = None):
         self.key, self.question, self.when = key, question, when
         self.widget = self.build()
-        self.advance = lambda: None  # set by the wizard
+        self.advance: Callable[[], None] = lambda: None  # set by the wizard
 
     def build(self) -> QWidget:
         raise NotImplementedError
@@ -62,13 +70,13 @@ class Step:
     def retranslate(self) -> None:
         pass
 
-    def applies(self, answers: dict) -> bool:
+    def applies(self, answers: Answers) -> bool:
         return self.when(answers) if self.when else True
 
-    def load(self, answers: dict) -> None:
+    def load(self, answers: Answers) -> None:
         pass
 
-    def save(self, answers: dict) -> str | None:
+    def save(self, answers: Answers) -> str | None:
         """Write this step's answers; return a message when they cannot be accepted."""
         return None
 
@@ -84,53 +92,65 @@ class Step:
 
 
 class ChoiceStep(Step):
-    def __init__(self, key, question, field, options, optional=False, when=None):
+    def __init__(
+        self,
+        key: str,
+        question: str,
+        field: str,
+        options: Sequence[tuple[object, str, str]],
+        optional: bool = False,
+        when: Condition | None = None,
+    ):
         self.field, self.options, self.optional = field, options, optional
         super().__init__(key, question, when)
 
-    def build(self):
+    def build(self) -> QWidget:
         self.choices = ChoiceList(self.options)
         self.choices.chosen.connect(lambda _value: self.advance())
         return self.choices
 
-    def retranslate(self):
+    def retranslate(self) -> None:
         self.choices.retranslate()
 
-    def speech_text(self):
+    def speech_text(self) -> str:
         return self.choices.speech_text()
 
-    def load(self, answers):
+    def load(self, answers: Answers) -> None:
         self.choices.set_value(get_path(answers, self.field))
 
-    def save(self, answers):
+    def save(self, answers: Answers) -> str | None:
         value = self.choices.value()
         if value is None and not self.optional:
             return _("Please choose one of the answers.")
         set_path(answers, self.field, value)
         return None
 
-    def clear(self):
+    def clear(self) -> None:
         self.choices.set_value(None)
 
-    def focus_widget(self):
+    def focus_widget(self) -> QWidget | None:
         return self.choices.focus_tile()
 
 
 class TextStep(Step):
-    def __init__(self, key, question, field, limits, hint="", multiline=False):
+    def __init__(
+        self, key: str, question: str, field: str, limits: tuple[int, int], hint: str = "", multiline: bool = False
+    ):
         self.field, self.limits, self.hint, self.multiline = field, limits, hint, multiline
         super().__init__(key, question)
 
-    def build(self):
+    def build(self) -> QWidget:
         box, layout = column()
         self.hint_label = label("hint")
-        self.edit = QPlainTextEdit() if self.multiline else QLineEdit()
-        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no undo menu, no English
+        self.edit: QPlainTextEdit | QLineEdit
         if self.multiline:
-            self.edit.setMinimumHeight(160)
-            self.edit.setTabChangesFocus(True)
+            self.edit = area = QPlainTextEdit()
+            area.setMinimumHeight(160)
+            area.setTabChangesFocus(True)
         else:
-            self.edit.returnPressed.connect(lambda: self.advance())  # Enter goes on, as Next does
+            self.edit = line = QLineEdit()
+            line.returnPressed.connect(lambda: self.advance())  # Enter goes on, as Next does
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no undo menu, no English
         self.counter = label("hint")
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.edit.textChanged.connect(self._count)
@@ -140,27 +160,34 @@ class TextStep(Step):
         return box
 
     def _text(self) -> str:
-        return (self.edit.toPlainText() if self.multiline else self.edit.text()).strip()
+        return (self.edit.toPlainText() if isinstance(self.edit, QPlainTextEdit) else self.edit.text()).strip()
 
-    def _count(self):
+    def _set_text(self, text: str) -> None:
+        """Replaces the text; setText/setPlainText also drop the undo history."""
+        if isinstance(self.edit, QPlainTextEdit):
+            self.edit.setPlainText(text)
+        else:
+            self.edit.setText(text)
+
+    def _count(self) -> None:
         self.counter.setText(
             _("{count} of at most {max} characters").format(count=len(self._text()), max=self.limits[1])
         )
 
-    def speech_text(self):
+    def speech_text(self) -> str:
         return self.hint_label.text()
 
-    def retranslate(self):
+    def retranslate(self) -> None:
         show_hint(self.hint_label, self.hint)
         self.edit.setAccessibleName(_(self.question))
         self._count()
 
-    def load(self, answers):
+    def load(self, answers: Answers) -> None:
         """Fills an empty field from the answers; what is in the field (even a draft) is kept."""
         if not self._text():
-            (self.edit.setPlainText if self.multiline else self.edit.setText)(get_path(answers, self.field) or "")
+            self._set_text(get_path(answers, self.field) or "")
 
-    def save(self, answers):
+    def save(self, answers: Answers) -> str | None:
         text, (low, high) = self._text(), self.limits
         if len(text) < low:
             return _("Please write at least {min} characters.").format(min=low)
@@ -169,23 +196,31 @@ class TextStep(Step):
         set_path(answers, self.field, text or None)
         return None
 
-    def clear(self):
-        # setText/setPlainText also drop the undo history: Ctrl+Z must not bring back the last person's words.
-        (self.edit.setPlainText if self.multiline else self.edit.setText)("")
+    def clear(self) -> None:
+        self._set_text("")  # without its undo history: Ctrl+Z must not bring back the last person's words
 
-    def focus_widget(self):
+    def focus_widget(self) -> QWidget | None:
         return self.edit
 
 
 class FieldsStep(Step):
     """Several optional one-line answers on one screen (place, contact, name)."""
 
-    def __init__(self, key, question, group, fields, hint="", when=None, model=None):
+    def __init__(
+        self,
+        key: str,
+        question: str,
+        group: str | None,
+        fields: list[tuple[str, str, int]],
+        hint: str = "",
+        when: Condition | None = None,
+        model: type[BaseModel] | None = None,
+    ):
         """`model`: the record part these fields fill (Reporter, Location), checked on Next."""
         self.group, self.fields, self.hint, self.model = group, fields, hint, model
         super().__init__(key, question, when)
 
-    def build(self):
+    def build(self) -> QWidget:
         box, layout = column()
         self.hint_label = label("hint")
         self.form = Fields(self.fields)
@@ -196,22 +231,22 @@ class FieldsStep(Step):
         layout.addStretch(1)
         return box
 
-    def retranslate(self):
+    def retranslate(self) -> None:
         show_hint(self.hint_label, self.hint)
         self.form.retranslate()
 
-    def speech_text(self):
+    def speech_text(self) -> str:
         return " ".join([self.hint_label.text(), *(label.text() + "." for label in self.form.labels.values())])
 
-    def _target(self, answers):
+    def _target(self, answers: Answers) -> Answers:
         return answers.setdefault(self.group, {}) if self.group else answers
 
-    def load(self, answers):
+    def load(self, answers: Answers) -> None:
         current = get_path(answers, self.group) if self.group else answers
         if current:
             self.form.set_values({k: v for k, v in current.items() if isinstance(v, str)})
 
-    def save(self, answers):
+    def save(self, answers: Answers) -> str | None:
         target = self._target(answers)
         for key, value in self.form.values().items():
             set_path(target, key, value or None)
@@ -229,13 +264,13 @@ class FieldsStep(Step):
             return f"{_(caption)}: {error.message()}"
         return None
 
-    def clear(self):
+    def clear(self) -> None:
         self.form.set_values({})
 
-    def focus_widget(self):
+    def focus_widget(self) -> QWidget | None:
         return next(iter(self.form.inputs.values()))
 
-    def prefill(self, values: dict) -> None:
+    def prefill(self, values: dict[str, str]) -> None:
         """Defaults (the kiosk's own village) shown before the citizen types anything."""
         self.form.set_values(values)
 
@@ -243,11 +278,11 @@ class FieldsStep(Step):
 class DateStep(Step):
     """When did it happen: today, yesterday, another day (picked), or not remembered."""
 
-    def __init__(self, key, question, field, today):
+    def __init__(self, key: str, question: str, field: str, today: Callable[[], QDate]):
         self.field, self.today = field, today
         super().__init__(key, question)
 
-    def build(self):
+    def build(self) -> QWidget:
         box, layout = column()
         self.choices = ChoiceList(
             [
@@ -272,29 +307,29 @@ class DateStep(Step):
         layout.addStretch(1)
         return box
 
-    def speech_text(self):
+    def speech_text(self) -> str:
         return self.choices.speech_text()
 
-    def focus_widget(self):
+    def focus_widget(self) -> QWidget | None:
         return self.choices.focus_tile()
 
-    def _chosen(self, value):
+    def _chosen(self, value: object) -> None:
         self.picker.setEnabled(value == "other")
         if value == "other":
             self.picker.setFocus()
         else:
             self.advance()
 
-    def retranslate(self):
+    def retranslate(self) -> None:
         self.choices.retranslate()
         self.picker.setLocale(QLocale(current_language() or "id"))  # month names in the citizen's language
         self.picker_label.setText(_("The day it happened"))
         self.picker.setAccessibleName(_("The day it happened"))
 
-    def load(self, answers):
+    def load(self, answers: Answers) -> None:
         self.picker.setMaximumDate(self.today())
 
-    def save(self, answers):
+    def save(self, answers: Answers) -> str | None:
         choice, today = self.choices.value(), self.today()
         days = {"today": today, "yesterday": today.addDays(-1), "other": self.picker.date()}
         if choice is None:
@@ -302,7 +337,7 @@ class DateStep(Step):
         set_path(answers, self.field, days[choice].toString("yyyy-MM-dd") if choice in days else None)
         return None
 
-    def clear(self):
+    def clear(self) -> None:
         self.choices.set_value(None)
         self.picker.setDate(self.today())
         self.picker.setEnabled(False)
@@ -316,17 +351,17 @@ class TapGuard(QObject):
         super().__init__(wizard)
         self.wizard = wizard
         self.timer = QTimer(self, singleShot=True)
-        self.timer.timeout.connect(lambda: QApplication.instance().removeEventFilter(self))
+        self.timer.timeout.connect(lambda: running_app().removeEventFilter(self))
 
     @property
     def armed(self) -> bool:
         return self.timer.isActive()
 
     def arm(self) -> None:
-        QApplication.instance().installEventFilter(self)
+        running_app().installEventFilter(self)
         self.timer.start(QApplication.doubleClickInterval())
 
-    def eventFilter(self, watched, event) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         taps = (
             QEvent.Type.MouseButtonPress,
             QEvent.Type.MouseButtonRelease,
@@ -342,12 +377,15 @@ class Wizard(QWidget):
     finished = Signal(dict)
     left = Signal()  # Back on the first step
     shown = Signal()  # a step appeared: read it aloud
+    alerted = Signal(str)  # a save failed: read the message aloud
+    retried = Signal()  # "Try again" after a failed save: send what failed once more
 
     def __init__(self, steps: list[Step]):
         super().__init__()
         self.steps = steps
-        self.answers: dict = {}
+        self.answers: Answers = {}
         self.index = 0
+        self.failure = ""  # the message (msgid) of a save that failed, while Next offers to try again
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         top = QHBoxLayout()
@@ -357,7 +395,7 @@ class Wizard(QWidget):
         top.addWidget(self.step_label)
         top.addWidget(self.progress, 1)
         self.stack = QStackedWidget()
-        self.questions = []
+        self.questions: list[QLabel] = []
         for step in steps:
             step.advance = self.next
             page = QWidget()
@@ -368,8 +406,14 @@ class Wizard(QWidget):
             column.addWidget(step.widget, 1)
             self.questions.append(question)
             self.stack.addWidget(scrolling(page))  # question and answers scroll together at large sizes
-        self.error = label("error")
+        self.error = label("error")  # what is wrong with an answer
         self.error.hide()
+        # A save that failed, not the person's doing: framed, apart from the questions.
+        self.alert_box = QFrame()
+        self.alert_box.setObjectName("alert")
+        self.alert = label("alertText")
+        QVBoxLayout(self.alert_box).addWidget(self.alert)
+        self.alert_box.hide()
         nav = QHBoxLayout()
         self.back_button, self.next_button = button(), button("primary")
         self.back_button.clicked.connect(self.back)
@@ -380,6 +424,7 @@ class Wizard(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.alert_box)
         layout.addLayout(nav)
         self.guard = TapGuard(self)
         self.retranslate()
@@ -401,8 +446,26 @@ class Wizard(QWidget):
         self.next_button.setEnabled(not busy)
 
     def show_error(self, message: str) -> None:
+        """A message above Back and Next (an answer that cannot be accepted); "" hides it."""
+        self.failure = ""
+        self.alert_box.hide()
         self.error.setText(message)
         self.error.setVisible(bool(message))
+        set_text(self.next_button, _(self.step.next_label))
+
+    def show_failure(self, message: str) -> None:
+        """The answers could not be saved: says so (`message`, a msgid, follows the language), and
+        Next becomes "Try again", which sends them once more. Every answer stays as it is."""
+        self.set_busy(False)
+        self.show_error("")
+        self.failure = message
+        self.retranslate()
+        self.alert_box.show()
+        self.next_button.setFocus()
+        from PySide6.QtGui import QAccessible, QAccessibleEvent  # 2 ms to load: only when it is needed
+
+        QAccessible.updateAccessibility(QAccessibleEvent(self.alert, QAccessible.Event.Alert))  # screen readers
+        self.alerted.emit(self.alert.text())
 
     def reset(self) -> None:
         self.answers = {}
@@ -426,7 +489,8 @@ class Wizard(QWidget):
         self.shown.emit()
 
     def speech_text(self) -> str:
-        return f"{_(self.step.question)} {self.step.speech_text()}".strip()
+        failure = f"{_(self.failure)} " if self.failure else ""  # what went wrong comes first
+        return f"{failure}{_(self.step.question)} {self.step.speech_text()}".strip()
 
     def next(self) -> None:
         message = self.step.save(self.answers)
@@ -437,8 +501,12 @@ class Wizard(QWidget):
         if later:
             self._show(later[0])
         elif self.next_button.isEnabled():
+            retrying = bool(self.failure)
             self.set_busy(True)  # until the screen says it is saved, or failed
-            self.finished.emit(self.answers)
+            if retrying:
+                self.retried.emit()
+            else:
+                self.finished.emit(self.answers)
 
     def back(self) -> None:
         self.step.save(self.answers)  # keep what was typed, even if not complete yet
@@ -458,6 +526,10 @@ class Wizard(QWidget):
         for step, question in zip(self.steps, self.questions, strict=True):
             question.setText(_(step.question))
         set_text(self.back_button, _("Back"))
-        set_text(self.next_button, _(self.step.next_label))
+        if self.failure:
+            self.alert.setText(_(self.failure))
+            set_text(self.next_button, _("Try again"))
+        else:
+            set_text(self.next_button, _(self.step.next_label))
         for step in self.steps:
             step.retranslate()

@@ -7,21 +7,21 @@ data folder shows up without a restart.
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QHBoxLayout, QListView, QListWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListView, QListWidget, QTextBrowser, QVBoxLayout
 
 from kiosk import materials
 from kiosk.i18n import _, current_language
-from kiosk.ui.widgets import button, set_text
+from kiosk.ui.widgets import Screen, button, set_text
 
 
-class AboutScreen(QWidget):
+class AboutScreen(Screen):
     left = Signal()
 
     def __init__(self, data_dir: Path | None = None):
         super().__init__()
         self.data_dir = data_dir
         self.items: list[materials.Material] = []
-        self.shown_language = None
+        self.shown_language: str | None = None  # whose materials are on show
         self.menu = QListWidget()  # wraps long titles and scrolls by itself at 200% text
         self.menu.setWordWrap(True)
         self.menu.setResizeMode(QListView.ResizeMode.Adjust)

@@ -1,21 +1,32 @@
 """Attendance at the open event: gender, age band, difficulty, consent; four taps for most people."""
 
+import logging
+from typing import Any
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _
 from kiosk.privacy import consent
+from kiosk.records import RecordInvalid
 from kiosk.records.models import Attendance, text_limits
 from kiosk.store import intake
 from kiosk.ui.context import Context
+from kiosk.ui.saving import RecordSaver
 from kiosk.ui.steps import ConsentStep, person_steps, record_answers
-from kiosk.ui.widgets import button, label, set_text
+from kiosk.ui.widgets import Screen, button, label, set_text
 from kiosk.ui.wizard import FieldsStep, Wizard
 
+log = logging.getLogger(__name__)
+
 NEXT_PERSON_MS = 5000
+SAVE_FAILED = N_(
+    "Your registration could not be saved. Nothing was lost: your answers are still here. "
+    "Please try again, or call the officer."
+)
 
 
-class AttendanceScreen(QWidget):
+class AttendanceScreen(Screen):
     left = Signal()
     shown = Signal()  # the thank-you page appeared
 
@@ -39,7 +50,11 @@ class AttendanceScreen(QWidget):
         ]
         self.wizard = Wizard(steps)
         self.wizard.finished.connect(self._save)
+        self.wizard.retried.connect(self._retry)
         self.wizard.left.connect(self.left.emit)
+        self.saver = RecordSaver(context, "attendance", parent=self)
+        self.saver.saved.connect(lambda _record: self._thank(_("Thank you. You are registered.")))
+        self.saver.failed.connect(lambda: self.wizard.show_failure(SAVE_FAILED))
 
         self.thanks = QWidget()
         thanks_layout = QVBoxLayout(self.thanks)
@@ -64,11 +79,13 @@ class AttendanceScreen(QWidget):
     def start(self) -> None:
         self.event_uuid = self.context.settings.get("open_event")  # the event this person came for
         self.timer.stop()
+        self.saver.forget()
         self.pages.setCurrentWidget(self.wizard)
         self.wizard.start()
 
     def reset(self) -> None:
         self.timer.stop()
+        self.saver.forget()
         self.wizard.reset()
         self.pages.setCurrentWidget(self.wizard)
 
@@ -82,18 +99,24 @@ class AttendanceScreen(QWidget):
     def _declined(self) -> None:
         self._thank(_("Thank you. Nothing was recorded."))
 
-    def _save(self, answers: dict) -> None:
-        record = intake.new_attendance(self.event_uuid, record_answers(answers), self.context.device_id)
-        self.context.db.call(
-            lambda store, r: store.add_records([r])[0],
-            record,
-            on_done=self.context.in_session(lambda _outcome: self._thank(_("Thank you. You are registered."))),
-            on_error=self.context.in_session(self._failed),
-        )
+    def _save(self, answers: dict[str, Any]) -> None:
+        # Neither can come of the person's answers (the home screen offers registration only while an
+        # event is open, and each step checks its answer): the officer must look, so the message says so.
+        if self.event_uuid is None:
+            log.error("attendance not saved: no event is open")
+            self.wizard.show_failure(SAVE_FAILED)
+            return
+        try:
+            record = intake.new_attendance(self.event_uuid, record_answers(answers), self.context.device_id)
+        except RecordInvalid as exc:
+            log.error("attendance not saved: %s", ", ".join(f"{error.field}: {error.code}" for error in exc.errors))
+            self.wizard.show_failure(SAVE_FAILED)
+            return
+        self.saver.save(record)  # the same record again, if these answers already failed to save once
 
-    def _failed(self, _error: Exception) -> None:
-        self.wizard.set_busy(False)
-        self.wizard.show_error(_("This could not be saved. Please ask the officer for help."))
+    def _retry(self) -> None:
+        if not self.saver.retry():  # no record was kept (none could be made, or another holds its uuid)
+            self._save(self.wizard.answers)
 
     def _thank(self, text: str) -> None:
         self.wizard.reset()

@@ -1,6 +1,7 @@
 """Filing a complaint, aspiration or information request, one question per screen."""
 
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -12,18 +13,24 @@ from kiosk.records import RecordInvalid
 from kiosk.records.models import Complaint, Location, Reporter, text_limits
 from kiosk.store import intake
 from kiosk.ui.context import Context
+from kiosk.ui.saving import RecordSaver
 from kiosk.ui.steps import ConsentStep, person_steps, record_answers
-from kiosk.ui.widgets import CheckBox, column, label
-from kiosk.ui.wizard import ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard
+from kiosk.ui.widgets import CheckBox, Screen, column, label
+from kiosk.ui.wizard import Answers, ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard
+
+SAVE_FAILED = N_(
+    "Your report could not be saved. Nothing was lost: your answers are still here. "
+    "Please try again, or call the officer."
+)
 
 
 class PrivacyStep(Step):
     """Anonymous and confidential, each explained in one sentence."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("privacy", N_("Who may see your report?"))
 
-    def build(self):
+    def build(self) -> QWidget:
         box, layout = column()
         self.anonymous, self.confidential = CheckBox(), CheckBox()
         self.anonymous_help, self.confidential_help = label("hint"), label("hint")
@@ -33,7 +40,7 @@ class PrivacyStep(Step):
         layout.addStretch(1)
         return box
 
-    def retranslate(self):
+    def retranslate(self) -> None:
         texts = (
             (
                 self.anonymous,
@@ -54,7 +61,7 @@ class PrivacyStep(Step):
             check.setAccessibleDescription(sentence)
             help_label.setText(sentence)
 
-    def speech_text(self):
+    def speech_text(self) -> str:
         return " ".join(
             f"{check.text()}: {help_label.text()}"
             for check, help_label in (
@@ -63,22 +70,22 @@ class PrivacyStep(Step):
             )
         )
 
-    def load(self, answers):
+    def load(self, answers: Answers) -> None:
         self.anonymous.setChecked(bool(answers.get("anonymous")))
         self.confidential.setChecked(bool(answers.get("confidential")))
 
-    def save(self, answers):
+    def save(self, answers: Answers) -> str | None:
         answers["anonymous"] = self.anonymous.isChecked()
         answers["confidential"] = self.confidential.isChecked()
         if answers["anonymous"]:
             answers.pop("reporter", None)  # an anonymous report carries no identity
         return None
 
-    def clear(self):
+    def clear(self) -> None:
         self.anonymous.setChecked(False)
         self.confidential.setChecked(False)
 
-    def focus_widget(self):
+    def focus_widget(self) -> QWidget | None:
         return self.anonymous
 
 
@@ -87,28 +94,28 @@ class ReviewStep(Step):
 
     next_label = N_("Send my report")
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("review", N_("Please check your report"))
 
-    def build(self):
-        self.answers: dict = {}
+    def build(self) -> QWidget:
+        self.answers: Answers = {}
         self.summary = label()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         return self.summary
 
-    def retranslate(self):
+    def retranslate(self) -> None:
         self.load(self.answers)
 
-    def speech_text(self):
+    def speech_text(self) -> str:
         return self.summary.text().replace("<br>", ". ").replace("</p>", ". ")
 
-    def load(self, answers):
+    def load(self, answers: Answers) -> None:
         self.answers = answers
-        classification = dict((v, t) for v, t, _d in questions.CLASSIFICATION)
+        classification = dict((v, t) for v, t, _d in questions.CLASSIFICATION).get(answers.get("classification", ""))
         location = answers.get("location", {})
         reporter = answers.get("reporter", {})
         rows = [
-            (_("Type"), _(classification.get(answers.get("classification"), ""))),
+            (_("Type"), _(classification) if classification else ""),  # _("") would be the catalog's header
             (_("Subject"), answers.get("title", "")),
             (_("What happened"), answers.get("body", "")),
             (_("When"), format_day(answers["incident_date"]) if answers.get("incident_date") else _("Not given")),
@@ -127,7 +134,7 @@ class ReviewStep(Step):
         )
 
 
-class ComplaintScreen(QWidget):
+class ComplaintScreen(Screen):
     """The wizard; on the last step the record is built, validated and stored off the UI thread."""
 
     submitted = Signal(dict)  # the stored record
@@ -204,17 +211,23 @@ class ComplaintScreen(QWidget):
         ]
         self.wizard = Wizard(steps)
         self.wizard.finished.connect(self._submit)
+        self.wizard.retried.connect(self._retry)
         self.wizard.left.connect(self.left.emit)
+        self.saver = RecordSaver(context, "complaint", parent=self)
+        self.saver.saved.connect(self._stored)  # the receipt only for a report really saved
+        self.saver.failed.connect(lambda: self.wizard.show_failure(SAVE_FAILED))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.wizard)
 
     def start(self) -> None:
+        self.saver.forget()
         self.wizard.start()
         settings = self.context.settings
         self.where.prefill({"village": settings.get("village", ""), "district": settings.get("district", "")})
 
     def reset(self) -> None:
+        self.saver.forget()
         self.wizard.reset()
 
     def retranslate(self) -> None:
@@ -223,7 +236,7 @@ class ComplaintScreen(QWidget):
     def speech_text(self) -> str:
         return self.wizard.speech_text()
 
-    def _submit(self, answers: dict) -> None:
+    def _submit(self, answers: Answers) -> None:
         try:
             record = intake.new_complaint(
                 {**record_answers(answers), "language": current_language() or "id"}, self.context.device_id
@@ -232,20 +245,11 @@ class ComplaintScreen(QWidget):
             self.wizard.set_busy(False)
             self.wizard.show_error("; ".join(str(error) for error in exc.errors))
             return
-        self.context.db.call(
-            lambda store, r: store.add_records([r])[0],
-            record,
-            on_done=self.context.in_session(lambda _outcome: self._stored(record)),
-            on_error=self.context.in_session(self._failed),
-        )
+        self.saver.save(record)  # the same record again, if these answers already failed to save once
 
-    def _stored(self, record: dict) -> None:
+    def _retry(self) -> None:
+        if not self.saver.retry():  # no record was kept (another one holds its uuid): a new one
+            self._submit(self.wizard.answers)
+
+    def _stored(self, record: dict[str, Any]) -> None:
         self.submitted.emit(record)
-
-    def _failed(self, error: Exception) -> None:
-        self.wizard.set_busy(False)
-        self.wizard.show_error(
-            _("Your report could not be saved. Please ask the officer for help. ({reason})").format(
-                reason=type(error).__name__
-            )
-        )

@@ -4,13 +4,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import _
-from kiosk.ui.widgets import Tile, label, scrolling
+from kiosk.ui.widgets import Screen, Tile, label, scrolling
 
 
-class HomeScreen(QWidget):
+class HomeScreen(Screen):
     chosen = Signal(str)  # "complaint", "attendance", "status" or "about"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.welcome = label("question")
         self.tiles = {key: Tile() for key in ("complaint", "attendance", "status", "about")}

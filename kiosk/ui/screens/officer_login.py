@@ -10,10 +10,10 @@ from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.officer import access
 from kiosk.ui.context import Context
-from kiosk.ui.widgets import button, label, scrolling, set_text
+from kiosk.ui.widgets import Screen, button, label, scrolling, set_text
 
 
-class OfficerLogin(QWidget):
+class OfficerLogin(Screen):
     entered = Signal()
     left = Signal()
 

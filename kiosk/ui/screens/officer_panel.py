@@ -1,6 +1,7 @@
 """Officer mode: events and their registration, settings, sync with the hub, quarantine, statistics, exit."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,13 +21,14 @@ from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.officer import config
 from kiosk.records import RecordInvalid
-from kiosk.store import intake
+from kiosk.store import Store, intake
 from kiosk.ui.context import Context
 from kiosk.ui.screens.officer_privacy import PrivacyTab
 from kiosk.ui.screens.officer_stats import StatsTab
 from kiosk.ui.screens.officer_sync import QuarantineTab, SyncTab
+from kiosk.ui.syncer import SyncController
 from kiosk.ui.tables import fill_table, table
-from kiosk.ui.widgets import CheckBox, button, label, scrolling, set_text
+from kiosk.ui.widgets import CheckBox, Screen, button, label, scrolling, set_text
 
 
 def _today_utc_start() -> str:
@@ -34,7 +36,11 @@ def _today_utc_start() -> str:
     return midnight.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-def _event_overview(store):
+Overview = tuple[list[dict[str, Any]], dict[str, int], dict[str, int], list[dict[str, Any]]]
+
+
+def _event_overview(store: Store) -> Overview:
+    """Events, attendance per event today and in all, and the quarantined records."""
     return store.events(), store.attendance_counts(_today_utc_start()), store.attendance_counts(), store.quarantined()
 
 
@@ -58,7 +64,7 @@ class EventsTab(QWidget):
     def __init__(self, panel: "OfficerPanel"):
         super().__init__()
         self.panel = panel
-        self.events: list[dict] = []
+        self.events: list[dict[str, Any]] = []
         self.table = table(5)
         self.name, self.organizer = QLineEdit(), QLineEdit()
         self.type = QComboBox()
@@ -70,20 +76,21 @@ class EventsTab(QWidget):
         for caption, field in zip(self.captions, (self.name, self.type, self.starts_on, self.organizer), strict=True):
             caption.setBuddy(field)
             self.form.addRow(caption, field)
-        self.create, self.open, self.close = button("primary"), button(), button()
-        self.create.clicked.connect(self.create_event)
+        # Not `create` and `close`: those are QWidget's own methods.
+        self.create_button, self.open, self.close_button = button("primary"), button(), button()
+        self.create_button.clicked.connect(self.create_event)
         self.open.clicked.connect(lambda: self.set_open(self.selected()))
-        self.close.clicked.connect(lambda: self.set_open(None))
+        self.close_button.clicked.connect(lambda: self.set_open(None))
         self.message = label("error")
         actions = QHBoxLayout()
         actions.addWidget(self.open)
-        actions.addWidget(self.close)
+        actions.addWidget(self.close_button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         layout.addLayout(self.form)
-        layout.addWidget(self.create)
+        layout.addWidget(self.create_button)
         layout.addWidget(self.message)
 
     def retranslate(self) -> None:
@@ -95,12 +102,12 @@ class EventsTab(QWidget):
         for value, title, _detail in questions.EVENT_TYPES:
             self.type.addItem(_(title), value)
         self.type.setCurrentIndex(max(0, self.type.findData(current)))
-        set_text(self.create, _("Create event"))
+        set_text(self.create_button, _("Create event"))
         set_text(self.open, _("Open registration for the selected event"))
-        set_text(self.close, _("Close registration"))
+        set_text(self.close_button, _("Close registration"))
         self.table.setAccessibleName(_("Events"))
 
-    def show_overview(self, events, today, total) -> None:
+    def show_overview(self, events: list[dict[str, Any]], today: dict[str, int], total: dict[str, int]) -> None:
         self.events = events
         open_uuid = self.panel.context.settings.get("open_event")
         rows = [
@@ -137,7 +144,7 @@ class EventsTab(QWidget):
         self.name.clear()
         self.organizer.clear()
         self.panel.context.db.call(
-            lambda store, r: store.add_records([r]), record, on_done=lambda _r: self.panel.refresh()
+            lambda store, r: store.add_records([r]), record, on_done=lambda _outcomes: self.panel.refresh()
         )
 
     def set_open(self, event_uuid: str | None) -> None:
@@ -200,7 +207,7 @@ class SettingsTab(QWidget):
         self.asks_name.setAccessibleName(self.asks_name.text())
         set_text(self.save, _("Save settings"))
 
-    def load(self, settings: dict) -> None:
+    def load(self, settings: dict[str, Any]) -> None:
         for key, edit in self.texts.items():
             edit.setText(settings[key])
         self.idle.setValue(settings["idle_timeout"])
@@ -218,7 +225,7 @@ class SettingsTab(QWidget):
         if default not in offered:
             self.message.setText(_("The starting language must be one of the languages offered."))
             return
-        changes = {key: edit.text().strip() for key, edit in self.texts.items()}
+        changes: dict[str, Any] = {key: edit.text().strip() for key, edit in self.texts.items()}
         changes |= {
             "idle_timeout": self.idle.value(),
             "default_language": default,
@@ -231,24 +238,25 @@ class SettingsTab(QWidget):
         self.message.setText(_("Settings saved."))
 
 
-class OfficerPanel(QWidget):
+class OfficerPanel(Screen):
     left = Signal()
     exit_requested = Signal()
     settings_changed = Signal()
 
-    def __init__(self, context: Context):
+    def __init__(self, context: Context, sync_controller: SyncController):
         super().__init__()
-        self.context = context
+        self.context, self.sync_controller = context, sync_controller
         self.title = label("question")
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(False)  # tiny arrows are no touch target: long names wrap instead
         self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.events, self.settings = EventsTab(self), SettingsTab(self)
-        self.sync = SyncTab(context.sync)
+        self.sync = SyncTab(sync_controller)
         self.quarantine = QuarantineTab(self, table(4))
         self.stats = StatsTab(self)
         self.privacy = PrivacyTab(self)
-        for page in (self.events, self.settings, self.sync, self.quarantine, self.stats, self.privacy):
+        self.pages = (self.events, self.settings, self.sync, self.quarantine, self.stats, self.privacy)
+        for page in self.pages:
             self.tabs.addTab(scrolling(page), "")
         self.tabs.currentChanged.connect(self._tab_shown)
         self.back, self.exit = button("primary"), button()
@@ -269,13 +277,15 @@ class OfficerPanel(QWidget):
         self.tabs.setCurrentIndex(0)
         self.settings.load(self.context.settings)
         self.refresh()
-        self.context.sync.refresh()
+        self.sync_controller.refresh()
         self.context.db.call(lambda _store: voice_report(), on_done=self.settings.speech_status.setText)
 
     def _tab_shown(self, index: int) -> None:
-        page = self.tabs.widget(index).widget()
-        if page in (self.stats, self.privacy):  # read afresh each time: they change elsewhere
-            page.refresh()
+        shown = self.pages[index] if 0 <= index < len(self.pages) else None
+        if shown is self.stats:  # these two are read afresh each time: they change elsewhere
+            self.stats.refresh()
+        elif shown is self.privacy:
+            self.privacy.refresh()
 
     def reset(self) -> None:
         self.events.message.clear()
@@ -285,14 +295,18 @@ class OfficerPanel(QWidget):
     def refresh(self) -> None:
         self.context.db.call(_event_overview, on_done=self._show)
 
-    def _show(self, overview) -> None:
+    def _show(self, overview: Overview) -> None:
         events, today, total, quarantined = overview
         self.events.show_overview(events, today, total)
         self.quarantine.show_items(quarantined)
 
-    def save_settings(self, changes: dict) -> None:
+    def save_settings(self, changes: dict[str, Any]) -> None:
         self.context.settings.update(changes)
-        self.context.db.call(config.save, changes, on_done=lambda _r: (self.settings_changed.emit(), self.refresh()))
+        self.context.db.call(config.save, changes, on_done=self._settings_saved)
+
+    def _settings_saved(self, _result: object) -> None:
+        self.settings_changed.emit()
+        self.refresh()
 
     def speech_text(self) -> str:
         return ""  # officers' screens are not read aloud

@@ -6,6 +6,8 @@ Erasing and withdrawing run on the database thread and are recorded in the audit
 """
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
@@ -13,18 +15,19 @@ from kiosk.files import atomic_write
 from kiosk.i18n import _, format_moment, format_number
 from kiosk.officer import config
 from kiosk.privacy import audit, erasure
+from kiosk.store import Store
 from kiosk.ui.screens import officer_stats
-from kiosk.ui.screens.officer_sync import KIND_NAMES
+from kiosk.ui.screens.officer_sync import KIND_NAMES, Panel
 from kiosk.ui.tables import fill_table, fit_rows, table
 from kiosk.ui.widgets import button, label, set_text
 
 
-def _withdraw(store, code: str) -> str:
+def _withdraw(store: Store, code: str) -> str:
     erasure.withdraw(store, code)
     return code
 
 
-def _save_audit(store, path):
+def _save_audit(store: Store, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     entries = store.audit_entries()
     with atomic_write(path) as out:
@@ -34,10 +37,10 @@ def _save_audit(store, path):
 
 
 class PrivacyTab(QWidget):
-    def __init__(self, panel):
+    def __init__(self, panel: Panel):
         super().__init__()
         self.panel = panel
-        self.summary: dict | None = None
+        self.summary: dict[str, Any] | None = None
         self.rules, self.sealing = label(), label()
         self.table = table(6)
         self.days = QSpinBox()
@@ -98,7 +101,7 @@ class PrivacyTab(QWidget):
         self.panel.context.db.call(erasure.summary, on_done=self.show_summary)
         self.audit.refresh()
 
-    def show_summary(self, summary: dict) -> None:
+    def show_summary(self, summary: dict[str, Any]) -> None:
         self.summary = summary
         self.days.setValue(summary["retention_days"])
         self.rules.setText(
@@ -137,7 +140,7 @@ class PrivacyTab(QWidget):
         self.refresh()
 
     def erase(self) -> None:
-        def done(count):
+        def done(count: int) -> None:
             self.message.setText(
                 _("Personal details of {count} records were erased.").format(count=format_number(count))
             )
@@ -146,7 +149,7 @@ class PrivacyTab(QWidget):
         self.panel.context.db.call(lambda store: erasure.purge(store, actor="officer"), on_done=done)
 
     def withdraw(self) -> None:
-        def done(code):
+        def done(code: str) -> None:
             self.code.clear()
             self.message.setText(
                 _(
@@ -155,7 +158,7 @@ class PrivacyTab(QWidget):
                 ).format(code=code)
             )
             self.refresh()
-            self.panel.context.sync.sync_now()
+            self.panel.sync_controller.sync_now()
 
         self.panel.context.db.call(
             _withdraw, self.code.text().strip(), on_done=done, on_error=lambda exc: self.message.setText(str(exc))
@@ -165,10 +168,10 @@ class PrivacyTab(QWidget):
 class AuditLog(QWidget):
     """Every officer action, newest first, and a CSV copy for whoever oversees the kiosk."""
 
-    def __init__(self, panel):
+    def __init__(self, panel: Panel):
         super().__init__()
         self.panel = panel
-        self.entries: list[dict] = []
+        self.entries: list[dict[str, Any]] = []
         self.title, self.explain, self.message = label("title"), label("hint"), label("hint")
         self.table = table(4)
         self.table.setMinimumHeight(240)
@@ -194,7 +197,7 @@ class AuditLog(QWidget):
     def refresh(self) -> None:
         self.panel.context.db.call(lambda store: store.audit_entries(), on_done=self.show_entries)
 
-    def show_entries(self, entries: list[dict]) -> None:
+    def show_entries(self, entries: list[dict[str, Any]]) -> None:
         self.entries = entries
         rows = []
         for entry in reversed(entries):
@@ -211,10 +214,15 @@ class AuditLog(QWidget):
 
     def export(self) -> None:
         path = officer_stats.exports_dir() / f"lapor-audit-{datetime.now():%Y-%m-%d-%H%M}.csv"
+
+        def saved(written: Path) -> None:
+            self.message.setText(_("Saved to {path}").format(path=written))
+            self.refresh()
+
         self.panel.context.db.call(
             _save_audit,
             path,
-            on_done=lambda written: (self.message.setText(_("Saved to {path}").format(path=written)), self.refresh()),
+            on_done=saved,
             on_error=lambda exc: self.message.setText(
                 _("Could not save: {reason}").format(reason=getattr(exc, "strerror", None) or exc)
             ),

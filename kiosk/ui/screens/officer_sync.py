@@ -1,15 +1,31 @@
 """Officer mode's sync pages: where the records stand with the hub, enrollment, and quarantine."""
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from typing import Any, Protocol
+
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QTableWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, format_moment, format_number
-from kiosk.store import outbox
+from kiosk.store import Store, outbox
 from kiosk.sync.engine import LARGE_SKEW_S, error_text, reason_text
+from kiosk.ui.context import Context
 from kiosk.ui.syncer import NOT_ENROLLED, OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.tables import fill_table
 from kiosk.ui.widgets import button, fit_wrapped, label, set_text
 
 KIND_NAMES = {"event": N_("Event"), "attendance": N_("Attendance"), "complaint": N_("Report")}
+
+
+class Panel(Protocol):
+    """What the pages of officer mode use of the panel that holds them (kiosk.ui.screens.officer_panel,
+    which imports the pages: naming it here would make the imports go round)."""
+
+    context: Context
+    sync_controller: SyncController
+
+    def refresh(self) -> None: ...
+
+    def save_settings(self, changes: dict[str, Any]) -> None: ...
 
 
 def phase_text(phase: str) -> str:
@@ -60,7 +76,7 @@ class SyncTab(QWidget):
         sync.changed.connect(self.show_state)
         sync.enrolled.connect(self.show_enrolled)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_labels()
 
@@ -132,7 +148,7 @@ class SyncTab(QWidget):
             self.enroll_message.setText(message)
 
 
-def _send_again(store, uuid: str) -> bool:
+def _send_again(store: Store, uuid: str) -> bool:
     sent = outbox.send_again(store, uuid)
     if sent:
         store.audit("officer", "quarantine_send_again", uuid=uuid)
@@ -142,10 +158,10 @@ def _send_again(store, uuid: str) -> bool:
 class QuarantineTab(QWidget):
     """Records the hub refused or that could not be sent: kept, with the reason, until decided."""
 
-    def __init__(self, panel, table):
+    def __init__(self, panel: Panel, table: QTableWidget):
         super().__init__()
         self.panel, self.table = panel, table
-        self.items: list[dict] = []
+        self.items: list[dict[str, Any]] = []
         self.explain, self.message = label("hint"), label("hint")
         self.again = button()
         self.again.clicked.connect(self.send_again)
@@ -167,7 +183,7 @@ class QuarantineTab(QWidget):
         set_text(self.again, _("Send the selected record again"))
         self.table.setAccessibleName(_("Quarantined records"))
 
-    def show_items(self, items: list[dict]) -> None:
+    def show_items(self, items: list[dict[str, Any]]) -> None:
         self.items = items
         rows = []
         for item in items:
@@ -181,8 +197,8 @@ class QuarantineTab(QWidget):
             self.message.setText(_("Select a record in the list first."))
             return
         self.message.clear()
-        self.panel.context.db.call(
-            _send_again,
-            self.items[row]["uuid"],
-            on_done=lambda _sent: (self.panel.refresh(), self.panel.context.sync.sync_now()),
-        )
+        self.panel.context.db.call(_send_again, self.items[row]["uuid"], on_done=self._sent_again)
+
+    def _sent_again(self, _sent: bool) -> None:
+        self.panel.refresh()
+        self.panel.sync_controller.sync_now()

@@ -2,6 +2,7 @@
 
 import io
 import threading
+from typing import Any
 
 from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter, QPixmap
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QV
 
 from kiosk.i18n import _
 from kiosk.store.refcode import ref_code
-from kiosk.ui.widgets import button, label, scrolling, set_text
+from kiosk.ui.widgets import Screen, button, label, scrolling, set_text
 
 
 def qr_image(text: str, scale: int = 10) -> QImage:
@@ -19,7 +20,7 @@ def qr_image(text: str, scale: int = 10) -> QImage:
 
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
-    return QImage.fromData(buffer.getvalue(), "PNG")
+    return QImage.fromData(buffer.getvalue())  # Qt reads the format off the PNG signature
 
 
 def _print(printer: QPrinter, code: str, instructions: str) -> None:
@@ -49,7 +50,7 @@ class _PrinterProbe(QObject):
 
     found = Signal(bool)
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(QApplication.instance())
         self.available: bool | None = None
         self.found.connect(lambda available: setattr(self, "available", available))
@@ -68,10 +69,10 @@ def printer_probe() -> _PrinterProbe:
     return _probe
 
 
-class ReceiptScreen(QWidget):
+class ReceiptScreen(Screen):
     done = Signal()
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.code = ""
         probe = printer_probe()
@@ -101,7 +102,7 @@ class ReceiptScreen(QWidget):
         layout.addLayout(nav)
         self.retranslate()
 
-    def show_record(self, record: dict) -> None:
+    def show_record(self, record: dict[str, Any]) -> None:
         self.code = ref_code(record["uuid"])
         self.code_label.setText(self.code)
         self.code_label.setAccessibleName(_("Your reference code: {code}").format(code=" ".join(self.code)))

@@ -4,22 +4,27 @@ USB and Bluetooth barcode scanners type the code and press Enter, so the same fi
 serves both.
 """
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
 
 from kiosk.i18n import _
 from kiosk.progress import describe
+from kiosk.store import Store
 from kiosk.store.refcode import normalize, ref_code
 from kiosk.ui.context import Context
-from kiosk.ui.widgets import button, column, label, scrolling, set_text
+from kiosk.ui.widgets import Screen, button, column, label, scrolling, set_text
+
+Found = tuple[dict[str, Any], dict[str, Any]]  # the complaint and how far it has come
 
 
-def _lookup(store, code):
+def _lookup(store: Store, code: str) -> Found | None:
     record = store.find_complaint(code)
     return (record, store.complaint_progress(record["uuid"])) if record else None
 
 
-class StatusScreen(QWidget):
+class StatusScreen(Screen):
     left = Signal()
     shown = Signal()  # a result appeared
 
@@ -27,7 +32,7 @@ class StatusScreen(QWidget):
         super().__init__()
         self.context = context
         self.question, self.caption, self.result = label("question"), label(), label("title")
-        self.found = None
+        self.found: tuple[Found | None] | None = None  # the answer on show, if any
         self.code = QLineEdit()
         self.code.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.caption.setBuddy(self.code)
@@ -81,7 +86,7 @@ class StatusScreen(QWidget):
             return
         self.context.db.call(_lookup, code, on_done=self.context.in_session(self._show))
 
-    def _show(self, found) -> None:
+    def _show(self, found: Found | None) -> None:
         self.found = (found,)
         if found is None:
             self.result.setText(_("No report with this code is on this kiosk. Check the code, or ask at lapor.go.id."))
