@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import factories
@@ -331,3 +332,27 @@ def test_enrolling_with_a_bad_code_or_address_says_why(kiosk, hub):
     ):
         done = kiosk("enroll", "--hub", args[0], "--code", args[1])
         assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_sync_given_the_kiosk_writer_touches_the_database_only_through_it(hub, enrolled, monkeypatch):
+    """One writer: with the window's writer handed in, every store the sync needs is that
+    writer's, on its thread; no second connection writes beside it."""
+    from kiosk.store.writer import Writer
+
+    with Store(enrolled) as store:
+        event = factories.event()
+        store.add_records([event, *(factories.attendance(event["uuid"]) for _ in range(20)), factories.complaint()])
+    opened_on = []
+    real_init = Store.__init__
+
+    def watched_init(self, data_dir):
+        opened_on.append(threading.current_thread().name)
+        real_init(self, data_dir)
+
+    monkeypatch.setattr(Store, "__init__", watched_init)
+    with Writer(enrolled) as writer:
+        report = run_sync(enrolled, QUICK, writer=writer)
+        assert writer.run(lambda store: store.sync_counts()) == {"acked": 22}
+    assert report.done and report.acked == 22
+    assert opened_on == ["kiosk-db"]  # the writer's own store, opened once
+    assert sorted(hub_uuids(hub)) == sorted(stored_uuids(enrolled))
