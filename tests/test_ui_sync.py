@@ -102,7 +102,9 @@ def test_the_dashboard_shows_the_figures_and_saves_them(qtbot, open_window, kios
     assert f"{figures['by_gender']['female']} (" in page.charts["gender"].accessibleDescription()
     click(qtbot, page.exports["csv"])
     qtbot.waitUntil(lambda: "Disimpan di" in page.message.text(), timeout=10_000)
+    page.message.clear()
     click(qtbot, page.exports["pdf"])
+    qtbot.waitUntil(lambda: "Disimpan di" in page.message.text(), timeout=10_000)
     saved = sorted(p.suffix for p in (tmp_path / "exports").iterdir())
     assert saved == [".csv", ".pdf"]
     qtbot.waitUntil(lambda: not window.context.db.busy, timeout=10_000)

@@ -12,7 +12,6 @@ from typing import Any, Protocol
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _, format_number, format_percent
 from kiosk.reports import stats, tables
@@ -43,7 +42,9 @@ def _compute(store: Store, event_uuid: str | None) -> tuple[Figures, list[dict[s
 
 def _write(store: Store, figures: Figures, kind: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if kind == "xlsx":
+    if kind == "pdf":
+        write_pdf(figures, path)
+    elif kind == "xlsx":
         tables.write_xlsx(figures, path)
     else:
         with atomic_write(path) as out:
@@ -143,17 +144,8 @@ class StatsTab(QWidget):
         def done(written: Path) -> None:
             self.message.setText(_("Saved to {path}").format(path=written))
 
-        def failed(exc: object) -> None:
-            self.message.setText(_("Could not save: {reason}").format(reason=exc))
+        def failed(exc: BaseException) -> None:
+            reason = getattr(exc, "strerror", None) or exc  # an OSError's own words, without its number
+            self.message.setText(_("Could not save: {reason}").format(reason=reason))
 
-        if kind == "pdf":
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_pdf(self.figures, path)
-            except (OSError, KioskError) as exc:
-                failed(getattr(exc, "strerror", None) or exc)
-                return
-            self.panel.context.db.call(lambda store: store.audit("officer", "stats_export", format="pdf"))
-            done(path)
-            return
         self.panel.context.db.call(_write, self.figures, kind, path, on_done=done, on_error=failed)
