@@ -29,6 +29,7 @@ from kiosk.records.protocol import (
     DUPLICATE,
     FINAL_STATUSES,
     INVALID,
+    RECEIVED,
     STORED,
     compact_json,
 )
@@ -333,9 +334,9 @@ class HubStorage:
                     [received[:4], before],
                 )
                 conn.execute(
-                    "INSERT INTO status_changes (uuid, status, updated_at) SELECT uuid, 'received', ?"
+                    "INSERT INTO status_changes (uuid, status, updated_at) SELECT uuid, ?, ?"
                     " FROM records WHERE seq > ? AND kind = 'complaint' ORDER BY seq",
-                    [received, before],
+                    [RECEIVED, received, before],
                 )
             (added,) = conn.execute(
                 "SELECT json_group_object(uuid, tracking_id) FROM records WHERE seq > ?", [before]
