@@ -12,7 +12,7 @@ from bench.table import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "dist" / "kiosk"
-MAX_MB = 160
+MAX_MB = 200  # the cap the kiosk keeps with voice and photo (153 MB before the PDF moved to fpdf2)
 MAX_START_RATIO = 1.5
 RUNS = 7
 STARTUP = ("run", "--demo", "--windowed", "--exit-after-startup")

@@ -2,6 +2,7 @@
 what the source shows. Runs only with `KIOSK_BUNDLE` set (`make bundle-test`), together
 with the command-line and sync tests, which then run the bundle too."""
 
+import json
 import os
 import re
 import subprocess
@@ -59,7 +60,33 @@ def test_it_carries_only_what_the_kiosk_uses():
     modules = {name.split(".")[0] for name in listing}
     assert {"kiosk", "pyttsx3", "babel", "openpyxl", "requests", "certifi", "tenacity", "filelock"} <= modules
     assert {"kiosk.ui.screens.officer_stats", "kiosk.sync.engine", "pyttsx3.drivers.espeak"} <= set(listing)
-    assert not modules & {"hub", "fastapi", "uvicorn", "starlette", "pytest", "hypothesis", "tkinter"}
+    assert not modules & {"hub", "fastapi", "uvicorn", "starlette", "pytest", "hypothesis", "tkinter", "mypy"}
+
+
+def test_it_writes_the_pdf_report(tmp_path):
+    """fpdf2 and what it reads images with travel in the bundle; the report's words are there."""
+    event = {
+        "uuid": "7c2f3a94-5d1e-4b8a-9f6c-2e4d8a1b3c5d",
+        "kind": "event",
+        "schema": 1,
+        "created_at": "2026-11-20T09:00:00+07:00",
+        "name": "Sosialisasi Desa Mekarsari",
+        "type": "socialization",
+        "starts_on": "2026-11-20",
+        "location": {},
+    }
+    records = tmp_path / "event.jsonl"
+    records.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    data = tmp_path / "data"
+    assert bundled("import", records, "--data-dir", data).returncode == 0
+    result = bundled(
+        "stats", "--format", "pdf", "--output", tmp_path / "laporan.pdf", "--data-dir", data, env={"KIOSK_LANG": "id"}
+    )
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(
+        ["pdftotext", tmp_path / "laporan.pdf", "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Sosialisasi Desa Mekarsari" in text
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the XDG data folder is Linux's")
