@@ -60,7 +60,7 @@ def expected(attendance: list[dict]) -> dict:
         "by_gender_disability": {g: sum(r["gender"] == g and disabled(r) for r in attendance) for g in GENDERS},
         "by_gender_youth": {g: sum(r["gender"] == g and r["age_band"] == "16-30" for r in attendance) for g in GENDERS},
     }
-    share = lambda n: round(100 * n / total, 1) if total else 0.0  # noqa: E731
+    share = lambda n: round(100 * n / total, 1) if total else 0.0  # noqa: E731 - a one-line formula, named for reading
     figures["percent"] = {
         k: ({g: share(n) for g, n in v.items()} if isinstance(v, dict) else share(v))
         for k, v in figures.items()

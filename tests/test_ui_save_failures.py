@@ -57,6 +57,18 @@ def wait_for_failure(qtbot, wizard) -> None:
     qtbot.waitUntil(lambda: wizard.alert.isVisible(), timeout=10_000)
 
 
+def a_failed_save(qtbot, window, data_dir) -> None:
+    """The person presses the last button while another writer holds the lock: the save fails
+    and is shown; then the lock is gone, as the next try finds it."""
+    wizard = window.attendance.wizard
+    other = held_by_another_writer(window, data_dir)
+    click(qtbot, wizard.next_button)
+    wait_for_failure(qtbot, wizard)
+    settle(qtbot, window)
+    other.rollback()
+    other.close()
+
+
 def answer_complaint(qtbot, window) -> dict:
     """Every question of the complaint answered by taps and typing, up to the review; the steps by key."""
     wizard = window.complaint.wizard
@@ -181,12 +193,7 @@ def test_a_try_after_an_unknown_outcome_counts_the_person_once(qtbot, window, da
     sends the same record, the store answers `duplicate`, which is a save: one record, and thanks."""
     screen, wizard = window.attendance, window.attendance.wizard
     answer_attendance(qtbot, window)
-    other = held_by_another_writer(window, data_dir)
-    click(qtbot, wizard.next_button)
-    wait_for_failure(qtbot, wizard)
-    settle(qtbot, window)
-    other.rollback()
-    other.close()
+    a_failed_save(qtbot, window, data_dir)
     with Store(data_dir) as store:
         (outcome,) = store.add_records([screen.saver.pending])
     assert outcome.status == "stored"
@@ -201,12 +208,7 @@ def test_a_conflict_is_not_a_save_and_the_next_try_gets_its_own_uuid(qtbot, wind
     this uuid) shows the failure and no thank-you; the next try is a record of its own."""
     screen, wizard = window.attendance, window.attendance.wizard
     answer_attendance(qtbot, window)
-    other = held_by_another_writer(window, data_dir)
-    click(qtbot, wizard.next_button)
-    wait_for_failure(qtbot, wizard)
-    settle(qtbot, window)
-    other.rollback()
-    other.close()
+    a_failed_save(qtbot, window, data_dir)
     taken = screen.saver.pending["uuid"]
     with Store(data_dir) as store:
         (outcome,) = store.add_records([{**screen.saver.pending, "gender": "male"}])  # someone else's
@@ -229,12 +231,7 @@ def test_going_back_and_sending_the_same_answers_again_sends_the_same_record(qtb
     same record (one uuid); the message goes away as another question shows."""
     screen, wizard = window.attendance, window.attendance.wizard
     steps = answer_attendance(qtbot, window)
-    other = held_by_another_writer(window, data_dir)
-    click(qtbot, wizard.next_button)
-    wait_for_failure(qtbot, wizard)
-    settle(qtbot, window)
-    other.rollback()
-    other.close()
+    a_failed_save(qtbot, window, data_dir)
     tried = screen.saver.pending["uuid"]
     click(qtbot, wizard.back_button)
     assert wizard.step.key == "difficulty" and wizard.alert_box.isHidden()
