@@ -25,5 +25,5 @@ def describe(progress: dict[str, Any]) -> list[str]:
     else:
         lines = [_("Status: saved on this kiosk, to be sent when the kiosk is online.")]
     if progress.get("tracking_id"):
-        lines.append(_("LAPOR! tracking number: {tracking}").format(tracking=progress["tracking_id"]))
+        lines.append(_("Number at the intake office: {tracking}").format(tracking=progress["tracking_id"]))
     return lines

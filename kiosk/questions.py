@@ -22,8 +22,8 @@ AGE_BAND = [
 ]
 DIFFICULTY_SCREEN = N_("Do you have difficulty with seeing, hearing, walking, remembering, self-care or communicating?")
 DIFFICULTY = [
-    ("no", N_("No"), ""),
-    ("yes", N_("Yes"), N_("Six short questions follow, one for each.")),
+    ("no", N_("No difficulty"), ""),
+    ("yes", N_("Yes, some difficulty"), N_("Six short questions follow, one for each.")),
     ("skip", N_("I prefer not to say"), ""),
 ]
 WGSS_QUESTIONS = {

@@ -280,3 +280,20 @@ def test_open_data_charts_hide_small_differences_too():
     safe = disability_items({**figures, "open_data": True})
     assert [shown for _, _, shown in safe][1:] == ["25", "<5"] and safe[2][1] == 0
     assert [shown for _, _, shown in disability_items(figures)][1:] == ["25", "3"]
+
+
+def test_chart_bars_are_shares_of_everyone_not_of_the_largest_group():
+    """A bar across the whole track is every attendee, on screen and in the PDF: two groups of
+    30 and 10 out of 40 fill three quarters and one quarter, not all and a third."""
+    from kiosk.reports.charts import chart_items, disability_items
+
+    figures = {
+        "total": 40,
+        "by_gender": {"female": 30, "male": 10, "unspecified": 0},
+        "wgss_answered": 20,
+        "with_disability": 4,
+        "percent": {"by_gender": {"female": 75.0, "male": 25.0, "unspecified": 0.0}, "with_disability": 10.0},
+    }
+    assert [share for _, share, _ in chart_items(figures, "by_gender")] == [0.75, 0.25, 0.0]
+    assert [share for _, share, _ in disability_items(figures)] == [0.1, 0.4, 0.5]
+    assert [share for _, share, _ in chart_items({**figures, "total": 0}, "by_gender")] == [0.0, 0.0, 0.0]

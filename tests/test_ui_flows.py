@@ -40,6 +40,8 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
     wizard = window.complaint.wizard
     click(qtbot, window.home.tiles["complaint"])
     steps = {step.key: step for step in wizard.steps}
+    assert wizard.step.key == "consent"  # before anything is asked
+    click(qtbot, wizard.next_button)  # I agree
     click(qtbot, steps["classification"].choices.tiles["aspiration"])
     assert wizard.step.key == "title"
     qtbot.keyClicks(steps["title"].edit, "Lampu jalan mati")
@@ -50,20 +52,22 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
     click(qtbot, wizard.next_button)
     assert steps["body"].edit.toPlainText().startswith("Lampu jalan di gang")
     click(qtbot, wizard.next_button)
-    click(qtbot, steps["when"].choices.tiles["yesterday"])
     assert steps["where"].form.inputs["village"].text() == "Mekarsari"  # the kiosk's village as default
     qtbot.keyClicks(steps["where"].form.inputs["text"], "Gang Melati")
     click(qtbot, wizard.next_button)
+    click(qtbot, steps["when"].choices.tiles["yesterday"])
     qtbot.keyClicks(steps["topic"].form.inputs["category"], "Penerangan jalan")
     click(qtbot, wizard.next_button)
-    click(qtbot, steps["privacy"].confidential)
+    click(qtbot, steps["identity"].confidential)
     click(qtbot, wizard.next_button)
     qtbot.keyClicks(steps["contact"].form.inputs["name"], "Siti Aminah")
     qtbot.keyClicks(steps["contact"].form.inputs["phone"], "081234567890")
     click(qtbot, wizard.next_button)
-    click(qtbot, steps["gender"].choices.tiles["female"])
-    click(qtbot, steps["age"].choices.tiles["31-45"])
-    click(qtbot, steps["difficulty"].choices.tiles["yes"])
+    reach = steps["reach"].groups
+    for field, value in (("gender", "female"), ("age_band", "31-45"), ("_difficulty", "yes")):
+        click(qtbot, reach[field].choices.tiles[value])
+    assert wizard.step.key == "reach"  # several questions on one screen: Next moves on
+    click(qtbot, wizard.next_button)
     for domain, answer in (
         ("seeing", 2),
         ("hearing", 1),
@@ -74,8 +78,6 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
     ):
         assert wizard.step.key == f"wgss-{domain}"
         click(qtbot, steps[f"wgss-{domain}"].choices.tiles[answer])
-    assert wizard.step.key == "consent"
-    click(qtbot, wizard.next_button)
     assert wizard.step.key == "review"
     assert "Lampu jalan mati" in steps["review"].summary.text()
     click(qtbot, wizard.next_button)
@@ -114,6 +116,7 @@ def test_an_anonymous_complaint_is_never_asked_for_identity(qtbot, window, data_
     wizard = window.complaint.wizard
     click(qtbot, window.home.tiles["complaint"])
     steps = {step.key: step for step in wizard.steps}
+    click(qtbot, wizard.next_button)  # I agree
     click(qtbot, steps["classification"].choices.tiles["complaint"])
     qtbot.keyClicks(steps["title"].edit, "Pungutan liar di kantor desa")
     qtbot.keyClick(steps["title"].edit, Qt.Key.Key_Return)  # Enter goes on, like Next
@@ -122,20 +125,20 @@ def test_an_anonymous_complaint_is_never_asked_for_identity(qtbot, window, data_
     assert "paling sedikit 20" in wizard.error.text()  # the body is too short: refused with a reason
     qtbot.keyClicks(steps["body"].edit, "Petugas meminta uang untuk surat keterangan.")
     click(qtbot, wizard.next_button)
-    click(qtbot, steps["when"].choices.tiles["unknown"])
+    click(qtbot, wizard.next_button)  # where: the kiosk's village
+    assert wizard.step.key == "when"
+    click(qtbot, wizard.next_button)  # optional: no day given
+    click(qtbot, wizard.next_button)  # topic: skipped
+    click(qtbot, steps["identity"].anonymous)
     click(qtbot, wizard.next_button)
-    click(qtbot, wizard.next_button)
-    click(qtbot, steps["privacy"].anonymous)
-    click(qtbot, wizard.next_button)
-    assert wizard.step.key == "gender"  # the contact step does not apply
-    for _key in ("gender", "age", "difficulty"):
-        click(qtbot, wizard.next_button)  # optional: skipped without an answer
-    click(qtbot, wizard.next_button)
+    assert wizard.step.key == "reach"  # the contact step does not apply
+    click(qtbot, wizard.skip_button)  # one tap skips all three questions
+    assert wizard.step.key == "review"
     click(qtbot, wizard.next_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt, timeout=10_000)
     (record,) = stored(data_dir, "complaint")
     assert record["anonymous"] is True and "reporter" not in record and "incident_date" not in record
-    assert "gender" not in record and "wgss" not in record
+    assert "gender" not in record and "age_band" not in record and "wgss" not in record
 
 
 def test_attendance_takes_four_taps(qtbot, window, data_dir, event):
@@ -187,6 +190,7 @@ def test_idle_reset_clears_everything(qtbot, window):
     click(qtbot, window.language_buttons["en"])
     click(qtbot, window.home.tiles["complaint"])
     steps = {step.key: step for step in window.complaint.wizard.steps}
+    click(qtbot, window.complaint.wizard.next_button)  # I agree
     click(qtbot, steps["classification"].choices.tiles["complaint"])
     qtbot.keyClicks(steps["title"].edit, "Rahasia pribadi saya")
     click(qtbot, window.text_size)
@@ -216,6 +220,7 @@ def test_a_tap_on_a_tiles_words_presses_the_tile(qtbot, window):
 def test_the_idle_warning_covers_the_screen_with_its_own_background(qtbot, window):
     """What is on the screen beneath must not show through the warning."""
     window.go("complaint")
+    window.complaint.wizard.show_step("classification")
     tile = {step.key: step for step in window.complaint.wizard.steps}["classification"].choices.tiles["complaint"]
     qtbot.waitUntil(tile.isVisible)
     spot = tile.mapTo(window, tile.rect().center())
@@ -262,9 +267,12 @@ def test_short_press_does_not_open_officer_mode(qtbot, window):
 def test_officer_creates_and_opens_an_event(qtbot, window, data_dir):
     window.go("officer_login")
     settle(qtbot, window)
+    window.activateWindow()  # the PIN field gets the focus, and the on-screen number pad docks under it
+    qtbot.waitUntil(lambda: window.keyboard.shown)
+    pad = {key.key.value or key.key.kind: key for key in window.keyboard.keyboard.keys["numeric"]}
     for digit in PIN:
-        click(qtbot, window.officer_login.keys[int(digit) - 1] if digit != "0" else window.officer_login.zero)
-    click(qtbot, window.officer_login.ok)
+        click(qtbot, pad[digit])
+    click(qtbot, pad["next"])
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.officer, timeout=10_000)
     events = window.officer.events
     qtbot.keyClicks(events.name, "Lokakarya Pengaduan Kampus")

@@ -101,16 +101,17 @@ def test_logs_hold_nothing_citizens_typed(qtbot, window, data_dir, kiosk_log, hu
     wizard = window.complaint.wizard
     click(qtbot, window.home.tiles["complaint"])
     steps = {step.key: step for step in wizard.steps}
+    click(qtbot, wizard.next_button)  # I agree
     click(qtbot, steps["classification"].choices.tiles["complaint"])
     qtbot.keyClicks(steps["title"].edit, "Pungutan di dusun")
     click(qtbot, wizard.next_button)
     qtbot.keyClicks(steps["body"].edit, f"{WORDS} untuk surat keterangan usaha.")
     click(qtbot, wizard.next_button)
-    click(qtbot, steps["when"].choices.tiles["unknown"])
     qtbot.keyClicks(steps["where"].form.inputs["text"], PLACE)
     click(qtbot, wizard.next_button)
-    click(qtbot, wizard.next_button)
-    click(qtbot, wizard.next_button)
+    click(qtbot, steps["when"].choices.tiles["unknown"])
+    click(qtbot, wizard.next_button)  # topic: skipped
+    click(qtbot, wizard.next_button)  # identity: named, not confidential
     qtbot.keyClicks(steps["contact"].form.inputs["name"], NAME)
     qtbot.keyClicks(steps["contact"].form.inputs["phone"], PHONE)
     while wizard.step.key != "review":

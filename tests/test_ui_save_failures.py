@@ -74,23 +74,24 @@ def answer_complaint(qtbot, window) -> dict:
     wizard = window.complaint.wizard
     click(qtbot, window.home.tiles["complaint"])
     steps = {step.key: step for step in wizard.steps}
+    click(qtbot, wizard.next_button)  # I agree
     click(qtbot, steps["classification"].choices.tiles["complaint"])
     qtbot.keyClicks(steps["title"].edit, "Jalan depan sekolah rusak")
     click(qtbot, wizard.next_button)
     steps["body"].edit.setPlainText(LONG_STORY)  # at once: four thousand key presses would prove nothing more
     click(qtbot, wizard.next_button)
-    click(qtbot, steps["when"].choices.tiles["yesterday"])
     qtbot.keyClicks(steps["where"].form.inputs["text"], PLACE)  # and the kiosk's village
     click(qtbot, wizard.next_button)
+    click(qtbot, steps["when"].choices.tiles["yesterday"])
     click(qtbot, wizard.next_button)  # topic: skipped
-    click(qtbot, wizard.next_button)  # privacy: neither
+    click(qtbot, wizard.next_button)  # identity: neither anonymous nor confidential
     for key, value in CONTACT.items():
         qtbot.keyClicks(steps["contact"].form.inputs[key], value)
     click(qtbot, wizard.next_button)
-    click(qtbot, steps["gender"].choices.tiles["female"])
-    click(qtbot, steps["age"].choices.tiles["31-45"])
-    click(qtbot, steps["difficulty"].choices.tiles["no"])
-    click(qtbot, wizard.next_button)  # I agree
+    reach = steps["reach"].groups
+    for field, value in (("gender", "female"), ("age_band", "31-45"), ("_difficulty", "no")):
+        click(qtbot, reach[field].choices.tiles[value])
+    click(qtbot, wizard.next_button)
     assert wizard.step.key == "review"
     return steps
 
@@ -130,7 +131,7 @@ def test_a_full_disk_keeps_the_report_and_try_again_saves_it_once(qtbot, window,
     assert steps["title"].edit.text() == "Jalan depan sekolah rusak"
     assert steps["body"].edit.toPlainText() == LONG_STORY
     assert steps["contact"].form.inputs["email"].text() == CONTACT["email"]
-    assert steps["gender"].choices.value() == "female"
+    assert steps["reach"].groups["gender"].choices.value() == "female"
     assert "Jalan depan sekolah rusak" in steps["review"].summary.text()
     assert stored(data_dir, "complaint") == []
     tried = screen.saver.pending["uuid"]
@@ -255,5 +256,5 @@ def test_a_failure_never_reaches_the_next_person(qtbot, window, data_dir):
     assert window.stack.currentWidget() is window.home
     click(qtbot, window.home.tiles["complaint"])
     assert wizard.alert_box.isHidden() and window.complaint.saver.pending is None
-    assert steps["title"].edit.text() == "" and wizard.next_button.text() == _("Next")
+    assert steps["title"].edit.text() == "" and wizard.next_button.text() == _("I agree")  # consent comes first
     assert stored(data_dir, "complaint") == []

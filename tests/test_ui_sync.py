@@ -38,7 +38,7 @@ def test_the_officer_enrolls_and_records_go_by_themselves(qtbot, open_window, ki
     qtbot.waitUntil(lambda: bool(window.sync.state.last_success) and not window.sync.state.running, timeout=30_000)
     assert (window.sync.state.pending, window.sync.state.phase) == (0, ONLINE)
     assert len(hub.records()) == 22
-    assert window.sync_badge.isVisible() and "Daring" in window.sync_badge.text()  # Indonesian: online
+    assert window.sync_badge.isVisible() and "Tersambung" in window.sync_badge.text()  # Indonesian: online
     assert "Menunggu dikirim: 0" in page.details.text()
 
     port, hub_dir = hub.port, hub.data_dir
@@ -49,7 +49,7 @@ def test_the_officer_enrolls_and_records_go_by_themselves(qtbot, open_window, ki
     qtbot.waitUntil(lambda: window.sync.state.pending == 1, timeout=10_000)
     click(qtbot, page.sync_button)
     qtbot.waitUntil(lambda: window.sync.state.phase == OFFLINE and bool(window.sync.state.last_error), timeout=60_000)
-    assert "Luring" in window.sync_badge.text()
+    assert "Tanpa internet" in window.sync_badge.text()
     assert "tidak dapat dihubungi" in page.details.text()
 
     start_hub(data_dir=hub_dir, port=port)

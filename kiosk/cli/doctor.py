@@ -5,9 +5,7 @@ part never hides the others.
 """
 
 import argparse
-import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -114,11 +112,14 @@ def _materials(data_dir: Path) -> Outcome:
 
 
 def _display(_data_dir: Path) -> Outcome:
-    from kiosk.accessibility.screen import MIN_SIZE, NoDisplay, probe  # Qt loads only for the checks that need it
+    from kiosk.accessibility.screen import (  # Qt loads only for the checks that need it
+        MIN_SIZE,
+        NoDisplay,
+        display_named,
+        probe,
+    )
 
-    if sys.platform == "linux" and not any(
-        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
-    ):
+    if not display_named():
         return WARN, _(
             "no screen in this session (DISPLAY and WAYLAND_DISPLAY are not set); "
             "run the doctor on the kiosk's own screen to check it"

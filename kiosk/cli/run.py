@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+from kiosk.accessibility.screen import display_named
 from kiosk.cli.common import Command, data_folder
 from kiosk.errors import KioskError
 from kiosk.i18n import _, missing_catalogs
@@ -27,6 +28,8 @@ def _need_catalogs() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     _need_catalogs()
+    if not display_named():
+        raise KioskError(_("No display found; try `kiosk tour --output DIR`, or run the kiosk under Xvfb."))
     from kiosk.ui.app import run
 
     if not args.demo:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
+from kiosk.printing.printers import DEFAULT_SETTING as DEFAULT_PRINTER
 from kiosk.store import Store
 
 
@@ -27,10 +28,17 @@ OPTIONS = {
     "default_language": Option(DEFAULT_LANGUAGE, N_("Language the kiosk starts in")),
     "languages": Option(list(LANGUAGES), N_("Languages offered to citizens")),
     "attendance_asks_name": Option(False, N_("Ask attendees for their name and village")),
+    "keyboard": Option("auto", N_("On-screen keyboard")),
+    "receipt_printer": Option(DEFAULT_PRINTER, N_("Receipt printer")),
     "open_event": Option(None, N_("Event open for registration")),
     "speech_rate": Option(160, N_("Reading speed, in words per minute")),
     "speech_volume": Option(100, N_("Reading volume, in percent")),
     "retention_days": Option(30, N_("Days personal details stay on the kiosk after the hub has them")),
+}
+KEYBOARD_MODES = {  # when the on-screen keyboard docks under a text field that has focus
+    "auto": N_("In kiosk mode, until a physical key is pressed"),
+    "always": N_("Always"),
+    "never": N_("Never"),
 }
 MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 30, 1800
 MAX_RETENTION_DAYS = 365

@@ -1,8 +1,9 @@
 """What the participation charts show, as plain data: the PDF report and the officer's dashboard
 draw the same bars from here (no drawing in this module, no Qt).
 
-A chart is a title and its items; an item is (label, value, value as printed). The value
-sets the bar's length; the printed text carries the number and its share, so a chart reads
+A chart is a title and its items; an item is (label, share, value as printed). The share of
+all attendees (0 to 1) sets the bar's length, so a full bar is everyone and two charts can be
+compared by eye; the printed text carries the number and its percentage, so a chart reads
 the same without colour, and in open data a hidden count prints "<5" with no bar.
 """
 
@@ -12,7 +13,7 @@ from kiosk.i18n import _
 from kiosk.reports.stats import SMALL
 from kiosk.reports.tables import group_label, shown, shown_percent
 
-Item = tuple[str, float, str]  # (label, value for the bar, value as printed)
+Item = tuple[str, float, str]  # (label, share of all attendees for the bar, value as printed)
 BREAKDOWN_OF = {"by_gender": "gender", "by_age_band": "age_band"}
 
 
@@ -22,9 +23,17 @@ def chart_items(figures: dict[str, Any], key: str) -> list[Item]:
     breakdown = BREAKDOWN_OF.get(key, key)
     items: list[Item] = []
     for group, value in counts.items():
-        number = value if isinstance(value, (int, float)) else 0
-        items.append((group_label(breakdown, group), number, f"{shown(value)} ({shown_percent(percents[group])})"))
+        printed = f"{shown(value)} ({shown_percent(percents[group])})"
+        items.append((group_label(breakdown, group), _share(value, figures), printed))
     return items
+
+
+def _share(count: object, figures: dict[str, Any]) -> float:
+    """A count as a share of all attendees; a hidden count ("<5") or no attendees is no bar."""
+    total = figures["total"]
+    if not isinstance(count, int) or not isinstance(total, int) or total == 0:
+        return 0.0
+    return count / total
 
 
 def disability_items(figures: dict[str, Any]) -> list[Item]:
@@ -34,7 +43,7 @@ def disability_items(figures: dict[str, Any]) -> list[Item]:
     items: list[Item] = [
         (
             _("With a disability"),
-            disabled if isinstance(disabled, int) else 0,
+            _share(disabled, figures),
             f"{shown(disabled)} ({shown_percent(figures['percent']['with_disability'])})",
         )
     ]
@@ -44,7 +53,7 @@ def disability_items(figures: dict[str, Any]) -> list[Item]:
             (_("Did not answer"), total - answered),
         ):
             hidden = bool(figures.get("open_data")) and 0 < count < SMALL
-            items.append((title, 0 if hidden else count, "<5" if hidden else shown(count)))  # no bar to measure
+            items.append((title, 0.0 if hidden else _share(count, figures), "<5" if hidden else shown(count)))
     return items
 
 

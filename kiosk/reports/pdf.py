@@ -248,7 +248,6 @@ class _Layout:
         value_width = max((pdf.get_string_width(text) for _, _, text in items), default=0) + pad
         bar_left = left + label_width
         bar_space = max(width - label_width - value_width - gap / 2, 20.0)
-        largest = max((value for _, value, _ in items), default=0) or 1
         for index, (label, value, text) in enumerate(items):
             y = top + index * ROW
             pdf.set_xy(left, y)
@@ -257,7 +256,7 @@ class _Layout:
             pdf.rect(bar_left, y + ROW * 0.15, bar_space, ROW * 0.7, style="F")
             if value > 0:
                 pdf.set_fill_color(*BAR)
-                pdf.rect(bar_left, y + ROW * 0.15, bar_space * value / largest, ROW * 0.7, style="F")
+                pdf.rect(bar_left, y + ROW * 0.15, bar_space * value, ROW * 0.7, style="F")
             pdf.set_xy(bar_left + bar_space + gap / 2, y)
             pdf.cell(value_width, ROW, text, align="L")
         pdf.set_fill_color(255)

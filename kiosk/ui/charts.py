@@ -22,7 +22,7 @@ class Colors:
 
 
 def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[Item], colors: Colors, font: QFont) -> None:
-    """`items` are (label, value, value as shown); bars are scaled to the largest value."""
+    """`items` are (label, share, value as shown); a bar across the whole track is everyone."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     bold = QFont(font)
@@ -40,7 +40,6 @@ def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[Item], co
     value_width = max((metrics.horizontalAdvance(shown) for _, _, shown in items), default=0) + line
     bar_left = area.left() + label_width
     bar_space = max(area.width() - label_width - value_width, line)
-    largest = max((value for _, value, _ in items), default=0) or 1
     row = (area.bottom() - top) / max(len(items), 1)
     for index, (label, value, shown) in enumerate(items):
         y = top + index * row
@@ -53,7 +52,7 @@ def draw_bars(painter: QPainter, area: QRectF, title: str, items: list[Item], co
         )
         bar = QRectF(bar_left, y + row * 0.18, bar_space, row * 0.64)
         painter.fillRect(bar, QColor(colors.track))
-        painter.fillRect(QRectF(bar.left(), bar.top(), bar.width() * value / largest, bar.height()), QColor(colors.bar))
+        painter.fillRect(QRectF(bar.left(), bar.top(), bar.width() * value, bar.height()), QColor(colors.bar))
         painter.drawText(
             QRectF(bar.right() + line / 3, y, value_width, row),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

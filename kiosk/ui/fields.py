@@ -1,10 +1,19 @@
 """Labelled one-line inputs, for the wizards' questions with several short answers (name,
 place); their own module, so the home screen does not load the form layout and line edit."""
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from kiosk.i18n import _
 from kiosk.ui.widgets import label
+
+HINT = Qt.InputMethodHint
+# What kind of text a field takes, by the record's own field names: the on-screen keyboard
+# shows a number pad or the e-mail keys from these (and so would a platform's input method).
+HINTS = {
+    "phone": HINT.ImhDialableCharactersOnly | HINT.ImhNoPredictiveText,
+    "email": HINT.ImhEmailCharactersOnly | HINT.ImhNoAutoUppercase | HINT.ImhNoPredictiveText,
+}
 
 
 class Fields(QWidget):
@@ -21,6 +30,8 @@ class Fields(QWidget):
         self.labels: dict[str, QLabel] = {}
         for key, _label, _max_length in fields:
             edit = QLineEdit()
+            if key in HINTS:
+                edit.setInputMethodHints(HINTS[key])
             caption = label()
             caption.setBuddy(edit)
             layout.addRow(caption, edit)

@@ -61,7 +61,10 @@ class Narrator(QObject):
 
     def repeat(self) -> None:
         """The Repeat button: says the screen once even with read-aloud off, for whoever asks."""
-        text = self.screen_text()
+        self.read_out(self.screen_text())
+
+    def read_out(self, text: str) -> None:
+        """Says `text` even with read-aloud off: someone pressed a button to hear it."""
         if text:
             self.speech.speak(text, current_language() or DEFAULT_LANGUAGE)
 

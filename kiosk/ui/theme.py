@@ -7,6 +7,7 @@ over fonts set in code, and layouts grow with the text.
 from kiosk.accessibility.display import BASE_FONT_PX, MIN_TARGET_PX, DisplayMode
 
 FONT_FAMILIES = '"Noto Sans", "DejaVu Sans", "Segoe UI", sans-serif'
+MIN_KEY_PX = 56  # on-screen keyboard keys, at normal text size: fingers, not a mouse
 
 
 def style_sheet(mode: DisplayMode) -> str:
@@ -15,6 +16,9 @@ def style_sheet(mode: DisplayMode) -> str:
     bar_font = round(BASE_FONT_PX * min(mode.scale, 1.25))  # the top bar must fit 1024 px at every size
     heading = round(26 * min(mode.scale, 1.5))
     tab_font = round(BASE_FONT_PX * min(mode.scale, 1.3))  # officer tabs: all six must fit 1024 px
+    # Keys grow with the text, but less: at 200% the keyboard must still leave the field in sight on 600 px.
+    key = round(MIN_KEY_PX * (1 + (mode.scale - 1) * 0.15))
+    key_font = round(BASE_FONT_PX * 1.2 * min(mode.scale, 1.5))  # letters a little larger than text
     return f"""
 QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(BASE_FONT_PX)}px; color: {p.text}; background: {p.window}; }}
 QLabel#question {{ font-size: {heading}px; font-weight: bold; }}
@@ -59,5 +63,12 @@ QTabBar::tab {{ min-height: {target}px; padding: {px(6)}px {px(10)}px; border: 3
     font-size: {tab_font}px; }}
 QTabBar::tab:selected {{ background: {p.accent}; color: {p.accent_text}; }}
 QTableWidget {{ gridline-color: {p.border}; background: {p.surface}; }}
+QFrame#keyboard {{ border-top: 3px solid {p.border}; }}
+QFrame#keyboard QPushButton {{ min-height: {key}px; max-height: {key}px; min-width: {MIN_KEY_PX}px; padding: 0 4px;
+    font-size: {key_font}px; border-width: 2px; border-radius: 8px; }}
+QFrame#keyboard QPushButton[action="true"], QFrame#keyboard QPushButton:checked, QFrame#keyboard QPushButton:pressed {{
+    background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; }}
+QFrame#keyboard QPushButton[glyph="true"] {{ font-size: {round(key_font * 1.3)}px; }}
+QWidget#numericPad {{ max-width: {round(4 * 1.9 * key)}px; }}
 QHeaderView::section {{ background: {p.window}; font-weight: bold; border: 1px solid {p.border}; padding: 4px; }}
 """

@@ -11,16 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
 from kiosk.accessibility.display import DisplayMode
 from kiosk.cli.demo import make_demo_dir
 from kiosk.i18n import LANGUAGES, _
 from kiosk.records.protocol import CONFLICT
 from kiosk.store import intake
+from kiosk.store.refcode import ref_code
 from kiosk.ui.app import WINDOW_SIZE, application
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.window import KioskWindow
+from kiosk.ui.wizard import FieldsStep, TextStep
 
 UNREACHABLE_HUB = "http://127.0.0.1:9"  # the discard port: refused at once, so the kiosk is offline
 MODES = {"normal": DisplayMode(), "large": DisplayMode(scale=2.0), "contrast": DisplayMode(high_contrast=True)}
@@ -83,7 +86,7 @@ def _thanks(window: KioskWindow) -> None:
 def _status(window: KioskWindow) -> None:
     window.go("status")
     record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
-    window.status.code.setText("K7Q4-9XZM")
+    window.status.code.setText(ref_code(record["uuid"]))  # the code of the report it shows
     window.status._show(
         (
             record,
@@ -95,6 +98,32 @@ def _status(window: KioskWindow) -> None:
             },
         )
     )
+
+
+def _keyboard(step: str, field: str = "", page: str = "") -> Callable[[KioskWindow], None]:
+    """A complaint question with the on-screen keyboard docked under it (on `page`, if given).
+    Docked directly: an offscreen window that is not the active one never gets focus changes."""
+
+    def show(window: KioskWindow) -> None:
+        _wizard_step("complaint", step, SAMPLE_ANSWERS)(window)
+        wizard_step = window.complaint.wizard.step
+        edit: QWidget
+        if isinstance(wizard_step, FieldsStep):
+            edit = wizard_step.form.inputs[field]
+        else:
+            assert isinstance(wizard_step, TextStep)
+            edit = wizard_step.edit
+        edit.setFocus()
+        window.keyboard.dock(edit)
+        if page:
+            window.keyboard.keyboard.show_page(page)
+
+    return show
+
+
+def _pin_pad(window: KioskWindow) -> None:
+    window.go("officer_login")
+    window.keyboard.dock(window.officer_login.pin)
 
 
 def _officer_tab(index: int) -> Callable[[KioskWindow], None]:
@@ -124,7 +153,12 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     shown["attendance-done"] = _thanks
     shown["status"] = _status
     shown["about"] = lambda window: window.go("about")
-    shown["officer-login"] = lambda window: window.go("officer_login")
+    shown["keyboard-letters"] = _keyboard("title")
+    shown["keyboard-symbols"] = _keyboard("title", page="symbols")
+    shown["keyboard-long-text"] = _keyboard("body")
+    shown["keyboard-phone"] = _keyboard("contact", "phone")
+    shown["keyboard-email"] = _keyboard("contact", "email")
+    shown["officer-login"] = _pin_pad
     shown["officer-events"] = _officer_tab(0)
     shown["officer-settings"] = _officer_tab(1)
     shown["officer-sync"] = _officer_tab(2)

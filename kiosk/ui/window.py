@@ -2,7 +2,8 @@
 
 The top bar holds the logo (a long press opens officer mode), the language choice and
 the display toggles. Everything a citizen typed lives in the screens, and `start_over`
-clears every one of them.
+clears every one of them. While a text field has focus, the on-screen keyboard docks under
+the screens (kiosk.ui.keyboard), and the screens shrink to leave room for it.
 """
 
 from functools import cached_property
@@ -16,6 +17,7 @@ from kiosk.accessibility.display import DisplayMode
 from kiosk.i18n import LANGUAGE_NAMES, _, load_catalog, set_language
 from kiosk.ui.context import Context
 from kiosk.ui.idle import IdleWarning, IdleWatcher
+from kiosk.ui.keyboard import KeyboardDock
 from kiosk.ui.narrator import Narrator
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
@@ -80,7 +82,7 @@ class KioskWindow(QWidget):
         self.narrator = Narrator(self, context.settings, self.speech_text)
         self.read_aloud.toggled.connect(self._read_aloud)
         self.repeat.clicked.connect(self.narrator.repeat)
-        top = QFrame()
+        self.top = top = QFrame()
         top.setObjectName("topbar")
         bar = QHBoxLayout(top)
         bar.setContentsMargins(12, 6, 12, 6)
@@ -104,6 +106,9 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(top)
         layout.addWidget(self.stack, 1)
+        self.keyboard = KeyboardDock(
+            self, layout, context.settings, self.narrator, lambda: self.kiosk_mode, self.make_room
+        )
         self.idle_watcher = IdleWatcher(90, parent=self)
         self.idle_warning = IdleWarning(self)
         self.idle_watcher.idle.connect(self.warn_idle)
@@ -207,6 +212,7 @@ class KioskWindow(QWidget):
         self._build_language_buttons()
         if keep_screen:
             self.retranslate()
+            self.keyboard.refresh()  # the officer may have changed when it shows
         else:
             self.start_over()  # in the starting language, which translates every screen
             self.sync.start()
@@ -241,6 +247,7 @@ class KioskWindow(QWidget):
         for screen in self.screens.values():
             screen.retranslate()
         self.idle_warning.retranslate()
+        self.keyboard.retranslate()
         self._show_sync()
         self.setWindowTitle(_("LAPOR! Field Kiosk"))
 
@@ -274,8 +281,16 @@ class KioskWindow(QWidget):
 
     def apply_mode(self) -> None:
         self.setStyleSheet(style_sheet(self.mode))
+        self.keyboard.follow_focus()  # keys of another size: room and sight made anew
         self._label_text_size()
         self._show_sync()
+
+    def make_room(self, docked: bool) -> None:
+        """Room for the on-screen keyboard on a 600 px screen: the screens may shrink below their
+        usual minimum (the field scrolls into what is left; the stack's minimum is that of its
+        largest screen, hidden or not), and at larger text the top bar steps aside while typing."""
+        self.stack.setMinimumHeight(1 if docked else 0)
+        self.top.setVisible(not (docked and self.mode.scale > 1))
 
     def _label_text_size(self) -> None:
         percent = round(self.mode.scale * 100)
@@ -326,6 +341,7 @@ class KioskWindow(QWidget):
         self.set_mode(DisplayMode())
         self.read_aloud.setChecked(False)
         self.narrator.stop()  # also what Repeat started
+        self.keyboard.start_over()  # in "auto" mode, the next person gets it even if the last one typed
         if self.context.settings:
             self.set_language(self.context.settings["default_language"])
         if self.needs_pin:
@@ -349,6 +365,7 @@ class KioskWindow(QWidget):
             # Nothing left to watch for; and each object the closing touches would pass through
             # the filter, and PySide6 would set up Python types for them (about 4 ms, at exit).
             running_app().removeEventFilter(self.idle_watcher)
+            self.keyboard.close()
             self.sync.stop()
             self.narrator.close()
             running_app().quit()

@@ -1,9 +1,12 @@
 """One question per screen: the flow machinery shared by the complaint and attendance flows.
 
 A flow is a list of steps. Each step reads and writes a plain `answers` dict, may not
-apply (the contact step of an anonymous complaint), and may move on by itself when a
-choice is tapped. Going back never loses what was typed: widgets keep their contents
-until the flow is reset.
+apply (the contact step of an anonymous complaint), and moves on by itself when a single
+choice is tapped (Back, always in sight, corrects a slip). Going back never loses what was
+typed: widgets keep their contents until the flow is reset.
+
+Progress reads "step N of M": M counts the steps that apply to the answers given so far, so
+it changes only when an answer adds or removes steps (anonymous, "yes, some difficulty").
 """
 
 from collections.abc import Callable, Sequence
@@ -15,6 +18,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QDateEdit,
     QFrame,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -54,15 +59,55 @@ def set_path(answers: Answers, path: str, value: object) -> None:
         node[last] = value
 
 
+class RadioGroup(QGroupBox):
+    """Answers of which one is chosen, as assistive technology should hear them: each tile a radio
+    button, in one group named by its question (a bare ChoiceList is a pane of check boxes)."""
+
+    def __init__(self, options: Sequence[tuple[object, str, str]], compact: bool = False):
+        """`compact`: three tiles a row, a little less tall, for a screen of several questions
+        that must fit 600 px at 100% text (each tile stays at least 48 px high)."""
+        super().__init__()
+        self.setFlat(True)
+        # The window's style sheet gives buttons a content box as tall as a touch target (it grows with
+        # the text) and pads it; a compact tile does without the padding.
+        compact_tiles = "QPushButton { padding: 0px 8px; }" if compact else ""
+        self.setStyleSheet(f"QGroupBox {{ border: none; margin: 0px; padding: 0px; }} {compact_tiles}")
+        self.choices = ChoiceList(options)
+        grid = self.choices.findChild(QGridLayout)
+        for index, tile in enumerate(self.choices.tiles.values()):
+            tile.setAutoExclusive(True)  # its accessible role; the ChoiceList's group keeps the choice
+            if compact and grid is not None:
+                tile.texts.setContentsMargins(12, 0, 12, 0)
+                grid.removeWidget(tile)
+                grid.addWidget(tile, index // 3, index % 3)
+        if compact and grid is not None:
+            grid.setSpacing(8)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.choices)
+
+    def retranslate(self, question: str) -> None:
+        self.setAccessibleName(question)
+        self.choices.retranslate()
+
+    def chosen_title(self) -> str:
+        """The words of the answer chosen, as the screen shows them ("" when none is)."""
+        tile = self.choices.tiles.get(self.choices.value())
+        return tile.title.text() if tile else ""
+
+
 class Step:
     """A question: its widget, whether it applies, and how it loads and saves answers."""
 
     next_label = N_("Next")
+    skip_label = ""  # an optional step's one-tap way past it, beside Next: its answers are cleared
 
     def __init__(self, key: str, question: str, when: Condition | None = None):
         self.key, self.question, self.when = key, question, when
         self.widget = self.build()
-        self.advance: Callable[[], None] = lambda: None  # set by the wizard
+        self.advance: Callable[[], None] = lambda: None  # Next, set by the wizard
+        # A single choice tapped: moves on, and read-aloud says the answer before the next question.
+        self.answered: Callable[[str], None] = lambda _said: None
 
     def build(self) -> QWidget:
         raise NotImplementedError
@@ -105,12 +150,13 @@ class ChoiceStep(Step):
         super().__init__(key, question, when)
 
     def build(self) -> QWidget:
-        self.choices = ChoiceList(self.options)
-        self.choices.chosen.connect(lambda _value: self.advance())
-        return self.choices
+        self.group = RadioGroup(self.options)
+        self.choices = self.group.choices
+        self.choices.chosen.connect(lambda _value: self.answered(self.group.chosen_title()))
+        return self.group
 
     def retranslate(self) -> None:
-        self.choices.retranslate()
+        self.group.retranslate(_(self.question))
 
     def speech_text(self) -> str:
         return self.choices.speech_text()
@@ -276,7 +322,8 @@ class FieldsStep(Step):
 
 
 class DateStep(Step):
-    """When did it happen: today, yesterday, another day (picked), or not remembered."""
+    """When did it happen: today, yesterday, another day (picked), or not remembered; or no answer
+    at all, since many people cannot say and the report is no less worth sending."""
 
     def __init__(self, key: str, question: str, field: str, today: Callable[[], QDate]):
         self.field, self.today = field, today
@@ -284,7 +331,7 @@ class DateStep(Step):
 
     def build(self) -> QWidget:
         box, layout = column()
-        self.choices = ChoiceList(
+        self.group = RadioGroup(
             [
                 ("today", N_("Today"), ""),
                 ("yesterday", N_("Yesterday"), ""),
@@ -292,6 +339,7 @@ class DateStep(Step):
                 ("unknown", N_("I don't remember"), ""),
             ]
         )
+        self.choices = self.group.choices
         self.choices.chosen.connect(self._chosen)
         self.picker = QDateEdit()
         self.picker.setCalendarPopup(True)
@@ -301,7 +349,7 @@ class DateStep(Step):
         self.picker.setEnabled(False)
         self.picker_label = label()
         self.picker_label.setBuddy(self.picker)
-        layout.addWidget(self.choices)
+        layout.addWidget(self.group)
         layout.addWidget(self.picker_label)
         layout.addWidget(self.picker)
         layout.addStretch(1)
@@ -318,10 +366,10 @@ class DateStep(Step):
         if value == "other":
             self.picker.setFocus()
         else:
-            self.advance()
+            self.answered(self.group.chosen_title())
 
     def retranslate(self) -> None:
-        self.choices.retranslate()
+        self.group.retranslate(_(self.question))
         self.picker.setLocale(QLocale(current_language() or "id"))  # month names in the citizen's language
         self.picker_label.setText(_("The day it happened"))
         self.picker.setAccessibleName(_("The day it happened"))
@@ -332,8 +380,6 @@ class DateStep(Step):
     def save(self, answers: Answers) -> str | None:
         choice, today = self.choices.value(), self.today()
         days = {"today": today, "yesterday": today.addDays(-1), "other": self.picker.date()}
-        if choice is None:
-            return _("Please choose one of the answers.")
         set_path(answers, self.field, days[choice].toString("yyyy-MM-dd") if choice in days else None)
         return None
 
@@ -386,6 +432,7 @@ class Wizard(QWidget):
         self.answers: Answers = {}
         self.index = 0
         self.failure = ""  # the message (msgid) of a save that failed, while Next offers to try again
+        self.echo = ""  # the answer just tapped, said before the question it led to
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         top = QHBoxLayout()
@@ -398,6 +445,7 @@ class Wizard(QWidget):
         self.questions: list[QLabel] = []
         for step in steps:
             step.advance = self.next
+            step.answered = self.answered
             page = QWidget()
             column = QVBoxLayout(page)
             column.setContentsMargins(0, 0, 8, 0)
@@ -415,11 +463,13 @@ class Wizard(QWidget):
         QVBoxLayout(self.alert_box).addWidget(self.alert)
         self.alert_box.hide()
         nav = QHBoxLayout()
-        self.back_button, self.next_button = button(), button("primary")
+        self.back_button, self.skip_button, self.next_button = button(), button(), button("primary")
         self.back_button.clicked.connect(self.back)
-        self.next_button.clicked.connect(self.next)
+        self.skip_button.clicked.connect(self.skip)
+        self.next_button.clicked.connect(lambda: self.next())
         nav.addWidget(self.back_button)
         nav.addStretch(1)
+        nav.addWidget(self.skip_button)
         nav.addWidget(self.next_button)
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
@@ -442,8 +492,8 @@ class Wizard(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """While the answers are being saved, Back and Next do nothing (no double records)."""
-        self.back_button.setEnabled(not busy)
-        self.next_button.setEnabled(not busy)
+        for nav in (self.back_button, self.skip_button, self.next_button):
+            nav.setEnabled(not busy)
 
     def show_error(self, message: str) -> None:
         """A message above Back and Next (an answer that cannot be accepted); "" hides it."""
@@ -481,16 +531,29 @@ class Wizard(QWidget):
     def _show(self, index: int) -> None:
         self.index = index
         self.step.load(self.answers)
+        # Focus leaves the page about to hide first: Qt would pass it on as if by Tab, to Back,
+        # and read-aloud would say "Back" before the next question.
+        self.next_button.setFocus()
         self.stack.setCurrentIndex(index)
         self.show_error("")
         self.retranslate()
         (self.step.focus_widget() or self.next_button).setFocus()
         self.guard.arm()
-        self.shown.emit()
+        self.shown.emit()  # read-aloud reads the screen now, the answer just tapped first
+        self.echo = ""
 
     def speech_text(self) -> str:
         failure = f"{_(self.failure)} " if self.failure else ""  # what went wrong comes first
-        return f"{failure}{_(self.step.question)} {self.step.speech_text()}".strip()
+        echo = f"{self.echo}. " if self.echo else ""
+        skip = f" {_(self.step.skip_label)}." if self.step.skip_label else ""
+        return f"{failure}{echo}{_(self.step.question)} {self.step.speech_text()}{skip}".strip()
+
+    def answered(self, said: str) -> None:
+        """A single choice was tapped: on to the next step at once. The answer's words go to the
+        narrator in the same breath as the next question (a new utterance would cut off the last)."""
+        self.echo = said
+        self.next()
+        self.echo = ""  # not moved on (the last step, or an answer refused): nothing to say
 
     def next(self) -> None:
         message = self.step.save(self.answers)
@@ -508,6 +571,11 @@ class Wizard(QWidget):
             else:
                 self.finished.emit(self.answers)
 
+    def skip(self) -> None:
+        """Past an optional step without answering it, even what was tapped before."""
+        self.step.clear()
+        self.next()
+
     def back(self) -> None:
         self.step.save(self.answers)  # keep what was typed, even if not complete yet
         earlier = [i for i in self._applicable() if i < self.index]
@@ -516,16 +584,22 @@ class Wizard(QWidget):
         else:
             self.left.emit()
 
-    def retranslate(self) -> None:
+    def position(self) -> tuple[int, int]:
+        """(N, M) of "step N of M": this step's place among the steps that apply, and their number."""
         applicable = self._applicable()
-        position = applicable.index(self.index) + 1 if self.index in applicable else 1
-        self.step_label.setText(_("Question {number} of {total}").format(number=position, total=len(applicable)))
-        self.progress.setRange(0, len(applicable))
-        self.progress.setValue(position)
+        return (applicable.index(self.index) + 1 if self.index in applicable else 1), len(applicable)
+
+    def retranslate(self) -> None:
+        number, total = self.position()
+        self.step_label.setText(_("Step {number} of {total}").format(number=number, total=total))
+        self.progress.setRange(0, total)
+        self.progress.setValue(number)
         self.progress.setAccessibleName(self.step_label.text())
         for step, question in zip(self.steps, self.questions, strict=True):
             question.setText(_(step.question))
         set_text(self.back_button, _("Back"))
+        set_text(self.skip_button, _(self.step.skip_label) if self.step.skip_label else "")
+        self.skip_button.setVisible(bool(self.step.skip_label))
         if self.failure:
             self.alert.setText(_(self.failure))
             set_text(self.next_button, _("Try again"))

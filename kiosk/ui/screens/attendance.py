@@ -35,7 +35,7 @@ class AttendanceScreen(Screen):
         self.context = context
         self.event_uuid: str | None = None
         steps = [
-            *person_steps(optional=False),
+            *person_steps(),
             FieldsStep(
                 "name",
                 N_("Your name and village. You may skip this."),

@@ -1,4 +1,8 @@
-"""Filing a complaint, aspiration or information request, one question per screen."""
+"""Filing a complaint, a suggestion or a request for information, one question per screen.
+
+Consent comes first, before anything is collected; then what it is, the story, where and when,
+who may know who sent it, how to reach the person, and one optional screen of who they are.
+"""
 
 from html import escape
 from typing import Any
@@ -14,7 +18,7 @@ from kiosk.records.models import Complaint, Location, Reporter, text_limits
 from kiosk.store import intake
 from kiosk.ui.context import Context
 from kiosk.ui.saving import RecordSaver
-from kiosk.ui.steps import ConsentStep, person_steps, record_answers
+from kiosk.ui.steps import ConsentStep, ReachStep, record_answers, wgss_steps
 from kiosk.ui.widgets import CheckBox, Screen, column, label
 from kiosk.ui.wizard import Answers, ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard
 
@@ -24,11 +28,12 @@ SAVE_FAILED = N_(
 )
 
 
-class PrivacyStep(Step):
-    """Anonymous and confidential, each explained in one sentence."""
+class IdentityStep(Step):
+    """Anonymous and confidential, each explained in one sentence: two independent yes-or-no
+    choices, so check boxes (a tap does not move on, unlike a single choice)."""
 
     def __init__(self) -> None:
-        super().__init__("privacy", N_("Who may see your report?"))
+        super().__init__("identity", N_("Who may see your report?"))
 
     def build(self) -> QWidget:
         box, layout = column()
@@ -156,6 +161,7 @@ class ComplaintScreen(Screen):
             model=Location,
         )
         steps = [
+            ConsentStep("consent", consent.COMPLAINT, on_decline=self.left.emit),
             ChoiceStep(
                 "classification", N_("What would you like to send?"), "classification", questions.CLASSIFICATION
             ),
@@ -176,8 +182,8 @@ class ComplaintScreen(Screen):
                     "Say what happened, where and who was affected. Please do not write other people's private details."
                 ),
             ),
-            DateStep("when", N_("When did it happen?"), "incident_date", QDate.currentDate),
             self.where,
+            DateStep("when", N_("When did it happen? You may skip this."), "incident_date", QDate.currentDate),
             FieldsStep(
                 "topic",
                 N_("Which topic and which office? You may skip this."),
@@ -191,7 +197,7 @@ class ComplaintScreen(Screen):
                     ("agency", N_("The office responsible, if you know it"), text_limits(Complaint, "agency")[1]),
                 ],
             ),
-            PrivacyStep(),
+            IdentityStep(),
             FieldsStep(
                 "contact",
                 N_("How can the office reach you? You may skip this."),
@@ -205,8 +211,8 @@ class ComplaintScreen(Screen):
                 when=lambda answers: not answers.get("anonymous"),
                 model=Reporter,
             ),
-            *person_steps(optional=True),
-            ConsentStep("consent", consent.COMPLAINT, on_decline=self.left.emit),
+            ReachStep("reach"),
+            *wgss_steps(),
             ReviewStep(),
         ]
         self.wizard = Wizard(steps)

@@ -64,5 +64,5 @@ class HomeScreen(Screen):
         self.tiles["attendance"].set_texts(
             _("Register attendance"), _("For the event: {name}").format(name=self.event_name)
         )
-        self.tiles["status"].set_texts(_("Check report status"), _("With the reference code on your receipt"))
+        self.tiles["status"].set_texts(_("Check report status"), _("With the report number on your receipt"))
         self.tiles["about"].set_texts(_("About LAPOR!"), _("What LAPOR! is and how your report is handled"))

@@ -1,15 +1,18 @@
-"""The officer's way in: a PIN pad, or setting the PIN on first start.
+"""The officer's way in: the PIN, or setting it on first start.
 
+The PIN is typed on the on-screen keyboard's number pad (the field asks for it whatever the
+keyboard setting: the pad is the only way in on a touch-only kiosk), its "Next" key submits.
 The PIN is checked on the database thread (scrypt takes a moment) and never shown.
 """
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.officer import access
 from kiosk.ui.context import Context
+from kiosk.ui.keyboard import ALWAYS
 from kiosk.ui.widgets import Screen, button, label, scrolling, set_text
 
 
@@ -25,31 +28,14 @@ class OfficerLogin(Screen):
         self.question, self.message = label("question"), label("error")
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setInputMethodHints(self.pin.inputMethodHints() | Qt.InputMethodHint.ImhDigitsOnly)
+        self.pin.setProperty(ALWAYS, "always")
         self.pin.returnPressed.connect(self.submit)
-        pad = QGridLayout()
-        self.keys = []
-        for index, digit in enumerate("123456789"):
-            key = button()
-            key.setText(digit)
-            key.setAccessibleName(digit)
-            key.clicked.connect(lambda _c=False, d=digit: self.pin.insert(d))
-            pad.addWidget(key, index // 3, index % 3)
-            self.keys.append(key)
-        self.erase, self.zero, self.ok = button(), button(), button("primary")
-        self.zero.setText("0")
-        self.zero.setAccessibleName("0")
-        self.zero.clicked.connect(lambda: self.pin.insert("0"))
-        self.erase.clicked.connect(self.pin.backspace)
-        self.ok.clicked.connect(self.submit)
-        pad.addWidget(self.erase, 3, 0)
-        pad.addWidget(self.zero, 3, 1)
-        pad.addWidget(self.ok, 3, 2)
         self.cancel = button()
         self.cancel.clicked.connect(self.left.emit)
         column = QVBoxLayout()
         column.addWidget(self.question)
         column.addWidget(self.pin)
-        column.addLayout(pad)
         column.addWidget(self.message)
         column.addWidget(self.cancel)
         column.addStretch(1)
@@ -95,8 +81,6 @@ class OfficerLogin(Screen):
         else:
             self.question.setText(_("Type the same PIN once more"))
         self.pin.setAccessibleName(self.question.text())
-        set_text(self.erase, _("Erase"))
-        set_text(self.ok, _("OK"))
         set_text(self.cancel, _("Back to the kiosk"))
 
     def submit(self) -> None:

@@ -20,6 +20,7 @@ from kiosk import questions
 from kiosk.accessibility import speech
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.officer import config
+from kiosk.printing import printers
 from kiosk.records import RecordInvalid
 from kiosk.store import Store, intake
 from kiosk.ui.context import Context
@@ -169,6 +170,18 @@ class SettingsTab(QWidget):
             self.default_language.addItem(LANGUAGE_NAMES[code], code)
         self.offered = {code: CheckBox(LANGUAGE_NAMES[code]) for code in LANGUAGES}
         self.asks_name = CheckBox()
+        self.keyboard = QComboBox()
+        # Its choices are sentences: sized to a few words, so the form fits the screen at 200% text.
+        self.keyboard.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.keyboard.setMinimumContentsLength(10)
+        for mode in config.KEYBOARD_MODES:
+            self.keyboard.addItem("", mode)
+        self.printer_kind, self.printer_address, self.paper_width = QComboBox(), QLineEdit(), QComboBox()
+        for kind in printers.KINDS:
+            self.printer_kind.addItem("", kind)
+        for width in printers.PAPERS:
+            self.paper_width.addItem(f"{width} mm", width)
+        self.printer_kind.currentIndexChanged.connect(self._printer_kind_chosen)
         self.form = QFormLayout(self)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.captions = {}
@@ -178,6 +191,8 @@ class SettingsTab(QWidget):
             "default_language": self.default_language,
             "speech_rate": self.rate,
             "speech_volume": self.volume,
+            "keyboard": self.keyboard,
+            "receipt_printer": self.printer_kind,
         }
         for key, field in fields.items():
             caption = label()
@@ -188,6 +203,10 @@ class SettingsTab(QWidget):
         for check in self.offered.values():
             check.setAccessibleName(check.text())
             languages.addWidget(check)
+        self.printer_captions = (label(), label())
+        for caption, field in zip(self.printer_captions, (self.printer_address, self.paper_width), strict=True):
+            caption.setBuddy(field)
+            self.form.addRow(caption, field)
         self.languages_caption = label()
         self.form.addRow(self.languages_caption, languages)
         self.form.addRow(self.asks_name)
@@ -205,7 +224,27 @@ class SettingsTab(QWidget):
         self.languages_caption.setText(_option_title("languages"))
         self.asks_name.setText(_option_title("attendance_asks_name"))
         self.asks_name.setAccessibleName(self.asks_name.text())
+        for index, mode in enumerate(config.KEYBOARD_MODES.values()):
+            self.keyboard.setItemText(index, _(mode))
+        for index, title in enumerate(printers.KINDS.values()):
+            self.printer_kind.setItemText(index, _(title))
+        for caption, text in zip(self.printer_captions, (_("Printer address"), _("Paper width")), strict=True):
+            caption.setText(text)
+            caption.buddy().setAccessibleName(text)
+        self._printer_kind_chosen()
         set_text(self.save, _("Save settings"))
+
+    def _printer_kind_chosen(self) -> None:
+        """Only a receipt printer has an address; the example shows what kind of address."""
+        examples = {
+            printers.USB: _("Vendor and product number, for example 0416:5011"),
+            printers.SERIAL: _("Port, for example /dev/ttyUSB0 or COM3"),
+            printers.NETWORK: _("IP address, for example 192.168.1.50"),
+        }
+        kind = self.printer_kind.currentData()
+        self.printer_address.setEnabled(kind in printers.ESCPOS_KINDS)
+        self.paper_width.setEnabled(kind in printers.ESCPOS_KINDS)
+        self.printer_address.setPlaceholderText(examples.get(kind, ""))
 
     def load(self, settings: dict[str, Any]) -> None:
         for key, edit in self.texts.items():
@@ -217,6 +256,11 @@ class SettingsTab(QWidget):
         for code, check in self.offered.items():
             check.setChecked(code in settings["languages"])
         self.asks_name.setChecked(settings["attendance_asks_name"])
+        self.keyboard.setCurrentIndex(self.keyboard.findData(settings["keyboard"]))
+        printer = settings["receipt_printer"]
+        self.printer_kind.setCurrentIndex(self.printer_kind.findData(printer["kind"]))
+        self.printer_address.setText(printer["address"])
+        self.paper_width.setCurrentIndex(self.paper_width.findData(printer["width_mm"]))
         self.message.clear()
 
     def save_changes(self) -> None:
@@ -224,6 +268,17 @@ class SettingsTab(QWidget):
         default = self.default_language.currentData()
         if default not in offered:
             self.message.setText(_("The starting language must be one of the languages offered."))
+            return
+        chosen = {
+            **self.panel.context.settings["receipt_printer"],  # keeps a printer model named by hand
+            "kind": self.printer_kind.currentData(),
+            "address": self.printer_address.text(),
+            "width_mm": self.paper_width.currentData(),
+        }
+        try:
+            printer = printers.normalized(chosen)
+        except ValueError as exc:
+            self.message.setText(str(exc))
             return
         changes: dict[str, Any] = {key: edit.text().strip() for key, edit in self.texts.items()}
         changes |= {
@@ -233,6 +288,8 @@ class SettingsTab(QWidget):
             "speech_rate": self.rate.value(),
             "speech_volume": self.volume.value(),
             "attendance_asks_name": self.asks_name.isChecked(),
+            "keyboard": self.keyboard.currentData(),
+            "receipt_printer": printer,
         }
         self.panel.save_settings(changes)
         self.message.setText(_("Settings saved."))

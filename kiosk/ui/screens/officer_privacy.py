@@ -89,7 +89,7 @@ class PrivacyTab(QWidget):
                 "this kiosk at once, and the hub is asked to erase them too."
             )
         )
-        self.code.setAccessibleName(_("Reference code"))
+        self.code.setAccessibleName(_("Report number"))
         self.code.setPlaceholderText("K7Q4-9XZM")
         set_text(self.withdraw_button, _("Withdraw consent and erase"))
         self.table.setAccessibleName(_("Personal details on this kiosk"))

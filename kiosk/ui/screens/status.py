@@ -1,4 +1,4 @@
-"""Checking a report's status by its reference code, typed or read by a barcode scanner.
+"""Checking a report's status by its report number (the kiosk's own), typed or read by a barcode scanner.
 
 USB and Bluetooth barcode scanners type the code and press Enter, so the same field
 serves both.
@@ -69,8 +69,8 @@ class StatusScreen(Screen):
 
     def retranslate(self) -> None:
         self.question.setText(_("Check the status of a report"))
-        self.caption.setText(_("Reference code from your receipt, for example K7Q4-9XZM"))
-        self.code.setAccessibleName(_("Reference code"))
+        self.caption.setText(_("Report number from your receipt, for example K7Q4-9XZM"))
+        self.code.setAccessibleName(_("Report number"))
         set_text(self.check_button, _("Check"))
         set_text(self.back_button, _("Back"))
         if self.found is not None:  # a result on screen follows the language too
@@ -82,14 +82,14 @@ class StatusScreen(Screen):
     def check(self) -> None:
         code = normalize(self.code.text())
         if code is None:
-            self.result.setText(_("A reference code has 8 letters and digits, for example K7Q4-9XZM."))
+            self.result.setText(_("A report number has 8 letters and digits, for example K7Q4-9XZM."))
             return
         self.context.db.call(_lookup, code, on_done=self.context.in_session(self._show))
 
     def _show(self, found: Found | None) -> None:
         self.found = (found,)
         if found is None:
-            self.result.setText(_("No report with this code is on this kiosk. Check the code, or ask at lapor.go.id."))
+            self.result.setText(_("No report with this number is on this kiosk. Check the number, or ask the officer."))
             self.shown.emit()
             return
         record, progress = found
