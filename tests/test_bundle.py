@@ -19,7 +19,7 @@ from kiosk.i18n import LANGUAGES
 
 EXECUTABLE = Path(BUNDLE or "")
 INTERNAL = EXECUTABLE.parent / "_internal"
-QT_MODULES = {"QtCore", "QtGui", "QtWidgets", "QtNetwork", "QtPrintSupport"}
+QT_MODULES = {"QtCore", "QtGui", "QtWidgets", "QtNetwork", "QtPrintSupport", "QtSvg"}
 # Screens that show the moment they were drawn (a receipt's time, the last sync): they
 # differ between any two renderings, so only their names are compared.
 TIMED_SCREENS = {"receipt", "status", "officer-quarantine", "officer-sync", "officer-statistics"}

@@ -3,13 +3,15 @@
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QButtonGroup,
     QCheckBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import _
+from kiosk.ui import pictograms
 
 if TYPE_CHECKING:  # for annotations only: nothing more to load before the first frame
     from PySide6.QtCore import QPoint
@@ -143,24 +146,48 @@ class Screen(QWidget):
 
 
 class CheckBox(QCheckBox):
-    """A check box that a tap anywhere on its row toggles, not just on the small square."""
+    """A check box that a tap anywhere on its row toggles, not just on the small square; with a
+    `pictogram` (a name in kiosk.ui.pictograms.CHECKS), drawn as its icon between box and words."""
+
+    def __init__(self, text: str = "", pictogram: str = "") -> None:
+        super().__init__(text)
+        self.pictogram = pictogram
+        self._drawn: tuple[int, int, float] = (0, 0, 0.0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if self.pictogram and pictograms.restyled(event):
+            colour = self.palette().color(self.foregroundRole())
+            side = pictograms.side_for(self, 1.8)
+            key = (side, colour.rgba(), self.devicePixelRatioF())
+            if key != self._drawn:  # style events come often; draw only what changed
+                self._drawn = key
+                self.setIconSize(QSize(side, side))
+                self.setIcon(QIcon(pictograms.render(self.pictogram, side, colour, key[2])))
 
     def hitButton(self, pos: "QPoint") -> bool:
         return self.rect().contains(pos)
 
 
 class Tile(Button):
-    """A big button with a bold title and a wrapped sentence under it."""
+    """A big button with a bold title and a wrapped sentence under it, and a pictogram to their
+    left (`set_pictogram`) `factor` times the size of the body text."""
 
-    def __init__(self, checkable: bool = False):
+    def __init__(self, checkable: bool = False, factor: float = 2.0):
         super().__init__()
         self.title, self.detail = label("tileTitle"), label()
-        self.texts = QVBoxLayout(self)
-        self.texts.setContentsMargins(14, 8, 14, 8)
+        self.picture = pictograms.Pictogram(factor)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(14, 8, 14, 8)
+        self.row.setSpacing(12)
+        self.row.addWidget(self.picture)
+        self.texts = QVBoxLayout()
         self.texts.setSpacing(2)
         self.texts.addStretch(1)
-        for part in (self.title, self.detail):  # a plain label passes a tap on to the tile
+        self.row.addLayout(self.texts, 1)
+        for part in (self.picture, self.title, self.detail):  # a plain label passes a tap on to the tile
             part.setProperty("tileText", True)
+        for part in (self.title, self.detail):
             self.texts.addWidget(part)
         self.texts.addStretch(1)
         self.setCheckable(checkable)
@@ -175,20 +202,24 @@ class Tile(Button):
         self.setAccessibleDescription(detail)
         self.updateGeometry()
 
+    def set_pictogram(self, name: str) -> None:
+        """A name in kiosk.ui.pictograms, or "" for none."""
+        self.picture.set_name(name)
+
     def sizeHint(self) -> QSize:
-        return self.texts.sizeHint().expandedTo(QSize(48, 48))
+        return self.row.sizeHint().expandedTo(QSize(48, 48))
 
     def minimumSizeHint(self) -> QSize:
-        return self.texts.minimumSize().expandedTo(QSize(48, 48))
+        return self.row.minimumSize().expandedTo(QSize(48, 48))
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(48, self.texts.heightForWidth(width))
+        return max(48, self.row.heightForWidth(width))
 
     def _restyle(self, checked: bool) -> None:
-        for part in (self.title, self.detail):
+        for part in (self.picture, self.title, self.detail):
             set_style_property(part, "onAccent", checked)
 
 
@@ -197,8 +228,8 @@ class ChoiceList(QWidget):
 
     chosen = Signal(object)
 
-    def __init__(self, options: Sequence[tuple[object, str, str]]):
-        """options: (value, title msgid, detail msgid or "")."""
+    def __init__(self, options: Sequence[tuple[object, str, str]], factor: float = 2.0):
+        """options: (value, title msgid, detail msgid or ""); `factor`: the pictograms' size, as for Tile."""
         super().__init__()
         self.options = options
         self.group = QButtonGroup(self)
@@ -211,7 +242,8 @@ class ChoiceList(QWidget):
         columns = 2 if len(options) > 3 and not any(detail for _v, _t, detail in options) else 1
         self.tiles: dict[object, Tile] = {}
         for index, (value, _title, _detail) in enumerate(options):
-            tile = Tile(checkable=True)
+            tile = Tile(checkable=True, factor=factor)
+            tile.set_pictogram(pictograms.ANSWERS.get(value, ""))
             tile.clicked.connect(lambda _checked=False, v=value: self.chosen.emit(v))
             self.group.addButton(tile)
             grid.addWidget(tile, index // columns, index % columns)

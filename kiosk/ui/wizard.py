@@ -64,20 +64,21 @@ class RadioGroup(QGroupBox):
     button, in one group named by its question (a bare ChoiceList is a pane of check boxes)."""
 
     def __init__(self, options: Sequence[tuple[object, str, str]], compact: bool = False):
-        """`compact`: three tiles a row, a little less tall, for a screen of several questions
-        that must fit 600 px at 100% text (each tile stays at least 48 px high)."""
+        """`compact`: three tiles a row, a little less tall and with smaller pictograms, for a screen
+        of several questions that must fit 600 px at 100% text (each tile stays at least 48 px high)."""
         super().__init__()
         self.setFlat(True)
         # The window's style sheet gives buttons a content box as tall as a touch target (it grows with
         # the text) and pads it; a compact tile does without the padding.
         compact_tiles = "QPushButton { padding: 0px 8px; }" if compact else ""
         self.setStyleSheet(f"QGroupBox {{ border: none; margin: 0px; padding: 0px; }} {compact_tiles}")
-        self.choices = ChoiceList(options)
+        self.choices = ChoiceList(options, factor=1.4 if compact else 2.0)
         grid = self.choices.findChild(QGridLayout)
         for index, tile in enumerate(self.choices.tiles.values()):
             tile.setAutoExclusive(True)  # its accessible role; the ChoiceList's group keeps the choice
             if compact and grid is not None:
-                tile.texts.setContentsMargins(12, 0, 12, 0)
+                tile.row.setContentsMargins(8, 0, 8, 0)
+                tile.row.setSpacing(6)
                 grid.removeWidget(tile)
                 grid.addWidget(tile, index // 3, index % 3)
         if compact and grid is not None:

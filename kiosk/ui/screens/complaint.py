@@ -16,6 +16,7 @@ from kiosk.privacy import consent
 from kiosk.records import RecordInvalid
 from kiosk.records.models import Complaint, Location, Reporter, text_limits
 from kiosk.store import intake
+from kiosk.ui import pictograms
 from kiosk.ui.context import Context
 from kiosk.ui.saving import RecordSaver
 from kiosk.ui.steps import ConsentStep, ReachStep, record_answers, wgss_steps
@@ -37,7 +38,8 @@ class IdentityStep(Step):
 
     def build(self) -> QWidget:
         box, layout = column()
-        self.anonymous, self.confidential = CheckBox(), CheckBox()
+        self.anonymous = CheckBox(pictogram=pictograms.CHECKS["anonymous"])
+        self.confidential = CheckBox(pictogram=pictograms.CHECKS["confidential"])
         self.anonymous_help, self.confidential_help = label("hint"), label("hint")
         for check, help_label in ((self.anonymous, self.anonymous_help), (self.confidential, self.confidential_help)):
             layout.addWidget(check)

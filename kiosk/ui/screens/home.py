@@ -4,6 +4,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import _
+from kiosk.ui import pictograms
 from kiosk.ui.widgets import Screen, Tile, label, scrolling
 
 
@@ -13,12 +14,13 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.welcome = label("question")
-        self.tiles = {key: Tile() for key in ("complaint", "attendance", "status", "about")}
+        self.tiles = {key: Tile(factor=3.0) for key in ("complaint", "attendance", "status", "about")}
         grid_box = QWidget()
         self.grid = QGridLayout(grid_box)
         self.grid.setSpacing(16)
         for key, tile in self.tiles.items():
             tile.setParent(grid_box)  # in reading order, which is also the Tab order
+            tile.set_pictogram(pictograms.HOME[key])
             tile.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
