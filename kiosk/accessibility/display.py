@@ -1,9 +1,12 @@
 """Display modes: text size steps and colour themes, with WCAG contrast arithmetic.
 
 Kept free of Qt so that the colours can be checked against WCAG 1.4.3/1.4.6 in tests
-and reused by anything that draws (the UI's style sheet, the PDF report).
+and reused by anything that draws (the UI's style sheet, the PDF report), and so that the
+command line can ask whether there is a display at all before Qt is loaded.
 """
 
+import os
+import sys
 from dataclasses import dataclass
 
 TEXT_SCALES = (1.0, 1.5, 2.0)  # normal, large, largest (WCAG 1.4.4 asks 200% without loss)
@@ -78,3 +81,11 @@ def luminance(colour: str) -> float:
 def contrast_ratio(foreground: str, background: str) -> float:
     lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def display_named() -> bool:
+    """Whether the session names a display Qt can open: on Linux Qt aborts the whole process
+    without DISPLAY, WAYLAND_DISPLAY or a chosen platform (QT_QPA_PLATFORM=offscreen, say)."""
+    return sys.platform != "linux" or any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    )

@@ -6,9 +6,7 @@ and the caller only learns what the child said, or that it died.
 """
 
 import multiprocessing
-import os
 import queue
-import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,14 +28,6 @@ class Screen:
     @property
     def too_small(self) -> bool:
         return self.platform != "offscreen" and (self.width < MIN_SIZE[0] or self.height < MIN_SIZE[1])
-
-
-def display_named() -> bool:
-    """Whether the session names a display Qt can open: on Linux Qt aborts the whole process
-    without DISPLAY, WAYLAND_DISPLAY or a chosen platform (QT_QPA_PLATFORM=offscreen, say)."""
-    return sys.platform != "linux" or any(
-        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
-    )
 
 
 class NoDisplay(Exception):

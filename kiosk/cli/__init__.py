@@ -12,7 +12,6 @@ imported (the kiosk's window does not wait for the sync engine, the doctor or th
 
 import argparse
 import importlib
-import multiprocessing
 import os
 import sqlite3
 import sys
@@ -102,6 +101,8 @@ def _command_in(argv: Sequence[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     if getattr(sys, "frozen", False):  # the speech worker is a spawned process, which a bundle starts through here
+        import multiprocessing  # only a bundle needs it here; the window loads it with speech
+
         multiprocessing.freeze_support()
     os.umask(0o077)  # every file the kiosk makes (database, log, credentials) is its user's alone
     for stream in (sys.stdout, sys.stderr):

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk import materials
+from kiosk.accessibility.display import display_named
+from kiosk.accessibility.screen import MIN_SIZE, NoDisplay, probe
 from kiosk.cli.common import EXIT_REFUSED, Command, data_folder
 from kiosk.i18n import LANGUAGES, N_, CatalogMissing, _, current_language, load_catalog, set_language
 from kiosk.privacy import erasure
@@ -112,13 +114,6 @@ def _materials(data_dir: Path) -> Outcome:
 
 
 def _display(_data_dir: Path) -> Outcome:
-    from kiosk.accessibility.screen import (  # Qt loads only for the checks that need it
-        MIN_SIZE,
-        NoDisplay,
-        display_named,
-        probe,
-    )
-
     if not display_named():
         return WARN, _(
             "no screen in this session (DISPLAY and WAYLAND_DISPLAY are not set); "

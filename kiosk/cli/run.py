@@ -9,7 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kiosk.accessibility.screen import display_named
+from kiosk.accessibility.display import display_named
 from kiosk.cli.common import Command, data_folder
 from kiosk.errors import KioskError
 from kiosk.i18n import _, missing_catalogs
