@@ -21,3 +21,36 @@ def test_run_without_a_display_says_so_in_one_line_instead_of_aborting(kiosk):
     result = kiosk("run", "--windowed", env=no_screen)
     assert result.returncode == 2
     assert result.stderr == ("kiosk: No display found; try `kiosk tour --output DIR`, or run the kiosk under Xvfb.\n")
+
+
+@pytest.mark.parametrize("mode", ["normal", "large", "contrast"])
+def test_a_scroll_bar_is_wide_enough_for_a_finger(qtbot, mode):
+    """Where a screen scrolls, its bar is at least 24 px wide (WCAG 2.5.8) at every text size, and
+    its handle is as tall as any other touch target."""
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.accessibility.display import MIN_TARGET_PX
+    from kiosk.ui.theme import style_sheet
+    from kiosk.ui.widgets import scrolling
+
+    tall = QLabel("\n".join(f"Baris {n}" for n in range(80)))
+    area = scrolling(tall)
+    area.setStyleSheet(style_sheet(tour.MODES[mode]))
+    area.resize(400, 300)
+    qtbot.addWidget(area)
+    area.show()
+    qtbot.waitExposed(area)
+    bar = area.verticalScrollBar()
+    assert bar.isVisible() and bar.width() >= 24
+    handle = bar.style().subControlRect(
+        bar.style().ComplexControl.CC_ScrollBar, _option(bar), bar.style().SubControl.SC_ScrollBarSlider, bar
+    )
+    assert handle.height() >= MIN_TARGET_PX
+
+
+def _option(bar):
+    from PySide6.QtWidgets import QStyleOptionSlider
+
+    option = QStyleOptionSlider()
+    bar.initStyleOption(option)
+    return option

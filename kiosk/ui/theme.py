@@ -19,6 +19,9 @@ def style_sheet(mode: DisplayMode) -> str:
     # Keys grow with the text, but less: at 200% the keyboard must still leave the field in sight on 600 px.
     key = round(MIN_KEY_PX * (1 + (mode.scale - 1) * 0.15))
     key_font = round(BASE_FONT_PX * 1.2 * min(mode.scale, 1.5))  # letters a little larger than text
+    # A scroll bar a finger can find and drag (WCAG 2.5.8 asks 24 px), its handle as tall as a
+    # button; no wider at large text, where every pixel of width goes to the words.
+    scrollbar = 24
     return f"""
 QWidget {{ font-family: {FONT_FAMILIES}; font-size: {px(BASE_FONT_PX)}px; color: {p.text}; background: {p.window}; }}
 QLabel#question {{ font-size: {heading}px; font-weight: bold; }}
@@ -51,6 +54,11 @@ QCheckBox::indicator:checked {{ background: {p.accent}; }}
 QProgressBar {{ border: 2px solid {p.border}; border-radius: 6px; background: {p.surface}; height: {px(12)}px; }}
 QProgressBar::chunk {{ background: {p.accent}; }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ border: none; }}
+QScrollBar:vertical {{ width: {scrollbar}px; background: {p.surface}; border: 2px solid {p.border};
+    border-radius: 8px; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {p.muted}; min-height: {MIN_TARGET_PX}px; border-radius: 6px; margin: 3px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; border: none; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QListWidget::item {{ padding: {max(15, px(10))}px 8px; border-bottom: 1px solid {p.border}; }}
 QListWidget::item:selected {{ background: {p.accent}; color: {p.accent_text}; }}
 QFrame#topbar {{ border-bottom: 3px solid {p.border}; }}

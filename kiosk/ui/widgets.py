@@ -121,9 +121,8 @@ def scrolling(content: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
-    # By property name: the home screen is built without loading the `Qt` namespace.
-    area.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
-    area.setProperty("focusPolicy", "NoFocus")  # not a stop of its own: Tab goes to what is inside
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own: Tab goes to what is inside
     area.setWidget(content)
     return area
 
