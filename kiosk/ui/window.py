@@ -163,7 +163,7 @@ class KioskWindow(QWidget):
     def receipt(self) -> "ReceiptScreen":
         from kiosk.ui.screens.receipt import ReceiptScreen
 
-        screen = ReceiptScreen()
+        screen = ReceiptScreen(self.context)
         screen.done.connect(self.start_over)
         return self._add("receipt", screen)
 

@@ -104,8 +104,9 @@ LOOKING, READY, ABSENT, PRINTING, PRINTED, FAILED = "looking", "ready", "absent"
 class ReceiptScreen(Screen):
     done = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
+        self.context = context
         self.code = ""
         self.ticket = 0  # which receipt is on show; answers for another one are dropped
         self.printer_state, self.problem = LOOKING, ""
@@ -144,13 +145,9 @@ class ReceiptScreen(Screen):
         self.retranslate()
 
     def printer_setting(self) -> dict[str, Any]:
-        """The officer's choice: the window builds this screen without arguments, and officer
-        mode updates the window's settings in place, so they are read where they live."""
-        context = getattr(self.window(), "context", None)
-        if isinstance(context, Context):
-            setting: dict[str, Any] = context.settings.get("receipt_printer", printers.DEFAULT_SETTING)
-            return setting
-        return printers.DEFAULT_SETTING
+        """The officer's choice, read when a receipt shows: officer mode updates the settings in place."""
+        setting: dict[str, Any] = self.context.settings.get("receipt_printer", printers.DEFAULT_SETTING)
+        return setting
 
     def show_record(self, record: dict[str, Any]) -> None:
         self.code = ref_code(record["uuid"])
