@@ -6,7 +6,7 @@ from conftest import PIN
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QRegularExpressionValidator
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from test_ui_accessibility import RecordingSpeech
 from test_ui_flows import click, settle
 
@@ -218,6 +218,7 @@ def test_keys_are_big_and_grow_with_the_text(qtbot, typing):
 @pytest.mark.parametrize("scale", [1.0, 2.0])
 @pytest.mark.parametrize(("step", "name"), [("title", None), ("contact", "phone"), ("contact", "email"), ("pin", None)])
 def test_the_focused_field_is_never_behind_the_keyboard(qtbot, typing, scale, step, name):
+    """The field, and the words that name it, are in sight above the keyboard at every text size."""
     typing.set_mode(DisplayMode(scale))
     if step == "pin":
         typing.go("officer_login")
@@ -231,6 +232,9 @@ def test_the_focused_field_is_never_behind_the_keyboard(qtbot, typing, scale, st
     assert not rect.intersects(board.geometry()), (rect, board.geometry())
     seen = field.visibleRegion().boundingRect()
     assert seen.height() == field.height()  # all of it in sight, not cut by its scroll area
+    if name is not None:  # a form's field: its caption above it is in sight too
+        caption = next(c for c in typing.findChildren(QLabel) if c.buddy() is field)
+        assert caption.visibleRegion().boundingRect().height() == caption.height(), caption.text()
 
 
 def test_a_long_text_keeps_its_cursor_in_sight(qtbot, typing):

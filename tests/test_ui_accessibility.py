@@ -12,6 +12,7 @@ from kiosk.cli.demo import make_demo_dir
 from kiosk.store import Store
 from kiosk.ui import tour
 from kiosk.ui.theme import style_sheet
+from kiosk.ui.widgets import Scroller
 
 OFFICER_SCREENS = (
     "officer-login",
@@ -175,13 +176,19 @@ def test_complaint_by_keyboard_alone(qtbot, demo):
     assert '"title":"Jembatan desa retak"' in line and '"anonymous":true' in line
 
 
+SIZES = [(1024, 600), (1366, 768)]  # a small kiosk screen, and the usual office laptop
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1024x600", "1366x768"])
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_no_text_is_clipped_at_200_percent(demo, language):
+def test_no_text_is_clipped_at_200_percent(demo, language, size):
     """Every visible label has at least the room its text needs (WCAG 1.4.4)."""
     window, _data = demo
+    window.resize(*size)
     problems = []
     for name in tour.screens(window):
         show(window, language, "large", name)
+        assert window.size().toTuple() == size, name  # nothing forced the window larger
         for widget in window.findChildren(QLabel):
             if not widget.isVisible() or not widget.text():
                 continue
@@ -192,6 +199,62 @@ def test_no_text_is_clipped_at_200_percent(demo, language):
             elif widget.sizeHint().width() > widget.width() + 1:
                 problems.append(f"{name}: {widget.text()[:40]!r} needs {widget.sizeHint().width()}px wide")
     assert problems == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1024x600", "1366x768"])
+def test_more_below_is_said_wherever_a_screen_hides_some_of_itself(demo, size):
+    """At 200% text, each scrolled part of a screen that hides content below shows the cue, in the
+    reader's language; a tap on it turns a page, and at the very bottom it is gone."""
+    window, _data = demo
+    window.resize(*size)
+    hiding = 0
+    for name in tour.screens(window):
+        show(window, "id", "large", name)
+        for area in window.findChildren(Scroller):
+            if not area.isVisible() or area.typing_here():
+                continue
+            bar = area.verticalScrollBar()
+            assert area.more.isVisible() == (bar.value() < bar.maximum()), name
+            if not area.more.isVisible():
+                continue
+            hiding += 1
+            assert area.more.text().endswith("Masih ada di bawah"), name
+            assert area.viewport().geometry().contains(area.more.geometry()), name
+            before = bar.value()
+            area.more.click()
+            assert bar.value() > before, name
+            bar.setValue(bar.maximum())
+            assert not area.more.isVisible(), name
+    assert hiding >= 3  # at 200% several screens do scroll: the check above did run
+
+
+@pytest.mark.parametrize("mode", ["normal", "contrast"])
+def test_the_focus_ring_is_not_the_chosen_answer(qtbot, window, mode):
+    """Focus is an outline in the focus colour on an unfilled tile; a chosen answer is filled with
+    the accent colour and has no such outline: the two never look alike."""
+    window.set_mode(tour.MODES[mode])
+    palette = tour.MODES[mode].palette
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.go("complaint")
+    window.complaint.wizard.show_step("classification")
+    tiles = list(window.complaint.wizard.step.group.choices.tiles.values())
+    focused, chosen = tiles[0], tiles[1]
+    chosen.setChecked(True)
+    focused.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is focused)
+    assert not focused.isChecked() and not chosen.hasFocus()
+
+    def colours(tile):
+        """The colour of the tile's edge (left middle) and of its inside (right of the words)."""
+        image = tile.grab().toImage()
+        middle = image.height() // 2
+        return image.pixelColor(1, middle).name().upper(), image.pixelColor(image.width() - 12, middle).name().upper()
+
+    edge, inside = colours(focused)
+    assert (edge, inside) == (palette.focus.upper(), palette.surface.upper())
+    edge, inside = colours(chosen)
+    assert inside == palette.accent.upper() and edge != palette.focus.upper()
 
 
 def test_contrast_of_the_colours_in_use():

@@ -20,11 +20,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -32,19 +30,11 @@ from PySide6.QtWidgets import (
 from kiosk.i18n import _
 from kiosk.ui.keyboard_layouts import DIALABLE, EMAIL, LETTERS, NUMERIC, PAGES, SYMBOL_NAMES, SYMBOLS, Key
 from kiosk.ui.narrator import Narrator
-from kiosk.ui.widgets import running_app
+from kiosk.ui.widgets import TextField, running_app, text_field
 
-TextField = QLineEdit | QPlainTextEdit | QTextEdit
 ALWAYS = "onScreenKeyboard"  # a field with this property "always" gets the keyboard whatever the setting
 HINT = Qt.InputMethodHint
 STRETCH = 10  # layout stretch per key unit (stretch factors are whole numbers)
-
-
-def text_field(widget: QWidget | None) -> TextField | None:
-    """`widget` if it takes typed text, else None."""
-    if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit) and not widget.isReadOnly():
-        return widget
-    return None
 
 
 def layout_for(field: QWidget) -> str:

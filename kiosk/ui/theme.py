@@ -54,6 +54,9 @@ QCheckBox::indicator:checked {{ background: {p.accent}; }}
 QProgressBar {{ border: 2px solid {p.border}; border-radius: 6px; background: {p.surface}; height: {px(12)}px; }}
 QProgressBar::chunk {{ background: {p.accent}; }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ border: none; }}
+QPushButton#moreBelow {{ background: {p.text}; color: {p.window}; border-color: {p.text}; font-weight: bold;
+    font-size: {bar_font}px; min-height: {MIN_TARGET_PX}px; padding: 0 {px(12)}px;
+    border-radius: {MIN_TARGET_PX // 2}px; }}
 QScrollBar:vertical {{ width: {scrollbar}px; background: {p.surface}; border: 2px solid {p.border};
     border-radius: 8px; margin: 0; }}
 QScrollBar::handle:vertical {{ background: {p.muted}; min-height: {MIN_TARGET_PX}px; border-radius: 6px; margin: 3px; }}

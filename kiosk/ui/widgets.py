@@ -14,9 +14,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +29,7 @@ from kiosk.ui import pictograms
 
 if TYPE_CHECKING:  # for annotations only: nothing more to load before the first frame
     from PySide6.QtCore import QPoint
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent
 
 
 def running_app() -> QApplication:
@@ -116,15 +119,77 @@ def set_style_property(widget: QWidget, name: str, value: object) -> None:
         style.polish(widget)
 
 
-def scrolling(content: QWidget) -> QScrollArea:
+def scrolling(content: QWidget) -> "Scroller":
     """Wraps content that may outgrow a small screen at large text sizes."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own: Tab goes to what is inside
-    area.setWidget(content)
-    return area
+    return Scroller(content)
+
+
+class Scroller(QScrollArea):
+    """A scroll area whose hidden part is never a secret: while more lies below, a "more below"
+    cue sits at its foot, and a tap on it turns a page. A thick bar (the style sheet's) is not
+    enough alone: a first-time user does not know what a scroll bar is."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own: Tab goes to what is inside
+        self.setWidget(content)
+        self.more = QPushButton(self)  # the area's child, not the content's: it stays put as the content moves
+        self.more.setObjectName("moreBelow")
+        self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab scrolls to what it reaches anyway
+        self.more.clicked.connect(self.page_down)
+        self.more.hide()
+        self.retranslate()
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self.place_cue)
+        bar.rangeChanged.connect(self.place_cue)
+        running_app().focusChanged.connect(self.place_cue)
+
+    def retranslate(self) -> None:
+        set_text(self.more, "↓ " + _("More below"))
+        self.more.setAccessibleName(_("More below"))
+        self.place_cue()
+
+    def page_down(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + bar.pageStep())
+
+    def typing_here(self) -> bool:
+        """A text field in this area has the focus: the on-screen keyboard keeps it in sight, and
+        a cue over the view's foot could hide it."""
+        focus = running_app().focusWidget()
+        content = self.widget()
+        return (
+            focus is not None and content is not None and content.isAncestorOf(focus) and text_field(focus) is not None
+        )
+
+    def place_cue(self, *_args: object) -> None:
+        bar = self.verticalScrollBar()
+        wanted = bar.value() < bar.maximum() and not self.typing_here()
+        if wanted:
+            view, hint = self.viewport().geometry(), self.more.sizeHint()  # in the corner: it hides the least
+            self.more.setGeometry(
+                view.right() - hint.width() - 6, view.bottom() - hint.height() - 6, hint.width(), hint.height()
+            )
+            self.more.raise_()
+        if wanted != self.more.isVisible():
+            self.more.setVisible(wanted)
+
+    def resizeEvent(self, event: "QResizeEvent") -> None:
+        super().resizeEvent(event)
+        self.place_cue()
+
+
+TextField = QLineEdit | QPlainTextEdit | QTextEdit
+
+
+def text_field(widget: QWidget | None) -> TextField | None:
+    """`widget` if it takes typed text, else None."""
+    if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit) and not widget.isReadOnly():
+        return widget
+    return None
 
 
 class Screen(QWidget):
@@ -235,21 +300,30 @@ class ChoiceList(QWidget):
         self.group.setExclusive(True)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        grid = QGridLayout()
-        grid.setSpacing(12)
-        # Short answers without explanations sit two to a row, so four to six fit a small screen.
-        columns = 2 if len(options) > 3 and not any(detail for _v, _t, detail in options) else 1
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
         self.tiles: dict[object, Tile] = {}
-        for index, (value, _title, _detail) in enumerate(options):
+        self.columns = 0
+        for value, _title, _detail in options:
             tile = Tile(checkable=True, factor=factor)
             tile.set_pictogram(pictograms.ANSWERS.get(value, ""))
             tile.clicked.connect(lambda _checked=False, v=value: self.chosen.emit(v))
             self.group.addButton(tile)
-            grid.addWidget(tile, index // columns, index % columns)
             self.tiles[value] = tile
-        outer.addLayout(grid)
+        # Short answers without explanations sit two to a row, so four to six fit a small screen.
+        self.set_columns(2 if len(options) > 3 and not any(detail for _v, _t, detail in options) else 1)
+        outer.addLayout(self.grid)
         outer.addStretch(1)
         self.retranslate()
+
+    def set_columns(self, columns: int) -> None:
+        """Lays the tiles out `columns` to a row, in the order of the options."""
+        if columns == self.columns:
+            return  # style changes come often; moving tiles costs a layout
+        self.columns = columns
+        for index, tile in enumerate(self.tiles.values()):
+            self.grid.removeWidget(tile)
+            self.grid.addWidget(tile, index // columns, index % columns)
 
     def retranslate(self) -> None:
         for value, title, detail in self.options:

@@ -22,7 +22,7 @@ from kiosk.ui.narrator import Narrator
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.syncer import OFFLINE, ONLINE, SYNCING, SyncController
 from kiosk.ui.theme import style_sheet
-from kiosk.ui.widgets import Screen, button, clear_layout, label, running_app, set_style_property, set_text
+from kiosk.ui.widgets import Screen, Scroller, button, clear_layout, label, running_app, set_style_property, set_text
 
 if TYPE_CHECKING:  # the screens themselves load when first shown
     from kiosk.store import Store
@@ -246,6 +246,8 @@ class KioskWindow(QWidget):
         set_text(self.repeat, _("Repeat"), _("Reads this screen aloud again"))
         for screen in self.screens.values():
             screen.retranslate()
+        for area in self.findChildren(Scroller):
+            area.retranslate()
         self.idle_warning.retranslate()
         self.keyboard.retranslate()
         self._show_sync()
@@ -288,9 +290,14 @@ class KioskWindow(QWidget):
     def make_room(self, docked: bool) -> None:
         """Room for the on-screen keyboard on a 600 px screen: the screens may shrink below their
         usual minimum (the field scrolls into what is left; the stack's minimum is that of its
-        largest screen, hidden or not), and at larger text the top bar steps aside while typing."""
+        largest screen, hidden or not), and at larger text the top bar and a wizard's progress line
+        step aside while typing, so that the field's name stays in sight above it."""
+        tight = docked and self.mode.scale > 1
         self.stack.setMinimumHeight(1 if docked else 0)
-        self.top.setVisible(not (docked and self.mode.scale > 1))
+        self.top.setVisible(not tight)
+        for flow in ("complaint", "attendance"):
+            if flow in self.screens:  # one not built yet has nothing to make room in
+                getattr(self, flow).wizard.set_typing(tight)
 
     def _label_text_size(self) -> None:
         percent = round(self.mode.scale * 100)

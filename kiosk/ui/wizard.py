@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDateEdit,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.accessibility.display import BASE_FONT_PX
 from kiosk.i18n import N_, _, current_language
 from kiosk.records.errors import from_pydantic
 from kiosk.ui.fields import Fields
@@ -64,28 +64,35 @@ class RadioGroup(QGroupBox):
     button, in one group named by its question (a bare ChoiceList is a pane of check boxes)."""
 
     def __init__(self, options: Sequence[tuple[object, str, str]], compact: bool = False):
-        """`compact`: three tiles a row, a little less tall and with smaller pictograms, for a screen
-        of several questions that must fit 600 px at 100% text (each tile stays at least 48 px high)."""
+        """`compact`: three tiles a row (two at large text), a little less tall and with smaller
+        pictograms, for a screen of several questions that must fit 600 px at 100% text (each tile
+        stays at least 48 px high)."""
         super().__init__()
+        self.compact = compact
+        self.choices = ChoiceList(options, factor=1.4 if compact else 2.0)
+        for tile in self.choices.tiles.values():
+            tile.setAutoExclusive(True)  # its accessible role; the ChoiceList's group keeps the choice
+            if compact:
+                tile.row.setContentsMargins(8, 4, 8, 4)
+                tile.row.setSpacing(6)
+        if compact:
+            self.choices.grid.setSpacing(8)
+            self.choices.set_columns(3)
         self.setFlat(True)
         # The window's style sheet gives buttons a content box as tall as a touch target (it grows with
         # the text) and pads it; a compact tile does without the padding.
         compact_tiles = "QPushButton { padding: 0px 8px; }" if compact else ""
         self.setStyleSheet(f"QGroupBox {{ border: none; margin: 0px; padding: 0px; }} {compact_tiles}")
-        self.choices = ChoiceList(options, factor=1.4 if compact else 2.0)
-        grid = self.choices.findChild(QGridLayout)
-        for index, tile in enumerate(self.choices.tiles.values()):
-            tile.setAutoExclusive(True)  # its accessible role; the ChoiceList's group keeps the choice
-            if compact and grid is not None:
-                tile.row.setContentsMargins(8, 0, 8, 0)
-                tile.row.setSpacing(6)
-                grid.removeWidget(tile)
-                grid.addWidget(tile, index // 3, index % 3)
-        if compact and grid is not None:
-            grid.setSpacing(8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.choices)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Compact tiles go three to a row while the text is at most half as large again as usual;
+        larger, two to a row, so that an answer such as "15 tahun atau kurang" takes two lines, not four."""
+        super().changeEvent(event)
+        if self.compact and event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self.choices.set_columns(3 if self.fontInfo().pixelSize() <= 1.5 * BASE_FONT_PX else 2)
 
     def retranslate(self, question: str) -> None:
         self.setAccessibleName(question)
@@ -490,6 +497,11 @@ class Wizard(QWidget):
     def start(self) -> None:
         self.reset()
         self._show(self._applicable()[0])
+
+    def set_typing(self, typing: bool) -> None:
+        """Hides the progress line while the on-screen keyboard fills half a small screen."""
+        self.step_label.setVisible(not typing)
+        self.progress.setVisible(not typing)
 
     def set_busy(self, busy: bool) -> None:
         """While the answers are being saved, Back and Next do nothing (no double records)."""

@@ -183,7 +183,9 @@ class SettingsTab(QWidget):
             self.paper_width.addItem(f"{width} mm", width)
         self.printer_kind.currentIndexChanged.connect(self._printer_kind_chosen)
         self.form = QFormLayout(self)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # Each caption over its field: beside it, a caption that wraps is given the height of one
+        # line (QFormLayout asks a label's size hint, not its height for the width it gets).
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.captions = {}
         fields = {
             **self.texts,
