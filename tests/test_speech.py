@@ -46,11 +46,17 @@ def test_speak_returns_while_speech_goes_on(speech):
 
 
 def test_new_speech_interrupts_the_old(speech):
+    """The new words cut the old ones off, and go to the spare worker that was already running
+    (its engine loaded), so that read-aloud keeps up with a citizen typing key after key."""
     speech.speak(LONG, "id")
-    first = speech.process
+    first, spare = speech.process, speech.spare
+    assert spare is not None and spare.process is not first  # started while the first speaks
     speech.speak("Halo", "id")
     assert not first.is_alive()  # cut off, not queued behind
-    assert speech.process is not first
+    assert speech.process is spare.process  # handed over, not started anew
+    assert speech.spare is not None and speech.spare.process.is_alive()  # and the next spare is on its way
+    speech.close()
+    assert not spare.process.is_alive()  # no process outlives the kiosk
 
 
 def test_synthesized_speech_is_not_silent(speech, tmp_path):

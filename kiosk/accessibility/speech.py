@@ -2,7 +2,7 @@
 
 pyttsx3 blocks in runAndWait(), must be driven from the thread that made the engine, and
 cannot be interrupted reliably (NOTES.md). A process can: a new utterance while one is
-still playing kills the process, and the next one starts fresh. `speak()` only puts text
+still playing kills the process, and the next one goes to a spare. `speak()` only puts text
 on a queue, so the UI never waits for speech. No Qt here: the worker is plain Python.
 """
 
@@ -130,18 +130,45 @@ def _settled_size(path: Path, limit: float = 10) -> int:
     return size
 
 
-class Speech:
-    """One speaking voice for the kiosk; every method returns at once except `synthesize`."""
+@dataclass
+class _Worker:
+    """A speech process with its two queues."""
 
-    _requests: "Queue[_Request]"  # made with the worker process
-    _replies: "Queue[_Reply]"
+    process: "SpawnProcess"
+    requests: "Queue[_Request]"
+    replies: "Queue[_Reply]"
+
+    @classmethod
+    def start(cls, driver: str | None) -> "_Worker":
+        requests, replies = _CONTEXT.Queue(), _CONTEXT.Queue()
+        process = _CONTEXT.Process(target=_serve, args=(requests, replies, driver), daemon=True, name="kiosk-speech")
+        process.start()
+        return cls(process, requests, replies)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+
+
+class Speech:
+    """One speaking voice for the kiosk; every method returns at once except `synthesize`.
+
+    A spare worker waits, started and with its engine loaded, while the kiosk speaks: cutting
+    off an utterance (a citizen typing in read-aloud mode cuts one off at every key) then hands
+    the next one to it at once, instead of waiting for a new interpreter and engine."""
 
     def __init__(self, rate: int = DEFAULT_RATE, volume: float = DEFAULT_VOLUME, driver: str | None = None) -> None:
         self.rate, self.volume, self.driver = rate, volume, driver
-        self.process: SpawnProcess | None = None
+        self.worker: _Worker | None = None
+        self.spare: _Worker | None = None
         self.unavailable: str | None = None  # why there is no speech, for the officer
         self._token = 0
         self._pending: set[int] = set()
+
+    @property
+    def process(self) -> "SpawnProcess | None":
+        """The process that speaks now (or spoke last)."""
+        return self.worker.process if self.worker is not None else None
 
     @property
     def speaking(self) -> bool:
@@ -154,12 +181,13 @@ class Speech:
             self.stop()
         if text.strip():
             self._send("say", text, language)
+            if self.unavailable is None and (self.spare is None or not self.spare.process.is_alive()):
+                self.spare = _Worker.start(self.driver)
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.join(timeout=5)
-            self.process = None
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker = None
         self._pending.clear()
 
     def synthesize(self, text: str, language: str, path: Path, timeout: float = 60) -> Path:
@@ -173,26 +201,26 @@ class Speech:
 
     def close(self) -> None:
         self.stop()
+        if self.spare is not None:
+            self.spare.kill()
+            self.spare = None
 
     def _send(self, kind: str, text: str, language: str, path: str | None = None) -> int:
-        if self.process is None or not self.process.is_alive():
-            self._requests, self._replies = _CONTEXT.Queue(), _CONTEXT.Queue()
-            self.process = _CONTEXT.Process(
-                target=_serve, args=(self._requests, self._replies, self.driver), daemon=True, name="kiosk-speech"
-            )
-            self.process.start()
+        if self.worker is None or not self.worker.process.is_alive():
+            spare, self.spare = self.spare, None
+            self.worker = spare if spare is not None and spare.process.is_alive() else _Worker.start(self.driver)
             self._pending.clear()
         self._token += 1
         self._pending.add(self._token)
-        self._requests.put((kind, text, language, self.rate, self.volume, path, self._token))
+        self.worker.requests.put((kind, text, language, self.rate, self.volume, path, self._token))
         return self._token
 
     def _collect(self, block: bool = False, timeout: float = 0) -> None:
-        if self.process is None:
+        if self.worker is None:
             return
         while True:
             try:
-                kind, value = self._replies.get(block=block, timeout=timeout if block else None)
+                kind, value = self.worker.replies.get(block=block, timeout=timeout if block else None)
             except queue.Empty:
                 if block:
                     raise TimeoutError("speech did not finish in time") from None
