@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from kiosk.cli.common import screen_size
 from kiosk.store.refcode import normalize
 from kiosk.ui import tour
 
@@ -54,3 +55,17 @@ def _option(bar):
     option = QStyleOptionSlider()
     bar.initStyleOption(option)
     return option
+
+
+def test_the_tour_draws_a_laptop_screen_too(kiosk, qapp, tmp_path):
+    """`--size` draws the screens at another size, an office laptop's for example; a size that
+    is not one is refused with the reason, and nothing is drawn."""
+    from PySide6.QtGui import QImage
+
+    refused = kiosk("tour", "--output", str(tmp_path / "none"), "--size", "1366")
+    assert refused.returncode == 2 and "1366 is not a screen size" in refused.stderr
+    assert not (tmp_path / "none").exists()
+    assert screen_size("1366X768") == (1366, 768)
+    tour.render(tmp_path, size=screen_size("1366x768"), languages=("id",), modes=("large",))
+    image = QImage(str(tmp_path / "receipt-id-large.png"))
+    assert (image.width(), image.height()) == (1366, 768)

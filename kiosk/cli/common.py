@@ -57,3 +57,15 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(
             _("{value} is not a date (write it as YYYY-MM-DD)").format(value=text)
         ) from None
+
+
+def screen_size(text: str) -> tuple[int, int]:
+    """A screen's size as WIDTHxHEIGHT, from 640x480 up (smaller, nothing fits)."""
+    width, _x, height = text.lower().partition("x")
+    if width.isdigit() and height.isdigit() and int(width) >= 640 and int(height) >= 480:
+        return int(width), int(height)
+    raise argparse.ArgumentTypeError(
+        _("{value} is not a screen size (write it as WIDTHxHEIGHT, at least 640x480, for example 1366x768)").format(
+            value=text
+        )
+    )

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from kiosk.accessibility.display import display_named
-from kiosk.cli.common import Command, data_folder
+from kiosk.cli.common import Command, data_folder, screen_size
 from kiosk.errors import KioskError
 from kiosk.i18n import _, missing_catalogs
 from kiosk.paths import locales_dir
@@ -47,9 +47,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_tour(args: argparse.Namespace) -> int:
     _need_catalogs()
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from kiosk.ui.app import WINDOW_SIZE
     from kiosk.ui.tour import render
 
-    written = render(Path(args.output))
+    written = render(Path(args.output), size=args.size or WINDOW_SIZE)
     print(_("{count} screens written to {path}").format(count=len(written), path=args.output))
     return 0
 
@@ -65,3 +66,9 @@ def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
     )
     tour = command("tour", cmd_tour)
     tour.add_argument("--output", required=True, metavar=_("DIR"), help=_("folder for the images"))
+    tour.add_argument(
+        "--size",
+        type=screen_size,
+        metavar=_("WIDTHxHEIGHT"),
+        help=_("the screen's size in pixels (default: 1024x600, a small kiosk screen)"),
+    )
