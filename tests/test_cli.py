@@ -120,7 +120,7 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     lines = result.stdout.splitlines()
     assert result.returncode == 0
     assert [line.split("]")[0] for line in lines] == ["[OK"] * 10
-    assert any("schema version 5 (m005_personal_fields_apart)" in line for line in lines)
+    assert any("schema version 6 (m006_attachments)" in line for line in lines)
     assert "[OK] Outreach materials: id: 4 shipped, 0 added by officers; en: 4 shipped, 0 added by officers" in lines
 
 

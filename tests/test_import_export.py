@@ -1,5 +1,6 @@
 """`kiosk import` and `kiosk export`: streaming, idempotent, every bad line reported."""
 
+import hashlib
 import io
 import json
 import tempfile
@@ -13,7 +14,7 @@ from conftest import write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.store import Store
+from kiosk.store import Store, attachments
 from kiosk.store.importer import MAX_LINE_BYTES, import_stream
 
 
@@ -175,14 +176,24 @@ def test_import_memory_stays_flat(tmp_path):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(strategies.records, max_size=12, unique_by=lambda r: r["uuid"]))
 def test_generated_records_round_trip_import_export_unchanged(records):
-    """Any valid records, imported and exported, come back exactly as they went in."""
+    """Any valid records, imported and exported, come back exactly as they went in, and so do
+    the bytes of their attachments."""
+    files = {}
+    for record in records:
+        for number, entry in enumerate(record.get("attachments", [])):
+            content = f"{record['uuid']} {number}".encode()
+            entry |= {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+            files[entry["sha256"]] = content
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.jsonl"
         write_jsonl(path, records)
         with Store(Path(tmp) / "data") as store, path.open("rb") as stream:
-            counts = import_stream(store, stream, lambda n, e: pytest.fail(f"{n}: {e}"))
+            counts = import_stream(
+                store, stream, lambda n, e: pytest.fail(f"{n}: {e}"), files=attachments.in_memory(*files.values())
+            )
             assert counts["stored"] == len(records)
             assert [json.loads(line) for line in store.record_lines()] == records
+            assert dict(store.readable_attachments()) == files
 
 
 def test_export_by_kind_to_a_file(kiosk, tmp_path):

@@ -10,7 +10,7 @@ from kiosk.ui import pictograms
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.widgets import CheckBox, Tile
 
-NAMED = {**pictograms.HOME, **pictograms.ANSWERS, **pictograms.CHECKS}
+NAMED = {**pictograms.HOME, **pictograms.ANSWERS, **pictograms.CHECKS, **pictograms.MEDIA}
 MODES = [DisplayMode(), DisplayMode(scale=2.0), DisplayMode(high_contrast=True)]
 CHOICE_STEPS = {
     "complaint": {"classification": ["complaint", "aspiration", "information_request"]},

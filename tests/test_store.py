@@ -24,6 +24,7 @@ STEPS = [
     "m003_status_history_and_statistics",
     "m004_attendance_facts",
     "m005_personal_fields_apart",
+    "m006_attachments",
 ]
 
 

@@ -15,9 +15,9 @@ import pytest
 from conftest import KIOSK_COMMAND, write_jsonl
 from filelock import FileLock
 
-from kiosk.store import Store, outbox
+from kiosk.store import Store, attachments, outbox
 from kiosk.sync import credentials
-from kiosk.sync.engine import LOCK_FILE, Policy, attachment_path, run_sync
+from kiosk.sync.engine import LOCK_FILE, Policy, run_sync
 
 QUICK = Policy(attempts=3, backoff_base=0.01, backoff_max=0.05, timeout=(2.0, 5.0))
 
@@ -31,14 +31,19 @@ def hub_uuids(hub) -> list[str]:
     return [json.loads(line)["uuid"] for line in hub.records()]
 
 
-def with_attachment(data_dir, content: bytes) -> dict:
+def with_attachment(content: bytes) -> dict:
     sha256 = hashlib.sha256(content).hexdigest()
-    path = attachment_path(data_dir, sha256)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
     return factories.complaint(
         attachments=[{"sha256": sha256, "mime": "image/jpeg", "size": len(content), "name": "jalan.jpg"}]
     )
+
+
+def files_folder(folder, *contents: bytes):
+    """A folder of attachment files named by their sha256, as `kiosk import --attachments` takes."""
+    folder.mkdir(exist_ok=True)
+    for content in contents:
+        (folder / hashlib.sha256(content).hexdigest()).write_bytes(content)
+    return folder
 
 
 @pytest.fixture
@@ -73,9 +78,10 @@ def test_the_outbox_marks_exactly_the_batch_it_is_given(store):
 def test_a_thousand_records_of_every_kind_arrive_once_and_status_comes_back(kiosk, hub, enrolled, tmp_path):
     """Events, attendance and complaints (one with a photo) all reach the hub exactly once; a status
     set at the hub shows in `kiosk status` and `kiosk export --status`; a second sync sends nothing."""
-    records = factories.valid_mix(events=4, per_event=225, complaints=95) + [with_attachment(enrolled, b"\xff\xd8jpeg")]
+    records = factories.valid_mix(events=4, per_event=225, complaints=95) + [with_attachment(b"\xff\xd8jpeg")]
     write_jsonl(tmp_path / "in.jsonl", records)
-    assert kiosk("import", tmp_path / "in.jsonl").returncode == 0
+    folder = files_folder(tmp_path / "files", b"\xff\xd8jpeg")
+    assert kiosk("import", tmp_path / "in.jsonl", "--attachments", folder).returncode == 0
 
     done = kiosk("sync", "--json")
     assert done.returncode == 0, done.stderr
@@ -127,13 +133,14 @@ def test_same_uuid_with_other_content_is_quarantined_and_the_rest_still_goes(kio
 
 
 def test_an_attachment_goes_up_before_its_record_and_a_missing_one_quarantines(hub, kiosk, enrolled):
-    """The photo is on the hub before the complaint is; a complaint whose photo file is gone is kept
-    aside with the reason instead of being sent without it."""
-    present = with_attachment(enrolled, b"photo-1")
-    lost = with_attachment(enrolled, b"photo-2")
-    attachment_path(enrolled, lost["attachments"][0]["sha256"]).unlink()
+    """The photo is on the hub before the complaint is; a complaint whose photo's bytes are gone
+    from the kiosk (a damaged database, say) is kept aside with the reason instead of being sent
+    without it."""
+    present = with_attachment(b"photo-1")
+    lost = with_attachment(b"photo-2")
     with Store(enrolled) as store:
-        store.add_records([present, lost])
+        store.add_records([present, lost], attachments.in_memory(b"photo-1", b"photo-2"))
+        store.db.execute("DELETE FROM attachments WHERE uuid = ?", [lost["uuid"]])
     report = run_sync(enrolled, QUICK)
     assert (report.acked, report.quarantined) == (1, 1)
     assert hub_uuids(hub) == [present["uuid"]]
@@ -235,9 +242,10 @@ def test_through_a_faulty_network_every_record_arrives_exactly_once(hub, enrolle
     from faultproxy import MODES, FaultProxy
 
     records = factories.valid_mix(events=2, per_event=300, complaints=60)
-    records += [with_attachment(enrolled, f"foto {n}".encode()) for n in range(3)]
+    photos = [f"foto {n}".encode() for n in range(3)]
+    records += [with_attachment(photo) for photo in photos]
     with Store(enrolled) as store:
-        store.add_records(records)
+        store.add_records(records, attachments.in_memory(*photos))
     policy = Policy(
         batch_count=25, attempts=6, backoff_base=0.02, backoff_max=0.2, timeout=(2.0, 1.0), retry_after_max=1.0
     )

@@ -1,5 +1,5 @@
-"""`kiosk import`, `kiosk export` and `kiosk status`: records in and out as JSON Lines, and
-what the kiosk knows of one report."""
+"""`kiosk import`, `kiosk export` and `kiosk status`: records in and out as JSON Lines (their
+attachments' bytes in a folder beside them), and what the kiosk knows of one report."""
 
 import argparse
 import sys
@@ -14,7 +14,7 @@ from kiosk.i18n import _
 from kiosk.progress import describe
 from kiosk.records import FieldError
 from kiosk.records.protocol import CONFLICT, DUPLICATE, INVALID, KINDS, STORED
-from kiosk.store import refcode
+from kiosk.store import Store, attachments, refcode
 from kiosk.store.importer import import_stream
 
 
@@ -23,12 +23,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{number}: {error}", file=sys.stderr)
 
     path = Path(args.file)
+    folder = Path(args.attachments) if args.attachments else None
+    if folder is not None and not folder.is_dir():
+        raise KioskError(_("The folder {folder} does not exist.").format(folder=folder))
     with open_store(args) as store:
         try:
             with path.open("rb") as stream:
-                counts = import_stream(store, stream, report)
+                counts = import_stream(store, stream, report, files=attachments.in_folder(folder) if folder else None)
         except OSError as exc:
-            raise KioskError(_("Cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from exc
+            where = exc.filename or path  # the records' file, or an attachment's
+            raise KioskError(_("Cannot read {path}: {reason}").format(path=where, reason=exc.strerror)) from exc
         store.audit("cli", "import", file=path.name, **{k: counts[k] for k in (STORED, DUPLICATE, CONFLICT, INVALID)})
     print(
         _("{stored} stored, {duplicate} already present, {invalid} refused, {conflict} in conflict").format(
@@ -46,10 +50,37 @@ def cmd_export(args: argparse.Namespace) -> int:
                 written = _write_lines(lines, out)
         else:
             written = _write_lines(lines, sys.stdout)
-        store.audit("cli", "export", kind="status" if args.status else args.kind or "all", records=written)
+        files = _write_attachments(store, Path(args.attachments)) if args.attachments else None
+        detail = {} if files is None else {"attachments": files}
+        store.audit("cli", "export", kind="status" if args.status else args.kind or "all", records=written, **detail)
+        sealed = store.sealed_attachment_count() if args.attachments else 0
     if args.output:
         print(_("{count} records written to {path}").format(count=written, path=args.output), file=sys.stderr)
+    if files is not None:
+        print(
+            _("{count} attachment files written to {folder}").format(count=files, folder=args.attachments),
+            file=sys.stderr,
+        )
+    if sealed:
+        message = _("{count} attachments were not written: they are at the hub, and only the hub can open them now")
+        print(message.format(count=sealed), file=sys.stderr)
     return 0
+
+
+def _write_attachments(store: Store, folder: Path) -> int:
+    """Each readable attachment as a file named by its sha256, written whole or not at all."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KioskError(
+            _("Cannot use the folder {folder}: {reason}").format(folder=folder, reason=exc.strerror)
+        ) from exc
+    written = 0
+    for sha256, data in store.readable_attachments():
+        with atomic_write(folder / sha256, "wb") as out:
+            out.write(data)
+        written += 1
+    return written
 
 
 def _write_lines(lines: Iterable[str], out: TextIO) -> int:
@@ -79,9 +110,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 def add_commands(command: Command, common: argparse.ArgumentParser) -> None:
     importer = command("import", cmd_import)
     importer.add_argument("file", metavar=_("FILE.jsonl"))
+    importer.add_argument(
+        "--attachments",
+        metavar=_("FOLDER"),
+        help=_("the folder holding the attachments' files, each named by its sha256 or by its name"),
+    )
     exporter = command("export", cmd_export)
     exporter.add_argument("--kind", choices=KINDS, help=_("only records of this kind"))
     exporter.add_argument("--output", metavar=_("FILE"), help=_("write to this file instead of the screen"))
+    exporter.add_argument(
+        "--attachments", metavar=_("FOLDER"), help=_("also write the attachments' files here, named by their sha256")
+    )
     exporter.add_argument(
         "--status",
         action="store_true",

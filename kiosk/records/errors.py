@@ -54,6 +54,14 @@ MESSAGES = {
     "reporter_on_anonymous": N_("must be left empty on an anonymous complaint"),
     "supersedes_itself": N_("must name another record, not this one"),
     "lat_lon_pair": N_("lat and lon must be given together"),
+    "new_in_schema_2": N_('is new in schema version 2: the record must say "schema": 2'),
+    "body_or_voice": N_("is required unless a voice recording is attached"),
+    "voice_only": N_("is for voice recordings only"),
+    "mime_for_role": N_("must be {choices} for a {role} attachment"),
+    "attachment_missing": N_(
+        "has no file at hand: give the attachments folder, holding a file named by its sha256 or by its name"
+    ),
+    "attachment_mismatch": N_("does not match the file {file}: its size or SHA-256 differs"),
     "not_json": N_("is not valid JSON (the error is at column {column})"),
     "not_json_number": N_("holds a number JSON does not allow (NaN, Infinity, or thousands of digits)"),
     "too_deep": N_("is nested too deeply"),

@@ -34,19 +34,22 @@ from kiosk.records.patterns import (
 # package: about 15 ms, paid by every command that checks a record and by the demo's start.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-SCHEMA_VERSIONS = (1,)
+SCHEMA_VERSIONS = (1, 2)
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_VOICE_SECONDS = 180
 
 
 Gender = Literal["female", "male", "unspecified"]
 AgeBand = Literal["0-15", "16-30", "31-45", "46-60", "61+", "unspecified"]
 EventType = Literal["workshop", "socialization", "campus", "village_visit", "other"]
 Classification = Literal["complaint", "aspiration", "information_request"]
+Role = Literal["voice", "photo", "document"]
 GENDERS: tuple[str, ...] = get_args(Gender)
 AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 CLASSIFICATIONS: tuple[str, ...] = get_args(Classification)
+ROLES: tuple[str, ...] = get_args(Role)
 WGSS_DOMAINS = ("seeing", "hearing", "walking", "cognition", "selfcare", "communication")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -166,6 +169,9 @@ class Attachment(Strict):
     mime: Annotated[str, Field(max_length=100, pattern=MIME_PATTERN)]
     size: Annotated[int, Field(ge=1, le=MAX_ATTACHMENT_BYTES)]
     name: Text1to200
+    # Schema 2 (rules.py says which schema and role may carry them).
+    role: Omissible[Role] = None
+    duration_s: Omissible[Annotated[int, Field(ge=1, le=MAX_VOICE_SECONDS)]] = None
 
 
 class Common(Strict):
@@ -204,7 +210,7 @@ class Complaint(Common):
     kind: Literal["complaint"]
     classification: Classification
     title: Text5to150
-    body: Text20to4000
+    body: Omissible[Text20to4000] = None  # required but with a voice attachment (rules.py)
     incident_date: Omissible[Day] = None
     location: Location
     category: Omissible[Text100] = None

@@ -9,6 +9,11 @@ from typing import Any
 from kiosk.records.errors import FieldError
 
 AGE_BAND_RANGES = {"0-15": (0, 15), "16-30": (16, 30), "31-45": (31, 45), "46-60": (46, 60), "61+": (61, 120)}
+# What each role's bytes may be (DESIGN.md, schema 2): photos are re-encoded on entry, so two
+# image types are enough; a recorder's audio comes in several containers. A document is anything.
+PHOTO_TYPES = ("image/jpeg", "image/png")
+VOICE_TYPE_PREFIX = "audio/"
+SCHEMA_2_ATTACHMENT_FIELDS = ("role", "duration_s")
 
 
 def _latest_today(created_at: str) -> date:
@@ -41,4 +46,44 @@ def cross_field_errors(record: dict[str, Any]) -> list[FieldError]:
             errors.append(FieldError("incident_date", "incident_in_future"))
         if record["anonymous"] and any(record.get("reporter", {}).values()):
             errors.append(FieldError("reporter", "reporter_on_anonymous"))
+        errors += _attachment_errors(record)
+    return errors
+
+
+def _attachment_errors(record: dict[str, Any]) -> list[FieldError]:
+    """Schema 1 knows no roles; in schema 2 each attachment says what it is, and a voice
+    recording may stand in for the written story (citizens who cannot type can speak)."""
+    errors: list[FieldError] = []
+    attachments = record["attachments"]
+    if record["schema"] == 1:
+        for index, attachment in enumerate(attachments):
+            errors += [
+                FieldError(f"attachments.{index}.{key}", "new_in_schema_2")
+                for key in SCHEMA_2_ATTACHMENT_FIELDS
+                if key in attachment
+            ]
+        if "body" not in record:
+            errors.append(FieldError("body", "missing"))
+        return errors
+    for index, attachment in enumerate(attachments):
+        errors += _role_errors(f"attachments.{index}", attachment)
+    if "body" not in record and not any(attachment.get("role") == "voice" for attachment in attachments):
+        errors.append(FieldError("body", "body_or_voice"))
+    return errors
+
+
+def _role_errors(path: str, attachment: dict[str, Any]) -> list[FieldError]:
+    role, mime = attachment.get("role"), attachment["mime"]
+    if role is None:
+        return [FieldError(f"{path}.role", "missing")]
+    errors = []
+    if role == "voice":
+        if "duration_s" not in attachment:
+            errors.append(FieldError(f"{path}.duration_s", "missing"))
+        if not mime.startswith(VOICE_TYPE_PREFIX):
+            errors.append(FieldError(f"{path}.mime", "mime_for_role", {"choices": "audio/*", "role": role}))
+    elif "duration_s" in attachment:
+        errors.append(FieldError(f"{path}.duration_s", "voice_only"))
+    if role == "photo" and mime not in PHOTO_TYPES:
+        errors.append(FieldError(f"{path}.mime", "mime_for_role", {"choices": ", ".join(PHOTO_TYPES), "role": role}))
     return errors

@@ -20,7 +20,10 @@ _RULES = (
     "are refused. Rules across fields: an event's ends_on is not before starts_on; an "
     "attendance's age falls inside its age_band; a complaint's incident_date is not after "
     "the day of created_at; an anonymous complaint carries no reporter; location.lat and "
-    "location.lon come together; supersedes names another record."
+    "location.lon come together; supersedes names another record. Schema 2 adds attachment "
+    "role and duration_s, which schema 1 records must not carry: in schema 2 every attachment "
+    "has a role; duration_s is given for a voice recording (audio/*) and only for one; a photo is "
+    "image/jpeg or image/png; a complaint's body may be left out when a voice recording is attached."
 )
 
 
@@ -42,7 +45,7 @@ def schema_document() -> dict[str, Any]:
     body = _tidy(TypeAdapter(record).json_schema(by_alias=True))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://lapor.go.id/schemas/field-kiosk/record-1.json",
+        "$id": "https://lapor.go.id/schemas/field-kiosk/record-2.json",
         "title": "LAPOR! Field Kiosk record",
         "description": _RULES,
         **body,

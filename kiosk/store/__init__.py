@@ -22,7 +22,7 @@ from kiosk.records import FieldError, RecordInvalid
 from kiosk.records.personal import SEALED, merge, split, transit
 from kiosk.records.protocol import CONFLICT, DUPLICATE, INVALID, STORED, compact_json, digest
 from kiosk.records.sealing import seal
-from kiosk.store import migrations
+from kiosk.store import attachments, migrations
 from kiosk.store.database import Database
 from kiosk.store.refcode import ref_code
 
@@ -38,6 +38,14 @@ class Outcome:
     status: str
     uuid: str | None = None
     errors: list[FieldError] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """A record whose attachments are not all at hand: its savepoint is rolled back."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__(errors)
+        self.errors = errors
 
 
 def _readable(body: str, fields: str | None) -> dict[str, Any]:
@@ -94,12 +102,14 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add_records(self, values: Iterable[object]) -> list[Outcome]:
+    def add_records(self, values: Iterable[object], files: attachments.Source | None = None) -> list[Outcome]:
         """Validate and store, in one transaction: all of them are durable when this returns.
 
         The uuid's uniqueness is enforced by the database (no check-then-insert); a uuid
         already stored is a duplicate when its content is the same and a conflict, never
-        overwritten, when it differs.
+        overwritten, when it differs. A new record naming attachments is stored only with
+        all their bytes, taken from `files` and checked against its size and hash; else it
+        is refused and nothing of it is kept.
         """
         # The record rules (pydantic models, 60 ms to load) come with the first record stored, not
         # with every store opened: the kiosk's window opens one before its first frame.
@@ -118,10 +128,32 @@ class Store:
                 except RecordInvalid as exc:
                     outcomes.append(Outcome(INVALID, errors=exc.errors))
                     continue
-                outcomes.append(self._insert(record, now, sealing_key))
+                try:
+                    with self.db.atomic():
+                        outcomes.append(self._insert(record, now, sealing_key, files))
+                except _Refused as refused:
+                    outcomes.append(Outcome(INVALID, record["uuid"], refused.errors))
         return outcomes
 
-    def _insert(self, record: dict[str, Any], now: str, sealing_key: str | None) -> Outcome:
+    def _keep_attachments(
+        self, record: dict[str, Any], files: attachments.Source | None, sealing_key: str | None
+    ) -> None:
+        """Each attachment's bytes, read, checked and sealed one at a time (memory stays at one)."""
+        for index, entry in enumerate(record.get("attachments", [])):
+            field = f"attachments.{index}"
+            try:
+                data = files(entry) if files else None
+            except attachments.Mismatch as exc:
+                raise _Refused([FieldError(field, "attachment_mismatch", {"file": exc.file})]) from None
+            if data is None:
+                raise _Refused([FieldError(field, "attachment_missing")])
+            if not attachments.matches(entry, data):
+                raise _Refused([FieldError(field, "attachment_mismatch", {"file": entry["sha256"][:12]})])
+            attachments.keep(self.db, record["uuid"], entry, data, sealing_key)
+
+    def _insert(
+        self, record: dict[str, Any], now: str, sealing_key: str | None, files: attachments.Source | None
+    ) -> Outcome:
         uuid, fingerprint = record["uuid"], digest(record)
         public, personal = split(record)
         inserted = self.db.execute(
@@ -142,6 +174,7 @@ class Store:
             self.db.execute("INSERT INTO sync_state (uuid, updated_at) VALUES (?, ?)", [uuid, now])
             if personal:
                 self._keep_personal(uuid, personal, sealing_key)
+            self._keep_attachments(record, files, sealing_key)
             if record["kind"] == "attendance":  # what statistics count (migration m004)
                 self.db.execute(
                     "INSERT INTO attendance_facts (uuid, event_uuid, gender, age_band, wgss_worst, created_at)"
@@ -193,6 +226,34 @@ class Store:
             "SELECT r.body, p.fields FROM records r LEFT JOIN personal p ON p.uuid = r.uuid WHERE r.uuid = ?", [uuid]
         ).fetchone()
         return _readable(*row) if row else None
+
+    def attachment(self, uuid: str, sha256: str) -> bytes | None:
+        """One attachment's plain bytes while this kiosk can read them (see kiosk.store.attachments)."""
+        return attachments.read(self.db, sha256, uuid)
+
+    def list_attachments(self, uuid: str) -> list[dict[str, Any]]:
+        """A record's attachments as the record lists them, each with `state`: readable, sealed
+        (only the hub could open it) or erased."""
+        record = self.get(uuid)
+        states = attachments.states(self.db, uuid)
+        return [
+            {**entry, "state": states.get(entry["sha256"], attachments.ERASED)}
+            for entry in (record or {}).get("attachments", [])
+        ]
+
+    def readable_attachments(self) -> Iterator[tuple[str, bytes]]:
+        """(sha256, plain bytes) of every attachment this kiosk can still read, one at a time."""
+        for sha256 in attachments.readable_hashes(self.db):
+            data = attachments.read(self.db, sha256)
+            if data is not None:
+                yield sha256, data
+
+    def sealed_attachment_count(self) -> int:
+        """Attachments only the hub could open now (they reached it), which no export can write."""
+        (count,) = self.db.execute(
+            "SELECT count(DISTINCT sha256) FROM attachments WHERE key IS NULL AND data IS NOT NULL"
+        ).fetchone()
+        return int(count)
 
     def count(self, kind: str | None = None) -> int:
         where, args = ("WHERE kind = ?", [kind]) if kind else ("", [])

@@ -4,6 +4,7 @@ The UI collects answers; this module adds what the device knows (uuid, clock, de
 id, consent version) and validates, so a screen can never store a malformed record.
 """
 
+import hashlib
 import uuid as uuidlib
 from datetime import datetime
 from typing import Any
@@ -30,11 +31,21 @@ def _given(answers: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in kept.items() if value not in (None, "", {}, [])}
 
 
+def attachment(data: bytes, mime: str, role: str, name: str, duration_s: int | None = None) -> dict[str, Any]:
+    """A complaint's entry for bytes a screen captured (a voice note: its whole seconds too).
+    The bytes go to the store with the record: Store.add_records([record], attachments.in_memory(data))."""
+    entry = {"sha256": hashlib.sha256(data).hexdigest(), "mime": mime, "size": len(data), "name": name, "role": role}
+    return entry if duration_s is None else {**entry, "duration_s": duration_s}
+
+
 def new_complaint(answers: dict[str, Any], device_id: str | None = None) -> dict[str, Any]:
-    """`answers` holds the complaint's own fields; consent is implied by reaching submit."""
+    """`answers` holds the complaint's own fields; consent is implied by reaching submit. A
+    record says schema 2 only when it uses what is new there (attachments with a role)."""
+    with_roles = any("role" in entry for entry in answers.get("attachments", []))
     return validate(
         {
             **_common("complaint", device_id),
+            "schema": 2 if with_roles else 1,
             "location": {},
             "attachments": [],
             "anonymous": False,

@@ -238,3 +238,28 @@ def m005_personal_fields_apart(db: Database) -> None:
         """CREATE TRIGGER records_immutable BEFORE UPDATE ON records
             BEGIN SELECT RAISE(ABORT, 'records are immutable; store a correction with supersedes'); END""",
     )
+
+
+@step
+def m006_attachments(db: Database) -> None:
+    """Attachment bytes (records schema 2: voice notes and photos) beside their record, sealed
+    (kiosk.store.attachments says how and why in the database), erased like the personal
+    fields; and the hashes the hub confirmed it holds, so an upload is never sent twice."""
+    _run(
+        db,
+        """CREATE TABLE attachments (
+            uuid TEXT NOT NULL REFERENCES records (uuid),
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB,
+            key BLOB,
+            sealed_key TEXT,
+            erased_at TEXT,
+            erased_why TEXT CHECK (erased_why IN ('retention', 'withdrawn')),
+            PRIMARY KEY (uuid, sha256),
+            CHECK ((data IS NULL) = (erased_at IS NOT NULL)),
+            CHECK (data IS NOT NULL OR (key IS NULL AND sealed_key IS NULL))
+        )""",
+        "CREATE INDEX attachments_by_sha256 ON attachments (sha256)",
+        "CREATE TABLE uploads (sha256 TEXT PRIMARY KEY, uploaded_at TEXT NOT NULL)",
+    )

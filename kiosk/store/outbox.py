@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.records.personal import transit
-from kiosk.store import Store, utc_now
+from kiosk.store import Store, attachments, utc_now
 
 WAITING = ("pending", "sending")
 
@@ -88,6 +88,24 @@ def quarantine(store: Store, refused: list[tuple[str, str]]) -> None:
             "UPDATE sync_state SET state = 'quarantined', last_error = ?, updated_at = ? WHERE uuid = ?",
             [[reason, now, uuid] for uuid, reason in refused],
         )
+
+
+def known_at_hub(store: Store, sha256: str) -> bool:
+    """Whether the hub confirmed it holds these bytes (in any run); if so, copies stored since
+    (another record with the same photo) lose their clear key too."""
+    if not attachments.uploaded(store.db, sha256):
+        return False
+    attachments.mark_uploaded(store.db, sha256, utc_now())
+    return True
+
+
+def attachment_to_send(store: Store, sha256: str) -> bytes | None:
+    """The plain bytes to upload; None when no record on this kiosk holds them readable."""
+    return attachments.read(store.db, sha256)
+
+
+def mark_uploaded(store: Store, sha256: str) -> None:
+    attachments.mark_uploaded(store.db, sha256, utc_now())
 
 
 def send_again(store: Store, uuid: str) -> bool:

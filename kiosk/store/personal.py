@@ -1,6 +1,7 @@
-"""The SQL of personal fields (kiosk.privacy.erasure decides when; this does it).
+"""The SQL of personal fields and attachment bytes (kiosk.privacy.erasure decides when; this does it).
 
-Only the personal part of a record (kiosk.records.personal) is ever erased: the record,
+Only the personal part of a record (kiosk.records.personal) and its attachments' bytes are
+ever erased: the record,
 its sync state and every count the statistics read stay as they were. SQLite overwrites
 what it deletes (secure_delete, set on every connection), and the write-ahead log is
 emptied afterwards, so erased text does not linger in the file.
@@ -10,7 +11,7 @@ import json
 from datetime import datetime
 
 from kiosk.records.sealing import check_public_key, seal
-from kiosk.store import SEALING_KEY, Store, utc_now
+from kiosk.store import SEALING_KEY, Store, attachments, utc_now
 
 RETENTION, WITHDRAWN = "retention", "withdrawn"  # why personal fields were erased
 SummaryRow = tuple[str, bool, str | None, bool, int]  # kind, sealed, erased why, acknowledged, count
@@ -28,6 +29,7 @@ def _erase(store: Store, uuids: list[str], why: str) -> None:
         " WHERE uuid = ? AND erased_at IS NULL",
         [[now, why, uuid] for uuid in uuids],
     )
+    attachments.erase(store.db, uuids, why, now)
 
 
 def seal_kept(store: Store, public_key: str) -> int:
@@ -41,6 +43,7 @@ def seal_kept(store: Store, public_key: str) -> int:
             "UPDATE personal SET fields = NULL, sealed = ? WHERE uuid = ?",
             [[seal(public_key, uuid, json.loads(fields)), uuid] for uuid, fields in rows],
         )
+        attachments.seal_keys(store.db, public_key)
     _forget_old_pages(store)
     return len(rows)
 
@@ -49,11 +52,14 @@ def erase_acknowledged(store: Store, before: datetime, actor: str, days: int) ->
     """Erases the personal fields of records the hub acknowledged before `before`; the pass is
     audited when it erased something or a person asked for it (`actor` other than "kiosk")."""
     with store.db.atomic():
+        # A voice-only, anonymous complaint may have attachments and no personal fields.
         uuids = [
             uuid
             for (uuid,) in store.db.execute(
                 "SELECT p.uuid FROM personal p JOIN sync_state s ON s.uuid = p.uuid"
-                " WHERE p.erased_at IS NULL AND s.state = 'acked' AND s.updated_at <= ?",
+                " WHERE p.erased_at IS NULL AND s.state = 'acked' AND s.updated_at <= ?1"
+                " UNION SELECT a.uuid FROM attachments a JOIN sync_state s ON s.uuid = a.uuid"
+                " WHERE a.erased_at IS NULL AND s.state = 'acked' AND s.updated_at <= ?1",
                 [before.isoformat(timespec="milliseconds")],
             ).fetchall()
         ]

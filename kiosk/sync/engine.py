@@ -3,12 +3,13 @@
 Failures of a request are retried by tenacity with exponential backoff and jitter, or
 after the hub's Retry-After; when the tries run out the run ends and everything not
 acknowledged waits for the next run. 413 splits a batch; 401 stops and asks for a new
-enrollment. Attachments go up before the records that name them. Every read and write of
+enrollment. Attachments go up before the records that name them: a record is posted only
+once the hub holds all of its attachments, and a hash the hub confirmed is remembered in the
+store, so a run cut short resends only what had not arrived. Every read and write of
 the database goes through the kiosk's one writer (kiosk.store.writer): the window's, when
 the window syncs, so a sync never competes with a citizen's save for the database's lock.
 """
 
-import hashlib
 import logging
 import threading
 from collections import deque
@@ -36,7 +37,6 @@ from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLar
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 LOCK_FILE = "sync.lock"
-ATTACHMENTS = "attachments"
 LARGE_SKEW_S = 300
 IN_FLIGHT = 3  # batches on their way at once
 
@@ -51,6 +51,8 @@ REASONS = {
     CONFLICT: N_("the hub holds another record with the same uuid"),
     INVALID: N_("the hub found the record invalid"),
     "attachment_missing": N_("an attachment is missing from this kiosk"),
+    "attachment_too_large": N_("an attachment is larger than the hub accepts"),
+    "attachment_refused": N_("the hub refused an attachment"),
     "too_large": N_("the record is too large for the hub"),
 }
 
@@ -96,10 +98,6 @@ def reason_text(reason: str) -> str:
     return f"{shown} ({detail})" if detail else shown
 
 
-def attachment_path(data_dir: Path, sha256: str) -> Path:
-    return Path(data_dir) / ATTACHMENTS / sha256
-
-
 class SyncBusy(KioskError):
     pass
 
@@ -111,13 +109,12 @@ class NotEnrolled(KioskError):
 class _Run:
     def __init__(
         self,
-        data_dir: Path,
         writer: Writer,
         new_client: Callable[[], HubClient],
         policy: Policy,
         progress: Callable[[SyncReport], None] | None,
     ):
-        self.data_dir, self.writer, self.policy = data_dir, writer, policy
+        self.writer, self.policy = writer, policy
         self.new_client, self.client = new_client, new_client()
         self.couriers = threading.local()  # a client (and its connection) per courier thread
         self.courier_clients: list[HubClient] = []
@@ -189,29 +186,36 @@ class _Run:
             client.close()
 
     def with_attachments(self, batch: list[outbox.Item]) -> list[outbox.Item]:
-        """Upload what the batch's records name; a record whose file is missing is quarantined."""
-        ready, missing = [], []
+        """Uploads what the batch's records name; a record whose attachment cannot reach the
+        hub is quarantined with the reason, and the others go on."""
+        ready, refused = [], []
         for item in batch:
-            problem = None
-            for attachment in item.record.get("attachments", []) if item.kind == "complaint" else ():
-                sha256 = attachment["sha256"]
-                if sha256 in self.uploaded:
-                    continue
-                try:
-                    data: bytes | None = attachment_path(self.data_dir, sha256).read_bytes()
-                except OSError:
-                    data = None
-                if data is None or hashlib.sha256(data).hexdigest() != sha256:
-                    problem = f"attachment_missing: {sha256[:12]}"
-                    break
-                self.retry(self.client.put_attachment, sha256, data)
-                self.uploaded.add(sha256)
+            entries = item.record.get("attachments", []) if item.kind == "complaint" else []
+            problem = next(filter(None, (self.upload(entry["sha256"]) for entry in entries)), None)
             if problem:
-                missing.append((item.uuid, problem))
+                refused.append((item.uuid, problem))
             else:
                 ready.append(item)
-        self._quarantine(missing)
+        self._quarantine(refused)
         return ready
+
+    def upload(self, sha256: str) -> str | None:
+        """Puts one attachment at the hub unless it is there already; the reason it cannot, or None."""
+        if sha256 in self.uploaded or self.writer.run(outbox.known_at_hub, sha256):
+            self.uploaded.add(sha256)
+            return None
+        data = self.writer.run(outbox.attachment_to_send, sha256)
+        if data is None:
+            return f"attachment_missing: {sha256[:12]}"
+        try:
+            self.retry(self.client.put_attachment, sha256, data)
+        except TooLarge:
+            return f"attachment_too_large: {sha256[:12]}"
+        except Refused as exc:
+            return f"attachment_refused: {sha256[:12]} {exc}"
+        self.writer.run(outbox.mark_uploaded, sha256)
+        self.uploaded.add(sha256)
+        return None
 
     def send(self, batch: list[outbox.Item]) -> None:
         """One batch, here and now (the halves of a batch the hub found too large)."""
@@ -293,9 +297,7 @@ def run_sync(
         raise SyncBusy(_("Another sync is already running for this data folder.")) from None
     try:
         with _writer_for(data_dir, writer) as writing:
-            run = _Run(
-                data_dir, writing, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy, progress
-            )
+            run = _Run(writing, lambda: HubClient(enrolled.hub_url, enrolled.token, policy.timeout), policy, progress)
             try:
                 if writing.run(Store.setting, SEALING_KEY) is None:  # enrolled before the hub gave keys out
                     writing.run(erasure.seal_kept, run.retry(run.client.sealing_key))

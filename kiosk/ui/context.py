@@ -1,4 +1,5 @@
-"""What every screen shares: the database worker, the kiosk's settings, and the session.
+"""What every screen shares: the database worker, the kiosk's settings, the session, and the
+microphone, speaker and cameras.
 
 A session is one person's turn at the kiosk; `start_over` begins a new one. A database
 result that arrives after its session ended is dropped, so a slow disk can never show
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, ParamSpec
 
 from kiosk.ui.dbworker import DbWorker
+from kiosk.ui.devices import Devices
 
 P = ParamSpec("P")
 
@@ -20,6 +22,7 @@ class Context:
     settings: dict[str, Any] = field(default_factory=dict)
     device_id: str | None = None  # set once the kiosk is enrolled, so new records carry it
     session: int = 0
+    devices: Devices | None = None  # None until they are looked for (see kiosk.ui.devices)
 
     def new_session(self) -> None:
         self.session += 1

@@ -21,9 +21,12 @@ log = logging.getLogger(__name__)
 MADE_ON_SAVE = ("uuid", "created_at")  # what the device adds to the answers each time a record is built
 
 
-def add_one(store: Store, record: dict[str, Any]) -> Outcome:
-    """On the database thread: the store's answer for this one record."""
-    (outcome,) = store.add_records([record])
+def add_one(store: Store, record: dict[str, Any], blobs: tuple[bytes, ...] = ()) -> Outcome:
+    """On the database thread: the store's answer for this one record, stored with the bytes
+    of its attachments (a voice note, photos) in the same transaction."""
+    from kiosk.store import attachments
+
+    (outcome,) = store.add_records([record], files=attachments.in_memory(*blobs) if blobs else None)
     return outcome
 
 
@@ -41,16 +44,19 @@ class RecordSaver(QObject):
         super().__init__(parent)
         self.context, self.kind = context, kind
         self.pending: dict[str, Any] | None = None  # built, not yet known to be saved
+        self.blobs: tuple[bytes, ...] = ()  # the pending record's attachment bytes
 
-    def save(self, record: dict[str, Any]) -> None:
-        """Stores `record`; or, when it holds the same answers as the record still waiting,
-        that one (same uuid): a retry can then never store the same person's answers twice."""
+    def save(self, record: dict[str, Any], blobs: tuple[bytes, ...] = ()) -> None:
+        """Stores `record` with the bytes its attachments name; or, when it holds the same
+        answers as the record still waiting, that one (same uuid): a retry can then never
+        store the same person's answers twice."""
         if self.pending is None or _answers(self.pending) != _answers(record):
-            self.pending = record
+            self.pending, self.blobs = record, blobs
         sending = self.pending
         self.context.db.call(
             add_one,
             sending,
+            self.blobs,
             on_done=self.context.in_session(lambda outcome: self._answered(sending, outcome)),
             on_error=self.context.in_session(self._broke),
         )
@@ -60,12 +66,12 @@ class RecordSaver(QObject):
         changed meanwhile, it is still the same record); False when none is waiting."""
         if self.pending is None:
             return False
-        self.save(self.pending)
+        self.save(self.pending, self.blobs)
         return True
 
     def forget(self) -> None:
         """A new person, or the flow started over: nothing is waiting any more."""
-        self.pending = None
+        self.pending, self.blobs = None, ()
 
     def _answered(self, record: dict[str, Any], outcome: Outcome) -> None:
         if outcome.status in ACKNOWLEDGED:

@@ -208,6 +208,11 @@ class Screen(QWidget):
     def speech_text(self) -> str:
         raise NotImplementedError
 
+    def holding(self) -> bool:
+        """The person is busy without touching the screen (speaking into the microphone): the
+        idle countdown must not take the screen from them."""
+        return False
+
 
 class CheckBox(QCheckBox):
     """A check box that a tap anywhere on its row toggles, not just on the small square; with a

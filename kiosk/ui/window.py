@@ -6,6 +6,7 @@ clears every one of them. While a text field has focus, the on-screen keyboard d
 the screens (kiosk.ui.keyboard), and the screens shrink to leave room for it.
 """
 
+import logging
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,6 +27,7 @@ from kiosk.ui.widgets import Screen, Scroller, button, clear_layout, label, runn
 
 if TYPE_CHECKING:  # the screens themselves load when first shown
     from kiosk.store import Store
+    from kiosk.ui.devices import Devices
     from kiosk.ui.screens.about import AboutScreen
     from kiosk.ui.screens.attendance import AttendanceScreen
     from kiosk.ui.screens.complaint import ComplaintScreen
@@ -34,7 +36,10 @@ if TYPE_CHECKING:  # the screens themselves load when first shown
     from kiosk.ui.screens.receipt import ReceiptScreen
     from kiosk.ui.screens.status import StatusScreen
 
+log = logging.getLogger(__name__)
+
 LONG_PRESS_MS = 2000
+DEVICES_AFTER_MS = 2000  # the microphone and cameras are looked for once the kiosk has started
 S = TypeVar("S", bound=Screen)
 Loaded = tuple[dict[str, Any], str | None, bool]  # settings, the open event's name, whether a PIN is set
 
@@ -144,6 +149,7 @@ class KioskWindow(QWidget):
         screen = ComplaintScreen(self.context)
         screen.wizard.shown.connect(self.narrator.read_screen)
         screen.wizard.alerted.connect(self.narrator.say)  # a failed save: what went wrong, at once
+        screen.wizard.hushed.connect(self.narrator.stop)
         screen.left.connect(self.start_over)
         screen.submitted.connect(self.show_receipt)
         return self._add("complaint", screen)
@@ -198,6 +204,23 @@ class KioskWindow(QWidget):
     # settings and language
     def load(self) -> None:
         self.context.db.call(_load_settings, on_done=self._loaded)
+        if self.context.devices is None:
+            QTimer.singleShot(DEVICES_AFTER_MS, self._find_devices)
+
+    def _find_devices(self) -> None:
+        """Off the UI thread, and not before the first frame: PortAudio probes every sound card."""
+        from kiosk.ui import devices
+        from kiosk.ui.background import in_background
+
+        photo_files = not self.kiosk_mode  # an officer's laptop: photos may come from a USB stick
+        in_background(lambda: devices.find(photo_files), self._devices_found, self._devices_missing)
+
+    def _devices_found(self, found: "Devices") -> None:
+        if self.context.devices is None:  # devices given by a test or the tour stay
+            self.context.devices = found
+
+    def _devices_missing(self, error: BaseException) -> None:
+        log.warning("no microphone, speaker or camera can be used: %s", type(error).__name__)
 
     def reload_settings(self) -> None:
         self.context.db.call(_load_settings, on_done=lambda result: self._loaded(result, keep_screen=True))
@@ -331,7 +354,10 @@ class KioskWindow(QWidget):
         self.go("officer")
 
     def warn_idle(self) -> None:
-        if self.stack.currentWidget() is self.home:
+        current = self.stack.currentWidget()
+        if isinstance(current, Screen) and current.holding():
+            self.idle_watcher.timer.start()  # still there, speaking: ask again later
+        elif current is self.home:
             self.start_over()  # nothing typed to lose: start over without asking
         else:
             self.idle_warning.begin()

@@ -114,6 +114,8 @@ class Step:
         self.key, self.question, self.when = key, question, when
         self.widget = self.build()
         self.advance: Callable[[], None] = lambda: None  # Next, set by the wizard
+        self.announce: Callable[[], None] = lambda: None  # the step changed its face: read it anew
+        self.hush: Callable[[], None] = lambda: None  # read-aloud must be quiet (a microphone listens)
         # A single choice tapped: moves on, and read-aloud says the answer before the next question.
         self.answered: Callable[[str], None] = lambda _said: None
 
@@ -430,7 +432,8 @@ class Wizard(QWidget):
 
     finished = Signal(dict)
     left = Signal()  # Back on the first step
-    shown = Signal()  # a step appeared: read it aloud
+    shown = Signal()  # a step appeared (or changed its face): read it aloud
+    hushed = Signal()  # a step records sound: read-aloud stops
     alerted = Signal(str)  # a save failed: read the message aloud
     retried = Signal()  # "Try again" after a failed save: send what failed once more
 
@@ -454,6 +457,8 @@ class Wizard(QWidget):
         for step in steps:
             step.advance = self.next
             step.answered = self.answered
+            step.announce = self.shown.emit
+            step.hush = self.hushed.emit
             page = QWidget()
             column = QVBoxLayout(page)
             column.setContentsMargins(0, 0, 8, 0)

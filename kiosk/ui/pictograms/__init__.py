@@ -35,6 +35,7 @@ ANSWERS: dict[object, str] = {
     "skip": "skip",
 }
 CHECKS = {"anonymous": "anonymous", "confidential": "confidential"}
+MEDIA = {"voice": "microphone", "photo": "camera"}  # "speak instead of typing", "add photos"
 
 
 def render(name: str, side: int, colour: QColor, ratio: float = 1.0) -> QPixmap:

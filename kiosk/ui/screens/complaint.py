@@ -20,6 +20,7 @@ from kiosk.ui import pictograms
 from kiosk.ui.context import Context
 from kiosk.ui.saving import RecordSaver
 from kiosk.ui.steps import ConsentStep, ReachStep, record_answers, wgss_steps
+from kiosk.ui.story import PHOTOS, VOICE, StoryStep, clock
 from kiosk.ui.widgets import CheckBox, Screen, column, label
 from kiosk.ui.wizard import Answers, ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard
 
@@ -96,6 +97,16 @@ class IdentityStep(Step):
         return self.anonymous
 
 
+def told_otherwise(answers: Answers) -> list[tuple[str, str]]:
+    """The review's lines for a voice note and photos, when there are any."""
+    rows = []
+    if answers.get(VOICE) is not None:
+        rows.append((_("Voice recording"), clock(answers[VOICE].duration_s)))
+    if answers.get(PHOTOS):
+        rows.append((_("Photos"), str(len(answers[PHOTOS]))))
+    return rows
+
+
 class ReviewStep(Step):
     """Everything the citizen answered, to read once more before sending."""
 
@@ -125,6 +136,7 @@ class ReviewStep(Step):
             (_("Type"), _(classification) if classification else ""),  # _("") would be the catalog's header
             (_("Subject"), answers.get("title", "")),
             (_("What happened"), answers.get("body", "")),
+            *told_otherwise(answers),
             (_("When"), format_day(answers["incident_date"]) if answers.get("incident_date") else _("Not given")),
             (
                 _("Where"),
@@ -139,6 +151,20 @@ class ReviewStep(Step):
         self.summary.setText(
             "".join(f"<p><b>{escape(name)}</b><br>{escape(value).replace(chr(10), '<br>')}</p>" for name, value in rows)
         )
+
+
+def attachments_of(answers: Answers) -> tuple[list[dict[str, Any]], tuple[bytes, ...]]:
+    """The record's entries for the voice note and photos, and their bytes for the store."""
+    entries, blobs = [], []
+    voice = answers.get(VOICE)
+    if voice is not None:
+        seconds = min(180, max(1, round(voice.duration_s)))
+        entries.append(intake.attachment(voice.data, voice.mime, "voice", "voice.ogg", seconds))
+        blobs.append(voice.data)
+    for number, photo in enumerate(answers.get(PHOTOS, []), 1):
+        entries.append(intake.attachment(photo.data, "image/jpeg", "photo", f"photo-{number}.jpg"))
+        blobs.append(photo.data)
+    return entries, tuple(blobs)
 
 
 class ComplaintScreen(Screen):
@@ -162,6 +188,17 @@ class ComplaintScreen(Screen):
             hint=N_("This kiosk's village is filled in. Change it if it happened somewhere else."),
             model=Location,
         )
+        self.story = StoryStep(
+            "body",
+            N_("What happened?"),
+            "body",
+            text_limits(Complaint, "body"),
+            hint=N_(
+                "Say what happened, where and who was affected. Please do not write other people's private details."
+            ),
+            devices=lambda: context.devices,
+            choose_files=self.choose_photo_files,
+        )
         steps = [
             ConsentStep("consent", consent.COMPLAINT, on_decline=self.left.emit),
             ChoiceStep(
@@ -174,16 +211,7 @@ class ComplaintScreen(Screen):
                 text_limits(Complaint, "title"),
                 hint=N_("For example: The road in front of the school is broken"),
             ),
-            TextStep(
-                "body",
-                N_("What happened?"),
-                "body",
-                text_limits(Complaint, "body"),
-                multiline=True,
-                hint=N_(
-                    "Say what happened, where and who was affected. Please do not write other people's private details."
-                ),
-            ),
+            self.story,
             self.where,
             DateStep("when", N_("When did it happen? You may skip this."), "incident_date", QDate.currentDate),
             FieldsStep(
@@ -244,16 +272,30 @@ class ComplaintScreen(Screen):
     def speech_text(self) -> str:
         return self.wizard.speech_text()
 
+    def holding(self) -> bool:
+        return self.story.recording
+
+    def choose_photo_files(self) -> list[str]:
+        """An officer picks photos from a USB stick or a phone's card (only where not a kiosk)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose photo files"), "", _("Photos (*.jpg *.jpeg *.png)")
+        )
+        return names
+
     def _submit(self, answers: Answers) -> None:
+        entries, blobs = attachments_of(answers)
         try:
             record = intake.new_complaint(
-                {**record_answers(answers), "language": current_language() or "id"}, self.context.device_id
+                {**record_answers(answers), "attachments": entries, "language": current_language() or "id"},
+                self.context.device_id,
             )
         except RecordInvalid as exc:
             self.wizard.set_busy(False)
             self.wizard.show_error("; ".join(str(error) for error in exc.errors))
             return
-        self.saver.save(record)  # the same record again, if these answers already failed to save once
+        self.saver.save(record, blobs)  # the same record again, if these answers already failed to save once
 
     def _retry(self) -> None:
         if not self.saver.retry():  # no record was kept (another one holds its uuid): a new one
