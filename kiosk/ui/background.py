@@ -46,3 +46,8 @@ def in_background(
             reply.done.emit(result)
 
     threading.Thread(target=run, name="kiosk-background", daemon=True).start()
+
+
+def busy() -> bool:
+    """Whether an answer is still to come (the tour waits for them before drawing)."""
+    return bool(_running)

@@ -10,13 +10,12 @@ number of steps. What is offered follows the machine: no microphone, no "speak";
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QProgressBar,
-    QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,7 @@ from kiosk.i18n import _
 from kiosk.ui import pictograms
 from kiosk.ui.background import in_background
 from kiosk.ui.devices import Devices
-from kiosk.ui.widgets import Tile, button, label, set_text
+from kiosk.ui.widgets import Tile, button, clear_layout, label, set_text
 from kiosk.ui.wizard import Answers, TextStep
 
 if TYPE_CHECKING:
@@ -37,6 +36,8 @@ VOICE, PHOTOS = "_voice", "_photos"  # answers kept for the record's attachments
 MAX_PHOTOS = 3
 LIMIT_S = 180  # kiosk.media.LIMIT_S, without loading kiosk.media before a story is told
 PREVIEW_MS = 150  # about seven frames a second: enough to aim, little work
+PREVIEW_SIZE = QSize(320, 240)
+THUMBNAIL_PX = 72
 
 
 def clock(seconds: float) -> str:
@@ -49,22 +50,23 @@ def _said(error: BaseException) -> str:
     return str(error) if isinstance(error, KioskError) else _("This did not work. Please call the officer.")
 
 
-def lay_out(panel: "VoicePanel | PhotoPanel", parts: list[QWidget | QGridLayout], actions: list[QPushButton]) -> None:
-    """A panel's parts top to bottom, then its actions in a row, and its Done at the right."""
-    layout = QVBoxLayout(panel)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for part in parts:
-        if isinstance(part, QWidget):
-            layout.addWidget(part)
-        else:
-            layout.addLayout(part)
-    row = QHBoxLayout()
-    for action in actions:
-        row.addWidget(action)
-    row.addStretch(1)
-    row.addWidget(panel.done)
-    layout.addLayout(row)
-    layout.addStretch(1)
+class Pages(QStackedWidget):
+    """Pages as tall as the one on show, not as the tallest: the story's words need no scroll
+    bar because the photo panel, hidden, is taller."""
+
+    def __init__(self, pages: list[QWidget]) -> None:
+        super().__init__()
+        for page in pages:
+            self.addWidget(page)
+        self.currentChanged.connect(self._fit)
+        self._fit()
+
+    def _fit(self, _index: int = 0) -> None:
+        for page in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            fitted = page is self.currentWidget()
+            policy = QSizePolicy.Policy.Preferred if fitted else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.updateGeometry()
 
 
 class VoicePanel(QWidget):
@@ -88,7 +90,17 @@ class VoicePanel(QWidget):
         self.listen.clicked.connect(self.play)
         self.discard.clicked.connect(self.throw_away)
         self.done.clicked.connect(self.close_panel)
-        lay_out(self, [self.instruction, self.time, self.meter, self.message], [self.record, self.listen, self.discard])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        for action in (self.record, self.listen, self.discard):
+            row.addWidget(action)
+        row.addStretch(1)
+        row.addWidget(self.done)
+        for part in (self.instruction, self.time, self.meter, self.message):
+            layout.addWidget(part)
+        layout.addLayout(row)
+        layout.addStretch(1)
         self.timer = QTimer(self)
         self.timer.setInterval(100)
         self.timer.timeout.connect(self.tick)
@@ -239,13 +251,24 @@ class PhotoPanel(QWidget):
         self.instruction, self.message = label(), label("error")
         self.preview = label(wrap=False)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumSize(320, 180)
+        self.preview.setFixedSize(PREVIEW_SIZE)  # 4:3, as cameras see; beside the words, so it fits 600 px
         self.take, self.files, self.done = button("primary"), button(), button()
         self.take.clicked.connect(self.take_photo)
         self.files.clicked.connect(self.add_files)
         self.done.clicked.connect(self.close_panel)
-        self.taken = QGridLayout()
-        lay_out(self, [self.instruction, self.preview, self.message, self.taken], [self.take, self.files])
+        self.taken = QHBoxLayout()
+        side = QVBoxLayout()  # beside the picture: every button in sight without scrolling
+        for part in (self.instruction, self.take, self.files, self.done, self.message):
+            side.addWidget(part)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(side, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(self.taken)
+        layout.addStretch(1)
         self.timer = QTimer(self)
         self.timer.setInterval(PREVIEW_MS)
         self.timer.timeout.connect(self.next_frame)
@@ -286,22 +309,24 @@ class PhotoPanel(QWidget):
         self._show_taken()
 
     def _show_taken(self) -> None:
-        while self.taken.count():
-            item = self.taken.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.taken)
         for index, photo in enumerate(self.photos):
+            one = QWidget()
+            parts = QVBoxLayout(one)
+            parts.setContentsMargins(0, 0, 0, 0)
             picture = label(wrap=False)
             pixmap = QPixmap()
             pixmap.loadFromData(photo.data)
-            picture.setPixmap(pixmap.scaledToHeight(96, Qt.TransformationMode.SmoothTransformation))
+            picture.setPixmap(pixmap.scaledToHeight(THUMBNAIL_PX, Qt.TransformationMode.SmoothTransformation))
             picture.setAccessibleName(_("Photo {number}").format(number=index + 1))
             remove = button()
-            set_text(remove, _("Remove photo {number}").format(number=index + 1))
+            set_text(remove, _("Remove"), _("Remove photo {number}").format(number=index + 1))
+            remove.setAccessibleName(_("Remove photo {number}").format(number=index + 1))
             remove.clicked.connect(lambda _checked=False, at=index: self.remove(at))
-            self.taken.addWidget(picture, 0, index)
-            self.taken.addWidget(remove, 1, index)
+            parts.addWidget(picture, 0, Qt.AlignmentFlag.AlignHCenter)
+            parts.addWidget(remove)
+            self.taken.addWidget(one)
+        self.taken.addStretch(1)
 
     def next_frame(self) -> None:
         """One frame for the preview, fetched off the UI thread; one at a time."""
@@ -427,9 +452,7 @@ class StoryStep(TextStep):
         self.photo_panel.changed.connect(self._photos_changed)
         for panel in (self.voice_panel, self.photo_panel):
             panel.closed.connect(self.close_panel)
-        self.pages = QStackedWidget()
-        for page in (writing, self.voice_panel, self.photo_panel):
-            self.pages.addWidget(page)
+        self.pages = Pages([writing, self.voice_panel, self.photo_panel])
         return self.pages
 
     def open_panel(self, panel: QWidget) -> None:

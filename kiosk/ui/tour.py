@@ -4,6 +4,7 @@
 kiosk, so anyone can look at the screens the way a citizen will, without a display.
 """
 
+import math
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -19,9 +20,11 @@ from kiosk.i18n import LANGUAGES, _
 from kiosk.records.protocol import CONFLICT
 from kiosk.store import intake
 from kiosk.store.refcode import ref_code
+from kiosk.ui import background
 from kiosk.ui.app import WINDOW_SIZE, application
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
+from kiosk.ui.devices import Devices
 from kiosk.ui.window import KioskWindow
 from kiosk.ui.wizard import FieldsStep, TextStep
 
@@ -46,7 +49,7 @@ def settle(window: KioskWindow, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         QCoreApplication.processEvents()
-        if not window.context.db.busy or time.monotonic() > deadline:
+        if not (window.context.db.busy or background.busy()) or time.monotonic() > deadline:
             break
         time.sleep(0.005)
     for _pass in range(3):  # layouts that grew with the results settle over a few passes
@@ -134,6 +137,64 @@ def _officer_tab(index: int) -> Callable[[KioskWindow], None]:
     return show
 
 
+TONE_RATE, TONE_SECONDS = 16000, 42
+
+
+def _tone() -> bytes:
+    """42 seconds of a quiet 220 Hz tone, as 16-bit samples at 16 kHz: the tour's "recording"."""
+    second = b"".join(
+        round(8000 * math.sin(2 * math.pi * 220 * n / TONE_RATE)).to_bytes(2, "little", signed=True)
+        for n in range(TONE_RATE)
+    )
+    return second * TONE_SECONDS
+
+
+def _sample_devices(folder: Path) -> Devices:
+    """A microphone that hears a tone and a camera that sees a drawn road, so that the tour can
+    show the story's panels on a machine that has neither."""
+    import wave
+
+    from PIL import Image, ImageDraw
+
+    from kiosk.media import FileCameras, FileRecorder
+
+    with wave.open(str(folder / "tone.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(TONE_RATE)
+        out.writeframes(_tone())
+    road = Image.new("RGB", (640, 480), (135, 190, 235))
+    draw = ImageDraw.Draw(road)
+    draw.rectangle([(0, 220), (640, 240)], fill=(70, 140, 60))
+    draw.polygon([(0, 480), (640, 480), (400, 220), (240, 220)], fill=(90, 90, 90))
+    draw.ellipse([(280, 360), (380, 420)], fill=(60, 45, 30))  # the hole in the road
+    road.save(folder / "road.jpg", quality=90)
+    cameras = FileCameras({"USB": [folder / "road.jpg"]})
+    return Devices(recorder=lambda: FileRecorder(folder / "tone.wav"), cameras=cameras)
+
+
+def _story(panel: str) -> Callable[[KioskWindow], None]:
+    """The story step with a recording kept (`voice`), or the camera open with a photo taken (`photos`)."""
+
+    def show(window: KioskWindow) -> None:
+        from kiosk.media import Take, encode, ingest
+
+        _wizard_step("complaint", "body", SAMPLE_ANSWERS)(window)
+        story = window.complaint.story
+        devices = window.context.devices or Devices()
+        if panel == "voice":
+            story.voice = encode(Take(_tone(), TONE_RATE))
+            story.open_panel(story.voice_panel)
+        else:
+            cameras = devices.cameras
+            if cameras is not None:
+                with cameras.open(cameras.devices()[0]) as camera:
+                    story.photos = [ingest(camera.grab())]
+            story.open_panel(story.photo_panel)
+
+    return show
+
+
 def _idle(window: KioskWindow) -> None:
     _wizard_step("complaint", "body", SAMPLE_ANSWERS)(window)
     window.idle_warning.begin()
@@ -145,6 +206,8 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     shown = {"home": lambda window: None}
     for key in (step.key for step in window.complaint.wizard.steps):
         shown[f"complaint-{key}"] = _wizard_step("complaint", key, {**SAMPLE_ANSWERS, "_difficulty": "yes"})
+    shown["complaint-voice"] = _story("voice")
+    shown["complaint-photos"] = _story("photos")
     shown["complaint-save-failed"] = _save_failed("complaint", "review", SAMPLE_ANSWERS)
     shown["receipt"] = _receipt
     for key in ("gender", "age", "difficulty", "wgss-seeing", "wgss-communication", "consent"):
@@ -217,7 +280,7 @@ def render(
     output.mkdir(parents=True, exist_ok=True)
     data_dir = make_demo_dir()
     _enrolled_and_offline(data_dir)
-    window = KioskWindow(Context(db=DbWorker(data_dir)), kiosk_mode=False)
+    window = KioskWindow(Context(db=DbWorker(data_dir), devices=_sample_devices(data_dir)), kiosk_mode=False)
     window.sync.stop()  # shows the stored sync state; trying the hub would make the pictures a race
     written = []
     try:
