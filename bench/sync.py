@@ -15,11 +15,11 @@ MIN_RATE = 5000  # records a second
 
 
 def _direct_rate(folder: Path, records: list[dict]) -> float:
-    from hub.storage import HubStorage
+    from hub.storage import open_storage
     from kiosk.records import digest
     from kiosk.sync.engine import Policy
 
-    storage = HubStorage(folder)
+    storage = open_storage(folder)
     device_id, _token = storage.enroll(storage.create_enrollment_code())
     pairs = [(record, digest(record)) for record in records]
     batch = Policy().batch_count

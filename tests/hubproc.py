@@ -16,9 +16,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def hub_env(database: str = "") -> dict[str, str]:
+    """The environment of a hub process or command: `database` is a postgresql:// URL, or empty for
+    SQLite in the data folder (unless the environment names one already)."""
+    return {**os.environ, "KIOSK_HUB_DATABASE": database} if database else {**os.environ}
+
+
+def run_cli(data_dir: Path, *args: str, database: str = "") -> subprocess.CompletedProcess:
+    """`kiosk-hub ARGS --data-dir DATA_DIR`, run to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", *args, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=hub_env(database),
+    )
+
+
 class Hub:
-    def __init__(self, data_dir: Path, *serve_args: str, port: int | None = None):
+    """`database`: a postgresql:// URL for this hub and its commands; empty for SQLite in `data_dir`."""
+
+    def __init__(self, data_dir: Path, *serve_args: str, port: int | None = None, database: str = ""):
         self.data_dir = Path(data_dir)
+        self.database = database
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(self.data_dir.parent / f"hub-{self.port}.log", "a")  # noqa: SIM115 - open while the hub runs
@@ -36,6 +56,7 @@ class Hub:
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            env=hub_env(database),
         )
         deadline = time.monotonic() + 30
         while True:
@@ -49,13 +70,7 @@ class Hub:
             time.sleep(0.1)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "hub.cli", *args, "--data-dir", str(self.data_dir)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={**os.environ},
-        )
+        return run_cli(self.data_dir, *args, database=self.database)
 
     def enroll_code(self, *args: str) -> str:
         done = self.cli("enroll-code", *args)

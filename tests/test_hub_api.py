@@ -1,15 +1,24 @@
-"""The hub's HTTP API (DESIGN.md, "Sync protocol"), against a real hub process on loopback."""
+"""The hub's HTTP API (DESIGN.md, "Sync protocol"), against a real hub process on loopback,
+on SQLite and on PostgreSQL alike."""
 
 import hashlib
 import json
+import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import factories
+import psycopg
+import pytest
 import requests
+from postgres import database, postgres_server, postgres_url  # noqa: F401 - fixtures
 
-from hub.storage import DB_FILE, HubStorage, _hash_secret
+from hub.storage import open_storage
+from hub.storage.blobs import FolderBlobs
+from hub.storage.rules import hash_secret
+from hub.storage.sqlite import DB_FILE
 from kiosk.records import digest
 
 TIMEOUT = 30
@@ -18,7 +27,30 @@ PHOTO = b"\xff\xd8\xff\xe0 not really a JPEG, but bytes all the same \xff\xd9"
 PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
 
 
+@pytest.fixture(autouse=True)
+def backend(database, monkeypatch):  # noqa: F811 - the fixture imported above
+    """Every test runs on both databases: each hub started, each command run, each storage opened
+    in this test finds its PostgreSQL database in the environment, as an administrator sets it."""
+    if database:
+        monkeypatch.setenv("KIOSK_HUB_DATABASE", database)
+    return database
+
+
 # helpers
+def storage_of(data_dir):
+    """The hub's storage as its commands open it (the database from the environment)."""
+    return closing(open_storage(data_dir, os.environ.get("KIOSK_HUB_DATABASE", "")))
+
+
+def query(data_dir, url: str, sql: str, params=()) -> list[tuple]:
+    """Rows straight from the hub's database, SQLite in `data_dir` or PostgreSQL at `url` (`?` placeholders)."""
+    if url:
+        with psycopg.connect(url) as conn:
+            return [tuple(row) for row in conn.execute(sql.replace("?", "%s"), params)]
+    with sqlite3.connect(f"file:{data_dir / DB_FILE}?mode=ro", uri=True) as db:
+        return db.execute(sql, params).fetchall()
+
+
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
@@ -127,13 +159,14 @@ def test_an_expired_enrollment_code_is_refused(hub):
     code = hub.enroll_code("--hours", "0")
     answer = requests.post(hub.url + "/api/v1/enroll", json={"code": code}, timeout=TIMEOUT)
     assert_error(answer, 400, "bad_code")
-    older = HubStorage(hub.data_dir).create_enrollment_code(timedelta(seconds=-1))
+    with storage_of(hub.data_dir) as storage:
+        older = storage.create_enrollment_code(timedelta(seconds=-1))
     answer = requests.post(hub.url + "/api/v1/enroll", json={"code": older}, timeout=TIMEOUT)
     assert_error(answer, 400, "bad_code")
     assert hub.cli("devices").stdout == ""
 
 
-def test_tokens_and_codes_are_kept_only_as_salted_hashes(hub):
+def test_tokens_and_codes_are_kept_only_as_salted_hashes(hub, backend):
     """No file in the hub's data dir (WAL included) holds a clear token, its secret or a code."""
     codes, tokens = [hub.enroll_code(), hub.enroll_code()], []
     for code in codes:
@@ -142,22 +175,21 @@ def test_tokens_and_codes_are_kept_only_as_salted_hashes(hub):
         tokens.append(answer.json()["token"])
         stored(hub, tokens[-1], [factories.complaint()])  # the token went through authentication too
     files = {path: path.read_bytes() for path in hub.data_dir.rglob("*") if path.is_file()}
-    assert any(path.name == DB_FILE + "-wal" for path in files)
+    assert backend or any(path.name == DB_FILE + "-wal" for path in files)
     secrets = [token.partition(".")[2] for token in tokens]
     needles = [*tokens, *secrets, *codes, *(code.replace("-", "") for code in codes)]
     for path, content in files.items():
         for needle in needles:
             assert needle.encode() not in content, f"{needle!r} is in {path}"
-    with sqlite3.connect(f"file:{hub.data_dir / DB_FILE}?mode=ro", uri=True) as db:
-        rows = {
-            device: (salt, digest)
-            for device, salt, digest in db.execute("SELECT device_id, salt, token_hash FROM devices")
-        }
+    rows = {
+        device: (bytes(salt), bytes(digest))
+        for device, salt, digest in query(hub.data_dir, backend, "SELECT device_id, salt, token_hash FROM devices")
+    }
     assert len({salt for salt, _ in rows.values()}) == 2 and all(len(salt) >= 16 for salt, _ in rows.values())
     for token in tokens:
         device_id, _, secret = token.partition(".")
         salt, digest = rows[device_id]
-        assert digest == _hash_secret(secret, salt)
+        assert digest == hash_secret(secret, salt)
 
 
 # authorization
@@ -336,11 +368,11 @@ def test_duplicates_within_one_batch(hub):
     assert results[0]["tracking_id"] == results[1]["tracking_id"]
 
 
-def test_a_mixed_batch_is_answered_in_order_and_numbered_in_order(tmp_path):
+def test_a_mixed_batch_is_answered_in_order_and_numbered_in_order(tmp_path, backend):
     """The store takes a batch in one statement and still answers each record in its place:
     new, repeated, changed and waiting for its file; new complaints are numbered in batch
     order, each with its `received` status, and nothing else is written."""
-    storage = HubStorage(tmp_path)
+    storage = open_storage(tmp_path, backend)
     device, _ = storage.enroll(storage.create_enrollment_code())
     earlier = factories.complaint()
     storage.store_records(device, [(earlier, digest(earlier))])
@@ -362,22 +394,24 @@ def test_a_mixed_batch_is_answered_in_order_and_numbered_in_order(tmp_path):
     assert numbers == sorted(numbers) and len(set(numbers)) == 3
     assert results[5].tracking_id == results[0].tracking_id and results[3].tracking_id is None
     assert PHOTO_SHA in results[2].error and "uuid" in results[6].error
-    with sqlite3.connect(tmp_path / DB_FILE) as db:
-        assert db.execute("SELECT uuid, status FROM status_changes ORDER BY seq").fetchall() == [
-            (earlier["uuid"], "received"),
-            (first["uuid"], "received"),
-            (second["uuid"], "received"),
-        ]
-        assert [json.loads(body)["uuid"] for (body,) in db.execute("SELECT body FROM records ORDER BY seq")] == [
-            earlier["uuid"],
-            first["uuid"],
-            event["uuid"],
-            second["uuid"],
-        ]
-        assert db.execute("SELECT body FROM records WHERE uuid = ?", [earlier["uuid"]]).fetchone()[0] == json.dumps(
-            earlier, ensure_ascii=False, separators=(",", ":")
-        )
+    assert query(tmp_path, backend, "SELECT uuid, status FROM status_changes ORDER BY seq") == [
+        (earlier["uuid"], "received"),
+        (first["uuid"], "received"),
+        (second["uuid"], "received"),
+    ]
+    assert [
+        json.loads(body)["uuid"] for (body,) in query(tmp_path, backend, "SELECT body FROM records ORDER BY seq")
+    ] == [
+        earlier["uuid"],
+        first["uuid"],
+        event["uuid"],
+        second["uuid"],
+    ]
+    assert query(tmp_path, backend, "SELECT body FROM records WHERE uuid = ?", [earlier["uuid"]])[0][0] == json.dumps(
+        earlier, ensure_ascii=False, separators=(",", ":")
+    )
     assert storage.store_records(device, []) == []
+    storage.close()
 
 
 def test_invalid_records_do_not_stop_valid_ones(hub):
@@ -527,13 +561,15 @@ def test_attachments_are_content_addressed_and_idempotent(hub):
     assert first.json() == {"sha256": PHOTO_SHA, "size": len(PHOTO)}
     again = requests.put(url, data=PHOTO, headers=bearer(token), timeout=TIMEOUT)
     assert again.status_code == 200 and again.json() == first.json()
-    assert HubStorage(hub.data_dir).attachment_path(PHOTO_SHA).read_bytes() == PHOTO
+    blobs = FolderBlobs(hub.data_dir / "attachments")
+    assert blobs.path(PHOTO_SHA).read_bytes() == PHOTO
 
     other = hashlib.sha256(b"other bytes").hexdigest()
     wrong = requests.put(f"{hub.url}/api/v1/attachments/{other}", data=PHOTO, headers=bearer(token), timeout=TIMEOUT)
     assert_error(wrong, 400, "hash_mismatch")
-    assert not HubStorage(hub.data_dir).attachment_path(other).exists()
-    assert not HubStorage(hub.data_dir).has_attachment(other)
+    assert not blobs.path(other).exists()
+    with storage_of(hub.data_dir) as storage:
+        assert not storage.has_attachment(other)
     for bad in (PHOTO_SHA.upper(), PHOTO_SHA[:-1], PHOTO_SHA + "0", "../" + PHOTO_SHA[3:]):
         answer = requests.put(f"{hub.url}/api/v1/attachments/{bad}", data=PHOTO, headers=bearer(token), timeout=TIMEOUT)
         assert 400 <= answer.status_code < 500 and "error" in answer.json(), bad

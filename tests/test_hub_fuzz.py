@@ -1,6 +1,8 @@
-"""Fuzzing the hub's HTTP API on a real hub process: no input makes it answer 5xx or non-JSON."""
+"""Fuzzing the hub's HTTP API on a real hub process, on SQLite and on PostgreSQL: no input makes
+it answer 5xx or non-JSON."""
 
 import json
+from contextlib import ExitStack
 from datetime import UTC, timedelta, timezone
 
 import factories
@@ -10,6 +12,7 @@ import schemathesis
 from hubproc import Hub
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from postgres import fresh_database, postgres_server  # noqa: F401 - fixtures
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
@@ -17,11 +20,15 @@ TIMEOUT = 30
 RESULT_STATUSES = {"stored", "duplicate", "conflict", "invalid"}
 
 
-@pytest.fixture(scope="module")
-def fuzz_hub(tmp_path_factory):
-    hub = Hub(tmp_path_factory.mktemp("fuzz") / "hub")
-    yield hub
-    hub.stop()
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def fuzz_hub(request, tmp_path_factory):
+    with ExitStack() as stack:
+        url = ""
+        if request.param == "postgresql":
+            url = stack.enter_context(fresh_database(request.getfixturevalue("postgres_server")))
+        hub = Hub(tmp_path_factory.mktemp("fuzz") / "hub", database=url)
+        stack.callback(hub.stop)
+        yield hub
 
 
 @pytest.fixture(scope="module")

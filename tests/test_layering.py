@@ -38,6 +38,8 @@ def violations(rel_path: str, imports: set[str]) -> list[str]:
     if layer[0] == "hub":
         problems += any_of("PySide6")
         problems += sorted(set(any_of("kiosk")) - {"kiosk"} - set(any_of("kiosk.records")))
+        if layer[1:2] in (("api",), ("console",)):  # the database only through hub.storage
+            problems += any_of("sqlite3", "sqlite_utils", "psycopg", "psycopg_pool")
     elif layer[0] == "kiosk" and layer[1] == "ui":
         pass
     elif layer[0] == "kiosk" and layer[1] == "accessibility":

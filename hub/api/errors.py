@@ -1,0 +1,47 @@
+"""Every answer is JSON, errors included (`{"error": {"code", "message"}}`), so a kiosk can
+tell the hub from a captive portal's HTML page."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hub.storage import HubError
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, headers
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.status, headers=exc.headers)
+
+
+async def _refused(request: Request, exc: HubError) -> JSONResponse:
+    return JSONResponse(error_body(exc.code, str(exc)), status_code=400)
+
+
+async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return JSONResponse(error_body("bad_request", problems), status_code=400)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse(
+        error_body(f"http_{exc.status_code}", str(exc.detail)),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.exception_handler(ApiError)(_api_error)
+    app.exception_handler(HubError)(_refused)
+    app.exception_handler(RequestValidationError)(_bad_request)
+    app.exception_handler(StarletteHTTPException)(_http_error)

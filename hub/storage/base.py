@@ -1,0 +1,160 @@
+"""What every storage of the hub answers, whichever database is behind it.
+
+The HTTP API and the commands see only `Storage`: SQLite for an officer's laptop, PostgreSQL
+for an agency's fleet. Both keep a record's uuid unique by a database constraint, never by
+looking first and inserting after.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NotRequired, Protocol, TypedDict
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+Record = dict[str, Any]  # a validated record, as parsed JSON
+Value = str | int | bytes | None
+Row = tuple[str, tuple[Value, ...]]  # a table's name and one of its rows (hub.storage.transfer)
+
+
+class Answer(TypedDict):
+    """What the records answer says of one record (DESIGN.md, "Sync protocol")."""
+
+    uuid: str | None  # None only for an invalid record whose uuid could not be echoed
+    status: str  # one of RESULT_STATUSES
+    tracking_id: NotRequired[str]
+    error: NotRequired[str]
+
+
+class Device(TypedDict):
+    device_id: str
+    enrolled_at: str
+    revoked_at: str | None
+    records: int
+
+
+class StatusChange(TypedDict):
+    uuid: str
+    tracking_id: str | None
+    status: str
+    note: str | None
+    updated_at: str
+
+
+class HubError(Exception):
+    """A request the hub refuses; `code` is stable, the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or refused the connection (the message says why, in one line)."""
+
+
+class SchemaBehind(Exception):
+    """The database's schema is older than this hub's: `kiosk-hub migrate` brings it up."""
+
+
+@dataclass(frozen=True)
+class Result:
+    uuid: str
+    status: str  # one of RESULT_STATUSES
+    tracking_id: str | None = None
+    error: str | None = None
+
+    def answer(self) -> Answer:
+        """As the records answer carries it: a field without a value is left out."""
+        answer: Answer = {"uuid": self.uuid, "status": self.status}
+        if self.tracking_id is not None:
+            answer["tracking_id"] = self.tracking_id
+        if self.error is not None:
+            answer["error"] = self.error
+        return answer
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Blobs(Protocol):
+    """Where attachment bytes live, by their SHA-256: a folder today, an object store later."""
+
+    def write(self, sha256: str, data: bytes) -> None: ...
+
+
+class Storage(Protocol):
+    """The hub's state: devices, records, complaint status and attachments."""
+
+    @property
+    def data_dir(self) -> Path: ...
+
+    @property
+    def blobs(self) -> Blobs: ...
+
+    @property
+    def sealing_key(self) -> "X25519PrivateKey": ...
+
+    def close(self) -> None: ...
+
+    # enrollment and authentication
+    def create_enrollment_code(self, valid_for: timedelta = ..., device_id: str | None = None) -> str:
+        """A one-time code; with `device_id`, it gives that device a new token (the old one stops working)."""
+        ...
+
+    def enroll(self, code: str) -> tuple[str, str]:
+        """Exchange a one-time code for (device_id, token); only a salted hash of the token is kept."""
+        ...
+
+    def authenticate(self, token: str) -> str | None:
+        """The device a bearer token belongs to, or None (forged, revoked, re-keyed or malformed)."""
+        ...
+
+    def revoke(self, device_id: str) -> None: ...
+
+    def devices(self) -> list[Device]: ...
+
+    # records
+    def store_records(self, device_id: str, records: list[tuple[Record, str]]) -> list[Result]:
+        """Store validated (record, digest) pairs in one transaction, each answered in its place."""
+        ...
+
+    def withdraw(self, device_id: str, uuids: list[str]) -> int:
+        """Erase the personal fields of this device's records among `uuids`; how many were erased."""
+        ...
+
+    def record_lines(self) -> Iterator[str]: ...
+
+    def count(self) -> int: ...
+
+    # attachments
+    def has_attachment(self, sha256: str) -> bool: ...
+
+    def put_attachment(self, sha256: str, data: bytes) -> bool:
+        """Keep a verified attachment; False when it was already here (the PUT is idempotent)."""
+        ...
+
+    # complaint status
+    def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
+        """Move a complaint along its lifecycle; returns the status it had."""
+        ...
+
+    def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
+        """Status changes of this device's complaints after `cursor`: (changes, next cursor, more)."""
+        ...
+
+    # the database whole (hub.storage.transfer)
+    def rows(self) -> Iterator[Row]:
+        """Every row of every table, as one snapshot, tables in transfer.TABLES order, times as UTC text."""
+        ...
+
+    def load(self, rows: Iterable[Row]) -> None:
+        """Insert these rows into this empty database, all or nothing."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table of transfer.TABLES."""
+        ...

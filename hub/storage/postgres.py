@@ -1,0 +1,331 @@
+"""The hub on PostgreSQL (psycopg 3 with a connection pool), for an agency's fleet.
+
+Several hub processes, on one host or several, may serve one database: every rule that must
+hold across them is the database's. A record's uuid is unique by constraint (INSERT … ON
+CONFLICT DO NOTHING), a code is used once by a conditional UPDATE, and status changes are
+numbered under a transaction lock, so a change's number is taken only after every earlier
+one is committed and a kiosk's cursor can never pass a change not yet visible.
+"""
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from hub.storage import rules
+from hub.storage.base import DatabaseUnavailable, Device, HubError, Record, Result, Row, SchemaBehind, StatusChange
+from hub.storage.blobs import FolderBlobs, verify
+from hub.storage.keys import sealing_key
+from hub.storage.schema import LATEST, SCHEMA_TABLE, behind_message, pending
+from hub.storage.transfer import TABLES
+from kiosk.records.protocol import RECEIVED, compact_json
+
+CHANGES_LOCK = 0x4C50_5201  # advisory lock: one transaction at a time numbers status changes
+MIGRATE_LOCK = 0x4C50_5202  # advisory lock: one process at a time migrates
+POOL_SIZE = 10
+CONNECT_TIMEOUT = 10  # seconds
+
+
+def _text(moment: datetime | None) -> str | None:
+    """A time as the API writes every time: UTC, milliseconds, with its offset."""
+    return None if moment is None else moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL text cannot hold NUL: a name with one (from a request) is a name the hub never gave."""
+    return "\x00" not in text
+
+
+def connect(url: str) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT)
+    except psycopg.Error as exc:
+        raise DatabaseUnavailable(" ".join(str(exc).split())) from None
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT to_regclass('hub_schema') IS NOT NULL").fetchone()
+    if row is None or not row[0]:
+        return 0
+    version = conn.execute("SELECT coalesce(max(version), 0) FROM hub_schema").fetchone()
+    return int(version[0]) if version else 0
+
+
+def migrate(url: str) -> list[str]:
+    """Apply the pending migrations in one transaction; the names of those applied."""
+    with connect(url) as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATE_LOCK])
+        conn.execute(SCHEMA_TABLE)
+        applied = {version for (version,) in conn.execute("SELECT version FROM hub_schema")}
+        done = []
+        for migration in pending(applied):
+            for statement in migration.postgresql:
+                conn.execute(statement)
+            conn.execute("INSERT INTO hub_schema (version, name) VALUES (%s, %s)", [migration.version, migration.name])
+            done.append(migration.name)
+    return done
+
+
+class PostgresStorage:
+    def __init__(self, data_dir: Path, url: str, pool_size: int = POOL_SIZE) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.blobs = FolderBlobs(self.data_dir / "attachments")
+        self.sealing_key = sealing_key(self.data_dir)
+        with connect(url) as conn:
+            version = schema_version(conn)
+        if version < LATEST:
+            raise SchemaBehind(behind_message(version))
+        self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            url, min_size=1, max_size=pool_size, kwargs={"connect_timeout": CONNECT_TIMEOUT}, open=True, name="hub"
+        )
+        self._tokens = rules.TokenCheck()
+
+    def close(self) -> None:
+        self.pool.close()
+
+    # enrollment and authentication
+    def create_enrollment_code(self, valid_for: timedelta = timedelta(hours=24), device_id: str | None = None) -> str:
+        code = rules.new_code()
+        created = datetime.now(UTC)
+        with self.pool.connection() as conn:
+            if (
+                device_id is not None
+                and not conn.execute("SELECT 1 FROM devices WHERE device_id = %s", [device_id]).fetchone()
+            ):
+                raise HubError("unknown_device", f"no device {device_id}")
+            conn.execute(
+                "INSERT INTO enrollment_codes (code_hash, device_id, created_at, expires_at) VALUES (%s, %s, %s, %s)",
+                [rules.code_hash(code), device_id, created, created + valid_for],
+            )
+        return code
+
+    def enroll(self, code: str) -> tuple[str, str]:
+        secret, salt, token_hash = rules.new_secret()
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "UPDATE enrollment_codes SET used_at = now() WHERE code_hash = %s AND used_at IS NULL"
+                " AND expires_at > now() RETURNING device_id",
+                [rules.code_hash(code)],
+            ).fetchone()
+            if row is None:
+                raise HubError("bad_code", rules.BAD_CODE)
+            device_id: str = row[0] or rules.new_device_id()
+            conn.execute(
+                "INSERT INTO devices (device_id, salt, token_hash, enrolled_at) VALUES (%s, %s, %s, now())"
+                " ON CONFLICT (device_id) DO UPDATE SET salt = excluded.salt, token_hash = excluded.token_hash,"
+                " enrolled_at = excluded.enrolled_at, revoked_at = NULL",
+                [device_id, salt, token_hash],
+            )
+        return device_id, f"{device_id}.{secret}"
+
+    def authenticate(self, token: str) -> str | None:
+        parts = rules.token_parts(token)
+        if parts is None:
+            return None
+        device_id, secret = parts
+        if not _storable(device_id):
+            return None
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT salt, token_hash FROM devices WHERE device_id = %s AND revoked_at IS NULL", [device_id]
+            ).fetchone()
+        if row is None or not self._tokens.matches(token, secret, row[0], row[1]):
+            return None
+        return device_id
+
+    def revoke(self, device_id: str) -> None:
+        with self.pool.connection() as conn:
+            if not conn.execute("UPDATE devices SET revoked_at = now() WHERE device_id = %s", [device_id]).rowcount:
+                raise HubError("unknown_device", f"no device {device_id}")
+
+    def devices(self) -> list[Device]:
+        with self.pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(r.seq) FROM devices d"
+                " LEFT JOIN records r ON r.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
+            ).fetchall()
+        return [
+            {"device_id": device_id, "enrolled_at": _text(enrolled) or "", "revoked_at": _text(revoked), "records": n}
+            for device_id, enrolled, revoked, n in rows
+        ]
+
+    # records
+    def store_records(self, device_id: str, records: list[tuple[Record, str]]) -> list[Result]:
+        """The batch goes in as arrays, inserted by one statement that returns the rows it
+        added. Numbers are drawn first, so tracking ids follow the batch's order; a uuid another
+        process is storing at the same moment waits for it and is then a duplicate or conflict."""
+        received = datetime.now(UTC)
+        refused = [rules.missing_attachments(record, self.has_attachment) for record, _ in records]
+        kept_rows = [pair for pair, refusal in zip(records, refused, strict=True) if refusal is None]
+        if not kept_rows:  # then every record was refused
+            return [refusal for refusal in refused if refusal is not None]
+        with self.pool.connection() as conn:
+            seqs = [
+                seq
+                for (seq,) in conn.execute(
+                    "SELECT nextval(pg_get_serial_sequence('records', 'seq')) FROM generate_series(1, %s)",
+                    [len(kept_rows)],
+                )
+            ]
+            added = conn.execute(
+                "INSERT INTO records (seq, uuid, kind, device_id, digest, body, device_created_at, received_at,"
+                " tracking_id) SELECT seq, uuid, kind, %s, digest, body, created_at, %s, tracking_id"
+                " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
+                " AS batch (seq, uuid, kind, digest, body, created_at, tracking_id)"
+                " ON CONFLICT (uuid) DO NOTHING RETURNING seq, uuid, kind, tracking_id",
+                [
+                    device_id,
+                    received,
+                    seqs,
+                    [record["uuid"] for record, _ in kept_rows],
+                    [record["kind"] for record, _ in kept_rows],
+                    [fingerprint for _, fingerprint in kept_rows],
+                    [compact_json(record) for record, _ in kept_rows],
+                    [record["created_at"] for record, _ in kept_rows],
+                    [
+                        rules.tracking_id(received.isoformat(), seq) if record["kind"] == "complaint" else None
+                        for (record, _), seq in zip(kept_rows, seqs, strict=True)
+                    ],
+                ],
+            ).fetchall()
+            complaints = [uuid for _, uuid, kind, _ in sorted(added) if kind == "complaint"]
+            if complaints:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
+                conn.execute(
+                    "INSERT INTO status_changes (uuid, status, updated_at) SELECT uuid, %s, %s"
+                    " FROM unnest(%s::text[]) WITH ORDINALITY AS c (uuid, n) ORDER BY n",
+                    [RECEIVED, received, complaints],
+                )
+            new: dict[str, str | None] = {uuid: tracking for _, uuid, _, tracking in added}
+            uuids = Counter(record["uuid"] for record, _ in kept_rows)
+            others = [uuid for uuid, times in uuids.items() if uuid not in new or times > 1]  # duplicates, conflicts
+            kept = {
+                uuid: (stored_digest, tracking)
+                for uuid, stored_digest, tracking in conn.execute(
+                    "SELECT uuid, digest, tracking_id FROM records WHERE uuid = ANY(%s)", [others]
+                )
+            }
+        return [
+            refusal or rules.answer(record["uuid"], fingerprint, new, kept.__getitem__)
+            for (record, fingerprint), refusal in zip(records, refused, strict=True)
+        ]
+
+    def withdraw(self, device_id: str, uuids: list[str]) -> int:
+        from kiosk.records.personal import split
+
+        with self.pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT uuid, body FROM records WHERE uuid = ANY(%s) AND device_id = %s AND withdrawn_at IS NULL"
+                " FOR UPDATE",
+                [[uuid for uuid in uuids if _storable(uuid)], device_id],
+            ).fetchall()
+            for uuid, body in rows:
+                public, _personal = split(json.loads(body))
+                conn.execute(
+                    "UPDATE records SET body = %s, withdrawn_at = now() WHERE uuid = %s", [compact_json(public), uuid]
+                )
+        return len(rows)
+
+    def record_lines(self) -> Iterator[str]:
+        with self.pool.connection() as conn, conn.cursor(name="record_lines") as cursor:
+            cursor.execute("SELECT body FROM records ORDER BY seq")
+            while rows := cursor.fetchmany(1000):
+                for (body,) in rows:
+                    yield body
+
+    def count(self) -> int:
+        with self.pool.connection() as conn:
+            return _count(conn, "records")
+
+    # attachments
+    def has_attachment(self, sha256: str) -> bool:
+        with self.pool.connection() as conn:
+            return conn.execute("SELECT 1 FROM attachments WHERE sha256 = %s", [sha256]).fetchone() is not None
+
+    def put_attachment(self, sha256: str, data: bytes) -> bool:
+        verify(sha256, data)
+        if self.has_attachment(sha256):
+            return False
+        self.blobs.write(sha256, data)
+        with self.pool.connection() as conn:
+            return (
+                conn.execute(
+                    "INSERT INTO attachments (sha256, size, received_at) VALUES (%s, %s, now()) ON CONFLICT DO NOTHING",
+                    [sha256, len(data)],
+                ).rowcount
+                == 1
+            )
+
+    # complaint status
+    def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
+        rules.check_status(status)
+        with self.pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
+            found = conn.execute(
+                "SELECT r.kind, (SELECT status FROM status_changes WHERE uuid = r.uuid ORDER BY seq DESC LIMIT 1)"
+                " FROM records r WHERE r.uuid = %s",
+                [uuid],
+            ).fetchone()
+            current = rules.check_transition(uuid, (found[0], found[1]) if found else None, status)
+            conn.execute(
+                "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (%s, %s, %s, now())",
+                [uuid, status, note],
+            )
+        return current
+
+    def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
+        with self.pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at FROM status_changes c"
+                " JOIN records r ON r.uuid = c.uuid WHERE c.seq > %s AND r.device_id = %s ORDER BY c.seq LIMIT %s",
+                [cursor, device_id, limit + 1],
+            ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        found: list[StatusChange] = [
+            {"uuid": uuid, "tracking_id": tracking, "status": status, "note": note, "updated_at": _text(at) or ""}
+            for _seq, uuid, tracking, status, note, at in rows
+        ]
+        next_cursor: int = rows[-1][0] if rows else cursor
+        return found, next_cursor, more
+
+    # the database whole
+    def rows(self) -> Iterator[Row]:
+        with self.pool.connection() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one snapshot of every table
+            for table, columns in TABLES.items():
+                with conn.cursor(name=f"rows_of_{table}") as cursor:
+                    cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {columns[0]}")
+                    while batch := cursor.fetchmany(1000):
+                        for values in batch:
+                            yield table, tuple(_text(v) if isinstance(v, datetime) else v for v in values)
+
+    def load(self, rows: Iterable[Row]) -> None:
+        """By COPY, which reads each value as text of its column's type (times included)."""
+        with self.pool.connection() as conn:
+            for table, group in groupby(rows, key=itemgetter(0)):
+                with conn.cursor().copy(f"COPY {table} ({', '.join(TABLES[table])}) FROM STDIN") as copy:
+                    for _, values in group:
+                        copy.write_row(values)
+            for table in ("records", "status_changes"):  # the next numbers follow the copied ones
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'seq'), coalesce(max(seq), 0) + 1, false)"
+                    f" FROM {table}"
+                )
+
+    def counts(self) -> dict[str, int]:
+        with self.pool.connection() as conn:
+            return {table: _count(conn, table) for table in TABLES}
+
+
+def _count(conn: psycopg.Connection[Any], table: str) -> int:
+    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,104 @@
+"""A real PostgreSQL server for the hub's tests: one per test process (xdist worker), started
+with initdb + pg_ctl into a temporary folder from the system's packages, and a fresh database
+per test, copied from a migrated template.
+
+Import the fixtures a module uses by name: `from postgres import database, postgres_server, postgres_url`.
+"""
+
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from hub.storage.postgres import migrate
+
+ROLE = "hub"
+TEMPLATE = "hub_template"
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"  # a test server only, never a hub
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[-3]))
+    return Path(found[-1]).parent if found else None
+
+
+class PostgresServer:
+    """A server listening on a Unix socket in its own folder only (no TCP port to collide on)."""
+
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin_dir = bin_dir
+        self.folder = Path(tempfile.mkdtemp(prefix="hub-pg-"))
+        self.user = "postgres" if os.geteuid() == 0 else None  # initdb refuses to run as root
+        if self.user:
+            shutil.chown(self.folder, self.user)
+        self.names = itertools.count()
+        data = self.folder / "data"
+        self._run("initdb", "-D", str(data), "-U", ROLE, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
+        options = f"-k {self.folder} -c listen_addresses='' {FAST}"
+        self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+
+    def _run(self, program: str, *args: str) -> None:
+        done = subprocess.run(
+            [str(self.bin_dir / program), *args], user=self.user, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def url(self, name: str) -> str:
+        return f"postgresql:///{name}?host={self.folder}&user={ROLE}"
+
+    def admin(self, *statements: str) -> None:
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    server = PostgresServer(bin_dir)
+    try:
+        server.admin(f"CREATE DATABASE {TEMPLATE}")
+        migrate(server.url(TEMPLATE))
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def fresh_database(server: PostgresServer, template: str = TEMPLATE) -> Iterator[str]:
+    """A new database copied from `template` (migrated; `template0` for an empty one), dropped after."""
+    name = f"test_{next(server.names)}"
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    try:
+        yield server.url(name)
+    finally:
+        server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, migrated database of its own for this test."""
+    with fresh_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request):
+    """The hub's `--database`: empty for SQLite in the data folder, else a fresh PostgreSQL database."""
+    return request.getfixturevalue("postgres_url") if request.param == "postgresql" else ""
