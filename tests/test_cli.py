@@ -119,9 +119,28 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     result = kiosk("doctor")
     lines = result.stdout.splitlines()
     assert result.returncode == 0
-    assert [line.split("]")[0] for line in lines] == ["[OK"] * 10
+    media = [line for line in lines if line.split("] ")[1].startswith(("Microphone:", "Camera:"))]
+    assert [line.split("]")[0] for line in lines if line not in media] == ["[OK"] * 10
+    assert len(media) == 2  # either can be missing on a kiosk: a warning, never a failure
     assert any("schema version 6 (m006_attachments)" in line for line in lines)
     assert "[OK] Outreach materials: id: 4 shipped, 0 added by officers; en: 4 shipped, 0 added by officers" in lines
+
+
+def test_doctor_says_whether_citizens_can_speak_and_show(kiosk, tmp_path):
+    """With ALSA's silent `null` device as the machine's sound card there is a microphone; with
+    no sound card at all there is none, and the doctor says what citizens then do. This machine
+    has no camera: the doctor says so in the same plain way."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text('pcm.!default { type null\n hint { show on description "silent" } }\n')
+    with_null = kiosk("doctor", env={"HOME": str(home)}).stdout.splitlines()
+    assert any(line.startswith("[OK] Microphone: ") and "may speak" in line for line in with_null), with_null
+    (home / ".asoundrc").write_text("pcm.!default { type hw card 99 }\n")  # a card that is not there
+    without = kiosk("doctor", env={"HOME": str(home)}).stdout.splitlines()
+    unheard = "the choice to speak is not shown"
+    assert any(line.startswith("[WARNING] Microphone: ") and unheard in line for line in without), without
+    if not list(Path("/dev").glob("video*")):
+        assert any(line.startswith("[WARNING] Camera: No camera is connected.") for line in without), without
 
 
 @pytest.mark.parametrize(

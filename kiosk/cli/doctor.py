@@ -154,6 +154,29 @@ def _speech(_data_dir: Path) -> Outcome:
     return (OK if all(voices.values()) else WARN), "; ".join(parts)
 
 
+def _microphone(_data_dir: Path) -> Outcome:
+    """None is allowed (citizens then write), but the officer should know before an event."""
+    from kiosk.media import microphone
+
+    found = microphone()
+    if found.present:
+        return OK, _("{name}: citizens may speak their story instead of writing it").format(name=found.name)
+    return WARN, _("{problem} Citizens write their story; the choice to speak is not shown.").format(
+        problem=_(found.problem or "")
+    )
+
+
+def _camera(_data_dir: Path) -> Outcome:
+    from kiosk.media import system_cameras
+
+    found = system_cameras().status()
+    if found.present:
+        return OK, ", ".join(device.name for device in found.devices)
+    return WARN, _("{problem} Photos can only come from files, on an officer's laptop.").format(
+        problem=_(found.problem or "")
+    )
+
+
 def _personal_data(data_dir: Path) -> Outcome:
     """Sealed for the hub, kept no longer than the retention time, and in files no one else can read."""
     import stat
@@ -205,6 +228,8 @@ CHECKS = (
     (N_("Outreach materials"), _materials),
     (N_("Display"), _display),
     (N_("Speech voices"), _speech),
+    (N_("Microphone"), _microphone),
+    (N_("Camera"), _camera),
     (N_("Personal data"), _personal_data),
     (N_("Intake hub"), _hub),
 )
