@@ -7,6 +7,7 @@ import json
 import factories
 import pytest
 
+from hub.storage.blobs import FolderBlobs
 from kiosk.store import Store, attachments, intake
 from kiosk.sync import credentials
 from kiosk.sync.engine import Policy, run_sync
@@ -43,8 +44,7 @@ def stored(data_dir, records: list[dict], *files: bytes) -> None:
 
 def at_hub(hub, data: bytes) -> bytes | None:
     """The bytes the hub holds under this content's hash (its blob store is content-addressed)."""
-    found = list((hub.data_dir / "attachments").rglob(hashlib.sha256(data).hexdigest()))
-    return found[0].read_bytes() if found else None
+    return FolderBlobs.of(hub.data_dir).read(hashlib.sha256(data).hexdigest())
 
 
 def hub_uuids(hub) -> list[str]:

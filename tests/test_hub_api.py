@@ -561,8 +561,8 @@ def test_attachments_are_content_addressed_and_idempotent(hub):
     assert first.json() == {"sha256": PHOTO_SHA, "size": len(PHOTO)}
     again = requests.put(url, data=PHOTO, headers=bearer(token), timeout=TIMEOUT)
     assert again.status_code == 200 and again.json() == first.json()
-    blobs = FolderBlobs(hub.data_dir / "attachments")
-    assert blobs.path(PHOTO_SHA).read_bytes() == PHOTO
+    blobs = FolderBlobs.of(hub.data_dir)
+    assert PHOTO not in blobs.path(PHOTO_SHA).read_bytes() and blobs.read(PHOTO_SHA) == PHOTO  # sealed at rest
 
     other = hashlib.sha256(b"other bytes").hexdigest()
     wrong = requests.put(f"{hub.url}/api/v1/attachments/{other}", data=PHOTO, headers=bearer(token), timeout=TIMEOUT)

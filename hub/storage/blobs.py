@@ -2,14 +2,41 @@
 
 The database says which attachments arrived; a file is written whole (to a temporary name,
 synced, then renamed) before the database is told, so a crash leaves no half file behind a row.
+
+Voice notes and photos are personal data, so each file is sealed for the hub's own sealing key
+(HPKE, RFC 9180 base mode: X25519, HKDF-SHA256, AES-256-GCM, as the kiosks seal personal
+fields). HPKE draws a fresh ephemeral key pair for every file, so each file is encrypted under
+an AES-256-GCM key of its own that only the holder of `sealing-key.pem` can derive again; the
+file's address is bound into the seal, so a sealed file moved to another name does not open. A
+copied attachments folder, or one kept in an object store, therefore reveals nothing without
+the key, which stays in the data folder. Sealing needs only the public half: a later writer
+(an upload worker, an object store's ingest) need not hold the private key at all.
+
+Files kept plain by hubs older than the sealing are still read (their name is their hash, so
+they prove themselves) until `kiosk-hub seal-attachments` seals them in place.
 """
 
 import hashlib
 import os
+import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 
 from hub.storage.base import HubError
+from hub.storage.keys import sealing_key
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+FOLDER = "attachments"  # inside the hub's data folder
+SEALED_MARK = b"lapor-hub sealed attachment v1\n"
+_SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
+_ADDRESS = re.compile(r"[0-9a-f]{64}")
 
 
 def verify(sha256: str, data: bytes) -> None:
@@ -18,20 +45,79 @@ def verify(sha256: str, data: bytes) -> None:
         raise HubError("hash_mismatch", "the body's SHA-256 differs from the one in the address")
 
 
+def hashes_named(record: dict[str, Any]) -> set[str]:
+    """The attachments a record names; a withdrawn record still names them (they are not personal
+    fields), which is why erasing its bytes asks whether any other record still needs them."""
+    return {entry["sha256"] for entry in record.get("attachments", ())}
+
+
+def _info(sha256: str) -> bytes:
+    return b"lapor-hub attachment v1 " + sha256.encode()
+
+
 class FolderBlobs:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, key: "X25519PrivateKey | None" = None) -> None:
+        """`key`: the hub's sealing key; by default the one in the data folder holding `root`."""
         self.root = root
         self.root.mkdir(exist_ok=True, mode=0o700)
+        self.key = key if key is not None else sealing_key(root.parent)
+
+    @classmethod
+    def of(cls, data_dir: Path) -> "FolderBlobs":
+        return cls(data_dir / FOLDER)
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
     def write(self, sha256: str, data: bytes) -> None:
+        """Seal bytes already checked against their address (`verify`) and keep them under it."""
+        self._replace(sha256, SEALED_MARK + _SUITE.encrypt(data, self.key.public_key(), info=_info(sha256)))
+
+    def read(self, sha256: str) -> bytes | None:
+        """The plain bytes, or None when the hub holds none under this address. A file whose
+        contents do not unseal to bytes of this hash (damaged, or forged by someone holding only
+        the public key) is refused, never handed out."""
+        try:
+            kept = self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            return None
+        if kept.startswith(SEALED_MARK):
+            try:
+                data = _SUITE.decrypt(kept[len(SEALED_MARK) :], self.key, info=_info(sha256))
+            except (InvalidTag, ValueError):
+                data = kept  # a plain file may begin with the mark too; its hash decides
+        else:
+            data = kept
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise HubError("attachment_damaged", f"the attachment file {sha256} does not open to its own hash")
+        return data
+
+    def erase(self, sha256: str) -> None:
+        """Remove the file; callers drop its row first, so the hub never lists bytes it no longer holds."""
+        self.path(sha256).unlink(missing_ok=True)
+
+    def addresses(self) -> Iterator[str]:
+        """Every address a file is kept under (half-written `.part` files are not addresses)."""
+        for path in sorted(self.root.glob("??/*")):
+            if _ADDRESS.fullmatch(path.name) and path.parent.name == path.name[:2]:
+                yield path.name
+
+    def seal_plain(self) -> int:
+        """Seal in place every file an older hub kept plain; how many were sealed."""
+        sealed = 0
+        for sha256 in self.addresses():
+            kept = self.path(sha256).read_bytes()
+            if hashlib.sha256(kept).hexdigest() == sha256:  # a sealed file never hashes to its address
+                self.write(sha256, kept)
+                sealed += 1
+        return sealed
+
+    def _replace(self, sha256: str, contents: bytes) -> None:
         path = self.path(sha256)
         path.parent.mkdir(exist_ok=True, mode=0o700)
         partial = path.with_name(f"{sha256}.{secrets.token_hex(4)}.part")
         with open(partial, "wb") as out:
-            out.write(data)
+            out.write(contents)
             out.flush()
             os.fsync(out.fileno())
         partial.replace(path)

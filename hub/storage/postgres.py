@@ -21,7 +21,7 @@ from psycopg_pool import ConnectionPool
 
 from hub.storage import rules
 from hub.storage.base import DatabaseUnavailable, Device, HubError, Record, Result, Row, SchemaBehind, StatusChange
-from hub.storage.blobs import FolderBlobs, verify
+from hub.storage.blobs import FolderBlobs, hashes_named, verify
 from hub.storage.keys import sealing_key
 from hub.storage.schema import LATEST, SCHEMA_TABLE, behind_message, pending
 from hub.storage.transfer import TABLES
@@ -219,8 +219,14 @@ class PostgresStorage:
         ]
 
     def withdraw(self, device_id: str, uuids: list[str]) -> int:
+        """The personal fields go from the body, and the attachment bytes from the blob store
+        unless a record not withdrawn names the same hash. The attachments' rows are locked
+        before that question is asked, so two withdrawals of records sharing a photo, in two
+        processes, cannot each see the other's record as still needing it. Files go after the
+        commit: a crash in between leaves a sealed file no row names, never a row without bytes."""
         from kiosk.records.personal import split
 
+        named: set[str] = set()
         with self.pool.connection() as conn:
             rows = conn.execute(
                 "SELECT uuid, body FROM records WHERE uuid = ANY(%s) AND device_id = %s AND withdrawn_at IS NULL"
@@ -228,10 +234,17 @@ class PostgresStorage:
                 [[uuid for uuid in uuids if _storable(uuid)], device_id],
             ).fetchall()
             for uuid, body in rows:
-                public, _personal = split(json.loads(body))
+                record = json.loads(body)
+                public, _personal = split(record)
                 conn.execute(
                     "UPDATE records SET body = %s, withdrawn_at = now() WHERE uuid = %s", [compact_json(public), uuid]
                 )
+                named |= hashes_named(record)
+            conn.execute("SELECT 1 FROM attachments WHERE sha256 = ANY(%s) ORDER BY sha256 FOR UPDATE", [sorted(named)])
+            unneeded = [sha256 for sha256 in sorted(named) if not _still_named(conn, sha256)]
+            conn.execute("DELETE FROM attachments WHERE sha256 = ANY(%s)", [unneeded])
+        for sha256 in unneeded:
+            self.blobs.erase(sha256)
         return len(rows)
 
     def record_lines(self) -> Iterator[str]:
@@ -324,6 +337,17 @@ class PostgresStorage:
     def counts(self) -> dict[str, int]:
         with self.pool.connection() as conn:
             return {table: _count(conn, table) for table in TABLES}
+
+
+def _still_named(conn: psycopg.Connection[Any], sha256: str) -> bool:
+    """Whether a record not withdrawn names this attachment (the text match only narrows the scan).
+    Read committed: a withdrawal committed while this one waited on the attachment's lock is seen."""
+    row = conn.execute(
+        "SELECT 1 FROM records r, jsonb_array_elements(r.body::jsonb -> 'attachments') a"
+        " WHERE r.withdrawn_at IS NULL AND strpos(r.body, %s) > 0 AND a ->> 'sha256' = %s LIMIT 1",
+        [sha256, sha256],
+    ).fetchone()
+    return row is not None
 
 
 def _count(conn: psycopg.Connection[Any], table: str) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hub.storage import rules
 from hub.storage.base import Device, HubError, Record, Result, Row, StatusChange, now
-from hub.storage.blobs import FolderBlobs, verify
+from hub.storage.blobs import FolderBlobs, hashes_named, verify
 from hub.storage.keys import sealing_key
 from hub.storage.schema import SCHEMA_TABLE, pending
 from hub.storage.transfer import TABLES
@@ -191,9 +191,13 @@ class SqliteStorage:
             ]
 
     def withdraw(self, device_id: str, uuids: list[str]) -> int:
+        """The personal fields go from the body, and the attachment bytes from the blob store
+        unless a record not withdrawn names the same hash. Files go after the commit: a crash in
+        between leaves a sealed file no row names, never a row whose bytes are gone."""
         from kiosk.records.personal import split
 
         erased = 0
+        named: set[str] = set()
         with self._write() as conn:
             for uuid in uuids:
                 row = conn.execute(
@@ -202,11 +206,17 @@ class SqliteStorage:
                 ).fetchone()
                 if row is None:
                     continue
-                public, _personal = split(json.loads(row[0]))
+                record = json.loads(row[0])
+                public, _personal = split(record)
                 conn.execute(
                     "UPDATE records SET body = ?, withdrawn_at = ? WHERE uuid = ?", [compact_json(public), now(), uuid]
                 )
+                named |= hashes_named(record)
                 erased += 1
+            unneeded = [sha256 for sha256 in sorted(named) if not _still_named(conn, sha256)]
+            conn.executemany("DELETE FROM attachments WHERE sha256 = ?", [[sha256] for sha256 in unneeded])
+        for sha256 in unneeded:
+            self.blobs.erase(sha256)
         if erased:  # the write-ahead log still holds the pages as they were
             self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return erased
@@ -305,6 +315,15 @@ def _kept(conn: sqlite3.Connection, uuid: str) -> tuple[str, str | None]:
     sql = "SELECT digest, tracking_id FROM records WHERE uuid = ?"
     kept: tuple[str, str | None] = conn.execute(sql, [uuid]).fetchone()
     return kept
+
+
+def _still_named(conn: sqlite3.Connection, sha256: str) -> bool:
+    """Whether a record not withdrawn names this attachment (the text match only narrows the scan)."""
+    sql = (
+        "SELECT 1 FROM records r, json_each(r.body, '$.attachments') a WHERE r.withdrawn_at IS NULL"
+        " AND r.body LIKE ? AND a.value ->> 'sha256' = ? LIMIT 1"
+    )
+    return conn.execute(sql, [f"%{sha256}%", sha256]).fetchone() is not None
 
 
 def _adopt_sqlite_utils_history(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,240 @@
+"""Attachment bytes at the hub are personal data: sealed at rest, erased by withdrawal unless
+another record still needs them, and written out plain only by `kiosk-hub export --attachments`;
+on SQLite and on PostgreSQL alike."""
+
+import hashlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+
+import factories
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from hubproc import run_cli
+from postgres import database, postgres_server, postgres_url  # noqa: F401 - fixtures
+
+from hub.storage import HubError, open_storage
+from hub.storage.blobs import SEALED_MARK, FolderBlobs
+from kiosk.records import digest
+
+TIMEOUT = 30
+PHOTO = b"\xff\xd8\xff\xe0" + b"jalan berlubang di depan sekolah " * 40 + b"\xff\xd9"
+VOICE = b"OggS\x00\x02" + bytes(range(256)) * 8
+PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
+VOICE_SHA = hashlib.sha256(VOICE).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def backend(database, monkeypatch):  # noqa: F811 - the fixture imported above
+    """Every test runs on both databases: hubs, commands and storages find it in the environment."""
+    if database:
+        monkeypatch.setenv("KIOSK_HUB_DATABASE", database)
+    return database
+
+
+def storage_of(data_dir):
+    return closing(open_storage(data_dir, os.environ.get("KIOSK_HUB_DATABASE", "")))
+
+
+def attachment(data: bytes, mime: str = "image/jpeg", name: str = "jalan.jpg") -> dict:
+    return {"sha256": hashlib.sha256(data).hexdigest(), "mime": mime, "size": len(data), "name": name}
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def enroll(hub) -> str:
+    answer = requests.post(hub.url + "/api/v1/enroll", json={"code": hub.enroll_code()}, timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["token"]
+
+
+def put(hub, token: str, data: bytes) -> requests.Response:
+    sha256 = hashlib.sha256(data).hexdigest()
+    return requests.put(f"{hub.url}/api/v1/attachments/{sha256}", data=data, headers=bearer(token), timeout=TIMEOUT)
+
+
+def send(hub, token: str, *data: bytes) -> dict:
+    """A complaint naming these attachments, uploaded first and then stored."""
+    for item in data:
+        assert put(hub, token, item).status_code in (200, 201)
+    complaint = factories.complaint(attachments=[attachment(item) for item in data])
+    answer = requests.post(
+        hub.url + "/api/v1/records", json={"records": [complaint]}, headers=bearer(token), timeout=TIMEOUT
+    )
+    assert answer.json()["results"][0]["status"] == "stored", answer.text
+    return complaint
+
+
+def withdraw(hub, token: str, record: dict) -> None:
+    answer = requests.post(
+        hub.url + "/api/v1/withdrawals", json={"uuids": [record["uuid"]]}, headers=bearer(token), timeout=TIMEOUT
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def exported(data_dir, folder) -> dict[str, bytes]:
+    """`kiosk-hub export --attachments FOLDER`: the files written, by name."""
+    done = run_cli(data_dir, "export", "--attachments", str(folder), database=os.environ.get("KIOSK_HUB_DATABASE", ""))
+    assert done.returncode == 0, done.stderr
+    return {path.name: path.read_bytes() for path in folder.iterdir()} if folder.exists() else {}
+
+
+def on_disk(data_dir, sha256: str) -> bytes:
+    return FolderBlobs.of(data_dir).path(sha256).read_bytes()
+
+
+# sealed at rest
+def test_the_file_on_disk_does_not_hold_the_plain_bytes(hub):
+    """After a PUT the attachment's file is sealed: neither the bytes nor any long run of them is
+    in it, and only the hub's own key opens it, to exactly the bytes sent."""
+    token = enroll(hub)
+    assert put(hub, token, PHOTO).status_code == 201
+    kept = on_disk(hub.data_dir, PHOTO_SHA)
+    assert kept.startswith(SEALED_MARK)
+    assert PHOTO not in kept and b"jalan berlubang" not in kept
+    assert FolderBlobs.of(hub.data_dir).read(PHOTO_SHA) == PHOTO
+    stranger = FolderBlobs(hub.data_dir / "attachments", X25519PrivateKey.generate())
+    with pytest.raises(HubError):
+        stranger.read(PHOTO_SHA)
+
+
+def test_a_sealed_file_moved_to_another_address_does_not_open(tmp_path):
+    """The address is bound into the seal: a file copied under another attachment's name is refused."""
+    blobs = FolderBlobs.of(tmp_path)
+    blobs.write(PHOTO_SHA, PHOTO)
+    blobs.write(VOICE_SHA, VOICE)
+    blobs.path(VOICE_SHA).write_bytes(blobs.path(PHOTO_SHA).read_bytes())
+    with pytest.raises(HubError, match=VOICE_SHA):
+        blobs.read(VOICE_SHA)
+
+
+def test_the_put_stays_idempotent(hub):
+    """A second PUT of the same bytes is 200 and leaves the sealed file as it was; a body with
+    another hash is still refused before anything is sealed."""
+    token = enroll(hub)
+    assert put(hub, token, PHOTO).status_code == 201
+    first = on_disk(hub.data_dir, PHOTO_SHA)
+    again = put(hub, token, PHOTO)
+    assert again.status_code == 200 and again.json() == {"sha256": PHOTO_SHA, "size": len(PHOTO)}
+    assert on_disk(hub.data_dir, PHOTO_SHA) == first
+    wrong = requests.put(
+        f"{hub.url}/api/v1/attachments/{VOICE_SHA}", data=PHOTO, headers=bearer(token), timeout=TIMEOUT
+    )
+    assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "hash_mismatch"
+    assert not FolderBlobs.of(hub.data_dir).path(VOICE_SHA).exists()
+
+
+# export
+def test_put_then_export_gives_identical_bytes(hub, tmp_path):
+    """A complaint with a photo and a voice note: the export writes both, plain and byte-identical,
+    each named by its sha256, and nothing for an attachment no exported record names."""
+    token = enroll(hub)
+    send(hub, token, PHOTO, VOICE)
+    stray = b"uploaded, but no record names it"
+    assert put(hub, token, stray).status_code == 201
+    files = exported(hub.data_dir, tmp_path / "out")
+    assert files == {PHOTO_SHA: PHOTO, VOICE_SHA: VOICE}
+
+
+def test_plain_files_of_an_older_hub_are_read_and_can_be_sealed(tmp_path, backend):
+    """A file an older hub kept plain is still exported as it is; `kiosk-hub seal-attachments`
+    seals it in place (and only it), and the export then gives the same bytes."""
+    data_dir = tmp_path / "hub"
+    with storage_of(data_dir) as storage:
+        device, _ = storage.enroll(storage.create_enrollment_code())
+        storage.put_attachment(PHOTO_SHA, PHOTO)
+        storage.put_attachment(VOICE_SHA, VOICE)
+        complaint = factories.complaint(attachments=[attachment(PHOTO), attachment(VOICE, "audio/ogg", "suara.ogg")])
+        assert storage.store_records(device, [(complaint, digest(complaint))])[0].status == "stored"
+    blobs = FolderBlobs.of(data_dir)
+    blobs.path(PHOTO_SHA).write_bytes(PHOTO)  # as a hub before sealing kept it
+    sealed_voice = on_disk(data_dir, VOICE_SHA)
+    assert exported(data_dir, tmp_path / "before") == {PHOTO_SHA: PHOTO, VOICE_SHA: VOICE}
+
+    done = run_cli(data_dir, "seal-attachments", database=backend)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1 ")
+    assert PHOTO not in on_disk(data_dir, PHOTO_SHA) and on_disk(data_dir, PHOTO_SHA).startswith(SEALED_MARK)
+    assert on_disk(data_dir, VOICE_SHA) == sealed_voice
+    assert exported(data_dir, tmp_path / "after") == {PHOTO_SHA: PHOTO, VOICE_SHA: VOICE}
+    assert run_cli(data_dir, "seal-attachments", database=backend).stdout.startswith("0 ")
+
+
+# withdrawal
+def test_a_withdrawal_erases_the_attachment(hub, tmp_path):
+    """Consent withdrawn: the file is gone, the hub no longer counts the attachment as arrived,
+    and the export writes nothing for the record."""
+    token = enroll(hub)
+    complaint = send(hub, token, PHOTO, VOICE)
+    withdraw(hub, token, complaint)
+    blobs = FolderBlobs.of(hub.data_dir)
+    assert not blobs.path(PHOTO_SHA).exists() and not blobs.path(VOICE_SHA).exists()
+    with storage_of(hub.data_dir) as storage:
+        assert not storage.has_attachment(PHOTO_SHA) and not storage.has_attachment(VOICE_SHA)
+    assert exported(hub.data_dir, tmp_path / "out") == {}
+    assert len(hub.records()) == 1  # the record itself stays
+
+
+def test_a_shared_photo_stays_while_another_record_names_it(hub, tmp_path):
+    """Two complaints name one photo: withdrawing the first keeps the photo (and exports it for
+    the second); withdrawing the second erases it. The first's own voice note goes at once."""
+    token = enroll(hub)
+    first = send(hub, token, PHOTO, VOICE)
+    second = send(hub, token, PHOTO)
+    withdraw(hub, token, first)
+    blobs = FolderBlobs.of(hub.data_dir)
+    assert blobs.read(PHOTO_SHA) == PHOTO and not blobs.path(VOICE_SHA).exists()
+    assert exported(hub.data_dir, tmp_path / "one") == {PHOTO_SHA: PHOTO}
+    withdraw(hub, token, second)
+    assert not blobs.path(PHOTO_SHA).exists()
+    assert exported(hub.data_dir, tmp_path / "none") == {}
+
+
+def test_another_devices_withdrawal_erases_nothing(hub):
+    """A device can withdraw only its own records, so it cannot erase another kiosk's photo."""
+    token, other = enroll(hub), enroll(hub)
+    complaint = send(hub, token, PHOTO)
+    withdraw(hub, other, complaint)
+    assert FolderBlobs.of(hub.data_dir).read(PHOTO_SHA) == PHOTO
+
+
+def test_a_photo_withdrawn_before_erasure_existed_is_not_exported(tmp_path):
+    """A hub older than erasure on withdrawal may still hold a withdrawn record's bytes: the
+    export leaves them out all the same."""
+    data_dir = tmp_path / "hub"
+    with storage_of(data_dir) as storage:
+        device, _ = storage.enroll(storage.create_enrollment_code())
+        storage.put_attachment(PHOTO_SHA, PHOTO)
+        complaint = factories.complaint(attachments=[attachment(PHOTO)])
+        storage.store_records(device, [(complaint, digest(complaint))])
+        assert storage.withdraw(device, [complaint["uuid"]]) == 1
+    FolderBlobs.of(data_dir).write(PHOTO_SHA, PHOTO)  # as such a hub left it
+    assert exported(data_dir, tmp_path / "out") == {}
+
+
+def test_withdrawals_at_once_of_records_sharing_a_photo_erase_it(tmp_path):
+    """Two withdrawals of the two records naming one photo, at the same moment on two
+    connections: neither may keep the photo for the other, so it is gone after both."""
+    data_dir = tmp_path / "hub"
+    with storage_of(data_dir) as storage:
+        device, _ = storage.enroll(storage.create_enrollment_code())
+        for round_ in range(5):
+            data = PHOTO + bytes([round_])
+            sha256 = hashlib.sha256(data).hexdigest()
+            storage.put_attachment(sha256, data)
+            pair = [factories.complaint(attachments=[attachment(data)]) for _ in range(2)]
+            storage.store_records(device, [(record, digest(record)) for record in pair])
+            barrier = threading.Barrier(2)
+
+            def withdraw_one(record: dict, barrier: threading.Barrier) -> int:
+                barrier.wait(10)
+                return storage.withdraw(device, [record["uuid"]])
+
+            with ThreadPoolExecutor(2) as pool:
+                assert list(pool.map(withdraw_one, pair, [barrier] * 2)) == [1, 1]
+            assert not FolderBlobs.of(data_dir).path(sha256).exists(), round_
+            assert not storage.has_attachment(sha256)
