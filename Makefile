@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PO := $(wildcard locales/*/LC_MESSAGES/kiosk.po)
-MO := $(PO:.po=.mo)
+HUB_PO := $(wildcard locales/*/LC_MESSAGES/hub.po)
+MO := $(PO:.po=.mo) $(HUB_PO:.po=.mo)
 
 BUNDLE := dist/kiosk/kiosk
 # With the bundle: its own checks, and the command-line and sync tests run against it.
@@ -51,6 +52,10 @@ locales: $(MO)
 locales/%/LC_MESSAGES/kiosk.mo: locales/%/LC_MESSAGES/kiosk.po $(VENV)/installed
 	$(BIN)/pybabel compile --domain kiosk --input-file $< --output-file $@
 
+# The staff console's own domain, `hub`.
+locales/%/LC_MESSAGES/hub.mo: locales/%/LC_MESSAGES/hub.po $(VENV)/installed
+	$(BIN)/pybabel compile --domain hub --input-file $< --output-file $@
+
 extract: $(VENV)/installed
 	$(BIN)/pybabel extract --no-location --sort-output -k N_ -o locales/kiosk.pot \
 		--project "LAPOR! Field Kiosk" --msgid-bugs-address "" kiosk
@@ -58,6 +63,10 @@ extract: $(VENV)/installed
 update-locales: extract
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D kiosk -i locales/kiosk.pot -d locales
 	msgen --no-wrap -o locales/en/LC_MESSAGES/kiosk.po locales/en/LC_MESSAGES/kiosk.po
+	$(BIN)/pybabel extract --no-location --sort-output -F hub/console/babel.cfg -k N_ -o locales/hub.pot \
+		--project "LAPOR! Field Kiosk" --msgid-bugs-address "" .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D hub -i locales/hub.pot -d locales
+	msgen --no-wrap -o locales/en/LC_MESSAGES/hub.po locales/en/LC_MESSAGES/hub.po
 
 schema: $(VENV)/installed
 	$(BIN)/python -m kiosk.records.schema

@@ -39,6 +39,14 @@ class Limits:
     changes_page: int = 500
 
 
+@dataclass(frozen=True)
+class Console:
+    """The staff console: when an unused session ends, and the time zone its working days are counted in."""
+
+    idle_minutes: int = 30
+    timezone: str = "Asia/Jakarta"  # WIB; a hub in Makassar or Jayapura sets Asia/Makassar or Asia/Jayapura
+
+
 def data_dir(given: str | None = None) -> Path:
     if given:
         return Path(given).expanduser()
@@ -59,6 +67,8 @@ class HubSettings(BaseSettings):
     workers: int = Field(1, ge=1)
     max_batch: int = Field(Limits.max_batch, ge=1)
     max_body: int = Field(Limits.max_body, ge=1)
+    console_idle_minutes: int = Field(Console.idle_minutes, ge=1)
+    timezone: str = Console.timezone
 
     @field_validator("database")
     @classmethod
@@ -70,6 +80,10 @@ class HubSettings(BaseSettings):
     @property
     def limits(self) -> Limits:
         return Limits(max_batch=self.max_batch, max_body=self.max_body)
+
+    @property
+    def console(self) -> Console:
+        return Console(idle_minutes=self.console_idle_minutes, timezone=self.timezone)
 
     @classmethod
     def settings_customise_sources(

@@ -10,6 +10,7 @@ from hubproc import run_cli
 from postgres import database, fresh_database, postgres_server, postgres_url  # noqa: F401 - fixtures
 
 from hub.storage import open_storage
+from hub.storage.staff import Staff
 from kiosk.records import digest
 
 PHOTO = b"\xff\xd8 a photo's bytes \xff\xd9"
@@ -30,12 +31,23 @@ def populate(storage) -> tuple[str, str]:
     storage.store_records(device, [(record, digest(record)) for record in batch])
     storage.set_status(named["uuid"], "verified", "Sudah dicek")
     storage.withdraw(device, [named["uuid"]])
+    staff = Staff(storage)  # the console's people and its audit log travel too
+    staff.add_agency("PUPR", "Dinas Pekerjaan Umum", "cli:admin")
+    staff.add_user("budi", "liaison", "PUPR", "kata sandi yang panjang", "cli:admin")
     return device, token
 
 
 def state(storage, device: str) -> tuple:
     """What the hub's users see of its database."""
-    return list(storage.record_lines()), storage.devices(), storage.changes(device, 0, 100), storage.counts()
+    staff = Staff(storage)
+    return (
+        list(storage.record_lines()),
+        storage.devices(),
+        storage.changes(device, 0, 100),
+        storage.counts(),
+        staff.agencies(),
+        staff.users(),
+    )
 
 
 def test_a_backup_restores_into_the_other_database_whole(tmp_path, database, postgres_server):  # noqa: F811

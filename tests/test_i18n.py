@@ -121,3 +121,24 @@ def test_an_officer_drops_in_an_html_material_with_an_image(qapp, tmp_path):
         for y in range(0, image.height(), 4)
     )
     assert reds > 100  # the picture was found beside the page and drawn
+
+
+def console_messages() -> set[str]:
+    """What the staff console's code and templates mark for translation (its `hub` domain)."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with open(ROOT / "hub/console/babel.cfg", encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = extract_from_dir(ROOT, method_map, options_map, keywords={"_": None, "N_": None, "ngettext": (1, 2)})
+    return {message[2] if isinstance(message[2], str) else message[2][0] for message in found}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_consoles_catalog_is_complete_and_in_step_with_its_sources(language):
+    with open(ROOT / f"locales/{language}/LC_MESSAGES/hub.po", "rb") as po:
+        entries = {m.id if isinstance(m.id, str) else m.id[0]: m for m in read_po(po) if m.id}
+    assert console_messages() - set(entries) == set(), "run `make update-locales`"
+    for msgid, message in entries.items():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"untranslated: {msgid}"
+        assert not message.fuzzy, f"fuzzy: {msgid}"

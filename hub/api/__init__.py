@@ -1,6 +1,7 @@
-"""The hub's HTTP API for kiosks, protocol version 1 (DESIGN.md, "Sync protocol").
+"""The hub's HTTP API for kiosks, protocol version 1 (DESIGN.md, "Sync protocol"), with the
+staff console beside it under `/console/`.
 
-Bodies are read with a limit before they are parsed; every answer is JSON.
+Bodies are read with a limit before they are parsed; every answer of the API is JSON.
 """
 
 from collections.abc import AsyncIterator
@@ -8,16 +9,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from hub import console
 from hub.api import attachments, changes, enrollment, errors, health, records
 from hub.api.deps import PROTOCOL, Hub
-from hub.settings import Limits
+from hub.settings import Console, Limits
 from hub.storage import Storage
 from kiosk.records.sealing import public_key_text
 
 DEFAULT_LIMITS = Limits()
+DEFAULT_CONSOLE = Console()
 
 
-def create_app(storage: Storage, limits: Limits = DEFAULT_LIMITS) -> FastAPI:
+def create_app(
+    storage: Storage, limits: Limits = DEFAULT_LIMITS, console_settings: Console = DEFAULT_CONSOLE
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
@@ -33,4 +38,5 @@ def create_app(storage: Storage, limits: Limits = DEFAULT_LIMITS) -> FastAPI:
     errors.install(app)
     for area in (health, enrollment, records, attachments, changes):
         app.include_router(area.router)
+    console.install(app, storage, console_settings)
     return app

@@ -27,7 +27,7 @@ def worker_app() -> "FastAPI":
 
     _tune()
     chosen = settings.load()
-    return create_app(open_storage(chosen.data_dir, chosen.database), chosen.limits)
+    return create_app(open_storage(chosen.data_dir, chosen.database), chosen.limits, chosen.console)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -44,12 +44,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if chosen.workers == 1:
         from hub.api import create_app
 
-        app = create_app(open_storage(chosen.data_dir, chosen.database), chosen.limits)
+        app = create_app(open_storage(chosen.data_dir, chosen.database), chosen.limits, chosen.console)
         _tune()
         uvicorn.run(app, host=chosen.host, port=chosen.port, **serving)
         return 0
     open_storage(chosen.data_dir, chosen.database).close()  # unreachable or behind: said once, here
-    for name in ("data_dir", "database", "max_batch", "max_body"):
+    for name in ("data_dir", "database", "max_batch", "max_body", "console_idle_minutes", "timezone"):
         os.environ[settings.ENV_PREFIX + name.upper()] = str(getattr(chosen, name))
     uvicorn.run(
         f"{__name__}:worker_app", factory=True, workers=chosen.workers, host=chosen.host, port=chosen.port, **serving

@@ -328,7 +328,7 @@ class PostgresStorage:
                 with conn.cursor().copy(f"COPY {table} ({', '.join(TABLES[table])}) FROM STDIN") as copy:
                     for _, values in group:
                         copy.write_row(values)
-            for table in ("records", "status_changes"):  # the next numbers follow the copied ones
+            for table in ("records", "status_changes", "audit_log"):  # the next numbers follow the copied ones
                 conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'seq'), coalesce(max(seq), 0) + 1, false)"
                     f" FROM {table}"

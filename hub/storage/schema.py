@@ -7,9 +7,11 @@ refuses to serve an older schema.
 
 from dataclasses import dataclass
 
+from hub.storage.roles import ROLES
 from kiosk.records.protocol import COMPLAINT_STATUSES
 
 _STATUSES = ", ".join(f"'{s}'" for s in COMPLAINT_STATUSES)
+_ROLES = ", ".join(f"'{r}'" for r in ROLES)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,90 @@ MIGRATIONS = (
         "withdrawals",  # when a citizen withdrew consent: the record's personal fields are gone from its body
         sqlite=("ALTER TABLE records ADD COLUMN withdrawn_at TEXT",),
         postgresql=("ALTER TABLE records ADD COLUMN withdrawn_at timestamptz",),
+    ),
+    Migration(
+        3,
+        "console",  # staff, their sessions, agencies, dispositions and the append-only audit log
+        sqlite=(
+            "CREATE TABLE agencies (code TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL)",
+            f"""CREATE TABLE staff (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL CHECK (role IN ({_ROLES})),
+                agency TEXT REFERENCES agencies (code),
+                salt BLOB NOT NULL,
+                password_hash BLOB NOT NULL,
+                created_at TEXT NOT NULL,
+                disabled_at TEXT,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until TEXT,
+                CHECK ((role = 'liaison') = (agency IS NOT NULL))
+            )""",
+            """CREATE TABLE staff_sessions (
+                token_hash TEXT PRIMARY KEY,
+                name TEXT NOT NULL REFERENCES staff (name),
+                csrf_token TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                last_seen TEXT NOT NULL
+            )""",
+            """CREATE TABLE dispositions (
+                uuid TEXT PRIMARY KEY REFERENCES records (uuid),
+                agency TEXT NOT NULL REFERENCES agencies (code),
+                disposed_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT,
+                address TEXT
+            )""",
+            "CREATE INDEX audit_log_by_address ON audit_log (address, action, at)",
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+            " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+            " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+        ),
+        postgresql=(
+            "CREATE TABLE agencies (code text PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL)",
+            f"""CREATE TABLE staff (
+                name text PRIMARY KEY,
+                role text NOT NULL CHECK (role IN ({_ROLES})),
+                agency text REFERENCES agencies (code),
+                salt bytea NOT NULL,
+                password_hash bytea NOT NULL,
+                created_at timestamptz NOT NULL,
+                disabled_at timestamptz,
+                failed_logins integer NOT NULL DEFAULT 0,
+                locked_until timestamptz,
+                CHECK ((role = 'liaison') = (agency IS NOT NULL))
+            )""",
+            """CREATE TABLE staff_sessions (
+                token_hash text PRIMARY KEY,
+                name text NOT NULL REFERENCES staff (name),
+                csrf_token text NOT NULL,
+                created_at timestamptz NOT NULL,
+                last_seen timestamptz NOT NULL
+            )""",
+            """CREATE TABLE dispositions (
+                uuid text PRIMARY KEY REFERENCES records (uuid),
+                agency text NOT NULL REFERENCES agencies (code),
+                disposed_at timestamptz NOT NULL
+            )""",
+            """CREATE TABLE audit_log (
+                seq bigserial PRIMARY KEY,
+                at timestamptz NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                target text,
+                address text
+            )""",
+            "CREATE INDEX audit_log_by_address ON audit_log (address, action, at)",
+            """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
+            """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+        ),
     ),
 )
 LATEST = MIGRATIONS[-1].version

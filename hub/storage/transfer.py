@@ -33,8 +33,23 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "attachments": ("sha256", "size", "received_at"),
     "status_changes": ("seq", "uuid", "status", "note", "updated_at"),
+    # The console's (staff sessions are left out: after a restore, everyone signs in again).
+    "agencies": ("code", "name", "created_at"),
+    "staff": (
+        "name",
+        "role",
+        "agency",
+        "salt",
+        "password_hash",
+        "created_at",
+        "disabled_at",
+        "failed_logins",
+        "locked_until",
+    ),
+    "dispositions": ("uuid", "agency", "disposed_at"),
+    "audit_log": ("seq", "at", "actor", "action", "target", "address"),
 }
-BYTES = frozenset({"salt", "token_hash"})  # kept as hex in the file
+BYTES = frozenset({"salt", "token_hash", "password_hash"})  # kept as hex in the file
 
 
 def _refuse_unless_empty(target: Storage) -> None:

@@ -1,0 +1,74 @@
+"""Working-day deadlines (SP4N-LAPOR!): verification within 3 working days of receipt at the
+hub, follow-up within 5 working days of disposition.
+
+A working day is Monday to Friday outside `holidays` (national holidays and joint leave are a
+list the hub will keep). Days are counted in the hub's time zone: a report received on Friday
+evening in Jakarta was received on Friday, whatever UTC says.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kiosk.records.protocol import FORWARDED, RECEIVED, VERIFIED
+
+VERIFY_WITHIN = 3
+FOLLOW_UP_WITHIN = 5
+SATURDAY = 5
+
+
+def is_working_day(day: date, holidays: frozenset[date] = frozenset()) -> bool:
+    return day.weekday() < SATURDAY and day not in holidays
+
+
+def add_working_days(start: date, days: int, holidays: frozenset[date] = frozenset()) -> date:
+    """The day `days` working days after `start` (which itself does not count)."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        days -= is_working_day(day, holidays)
+    return day
+
+
+def working_days_between(start: date, end: date, holidays: frozenset[date] = frozenset()) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` comes first."""
+    if end < start:
+        return -working_days_between(end, start, holidays)
+    return sum(is_working_day(start + timedelta(days=n), holidays) for n in range(1, (end - start).days + 1))
+
+
+def local_day(moment: str, zone: ZoneInfo) -> date:
+    return datetime.fromisoformat(moment).astimezone(zone).date()
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A complaint's deadline and how it stands on `today`: `left` working days to go, or overdue when negative."""
+
+    due: date
+    left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.left < 0
+
+
+def clock(
+    status: str,
+    received_at: str,
+    disposed_at: str | None,
+    today: date,
+    zone: ZoneInfo,
+    holidays: frozenset[date] = frozenset(),
+) -> Clock | None:
+    """The deadline running for a complaint in this status: the coordinator's (verify and pass
+    on) until it is passed to an agency, then the agency's; None once followed up or closed."""
+    if status in (RECEIVED, VERIFIED):
+        due = add_working_days(local_day(received_at, zone), VERIFY_WITHIN, holidays)
+    elif status == FORWARDED and disposed_at is not None:
+        due = add_working_days(local_day(disposed_at, zone), FOLLOW_UP_WITHIN, holidays)
+    else:
+        return None
+    if today <= due:
+        return Clock(due, working_days_between(today, due, holidays))
+    return Clock(due, -max(1, working_days_between(due, today, holidays)))  # a weekend past the day is late too
