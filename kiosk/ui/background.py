@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import Shiboken
 
 
 class _Reply(QObject):
@@ -20,18 +21,21 @@ _running: set[_Reply] = set()  # kept alive until their answer has been delivere
 
 
 def in_background(
+    owner: QObject,
     work: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
 ) -> None:
-    """Runs `work()` on a new thread; `on_done(result)` or `on_error(exception)` on the UI thread."""
+    """Runs `work()` on a new thread; `on_done(result)` or `on_error(exception)` on the UI thread,
+    unless `owner` (the widget the answer is for) is gone by then: a camera frame or a recording
+    that comes back after the kiosk started over, or after its window closed, is dropped."""
     reply = _Reply()
     _running.add(reply)
 
     def finish(callback: Callable[[Any], None] | None, value: object) -> None:
         _running.discard(reply)
         reply.deleteLater()
-        if callback is not None:
+        if callback is not None and Shiboken.isValid(owner):
             callback(value)
 
     reply.done.connect(lambda value: finish(on_done, value))

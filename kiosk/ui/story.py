@@ -189,7 +189,7 @@ class VoicePanel(QWidget):
 
         from kiosk.media import encode
 
-        in_background(lambda: encode(take), encoded, failed)
+        in_background(self, lambda: encode(take), encoded, failed)
 
     def play(self) -> None:
         speaker, note = self.devices.speaker, self.note
@@ -203,7 +203,7 @@ class VoicePanel(QWidget):
             except KioskError as exc:
                 self.show_message(str(exc))
 
-        in_background(lambda: decode(note.data), start, lambda error: self.show_message(_said(error)))
+        in_background(self, lambda: decode(note.data), start, lambda error: self.show_message(_said(error)))
 
     def stop_playing(self) -> None:
         if self.devices.speaker is not None:
@@ -351,7 +351,7 @@ class PhotoPanel(QWidget):
             self.show_message(_said(error))
             self.timer.stop()
 
-        in_background(camera.grab, show, failed)
+        in_background(self, camera.grab, show, failed)
 
     def take_photo(self) -> None:
         camera = self.camera
@@ -361,7 +361,7 @@ class PhotoPanel(QWidget):
 
         self.take.setEnabled(False)
         self.message.hide()
-        in_background(lambda: ingest(camera.grab()), self.add, self.refused)
+        in_background(self, lambda: ingest(camera.grab()), self.add, self.refused)
 
     def add_files(self) -> None:
         from pathlib import Path
@@ -369,7 +369,7 @@ class PhotoPanel(QWidget):
         from kiosk.media import ingest
 
         def take_in(path: Path) -> None:
-            in_background(lambda: ingest(path), self.add, self.refused)
+            in_background(self, lambda: ingest(path), self.add, self.refused)
 
         self.message.hide()
         for name in self.choose_files()[: MAX_PHOTOS - len(self.photos)]:

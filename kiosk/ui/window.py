@@ -213,7 +213,7 @@ class KioskWindow(QWidget):
         from kiosk.ui.background import in_background
 
         photo_files = not self.kiosk_mode  # an officer's laptop: photos may come from a USB stick
-        in_background(lambda: devices.find(photo_files), self._devices_found, self._devices_missing)
+        in_background(self, lambda: devices.find(photo_files), self._devices_found, self._devices_missing)
 
     def _devices_found(self, found: "Devices") -> None:
         if self.context.devices is None:  # devices given by a test or the tour stay
