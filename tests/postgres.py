@@ -3,6 +3,7 @@ with initdb + pg_ctl into a temporary folder from the system's packages, and a f
 per test, copied from a migrated template.
 
 Import the fixtures a module uses by name: `from postgres import database, postgres_server, postgres_url`.
+The fleet benchmark starts its server with `PostgresServer` too, with durable settings.
 """
 
 import glob
@@ -25,7 +26,7 @@ TEMPLATE = "hub_template"
 FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"  # a test server only, never a hub
 
 
-def _bin_dir() -> Path | None:
+def installed_bin_dir() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[-3]))
     return Path(found[-1]).parent if found else None
 
@@ -33,7 +34,7 @@ def _bin_dir() -> Path | None:
 class PostgresServer:
     """A server listening on a Unix socket in its own folder only (no TCP port to collide on)."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, settings: str = FAST) -> None:
         self.bin_dir = bin_dir
         self.folder = Path(tempfile.mkdtemp(prefix="hub-pg-"))
         self.user = "postgres" if os.geteuid() == 0 else None  # initdb refuses to run as root
@@ -42,7 +43,7 @@ class PostgresServer:
         self.names = itertools.count()
         data = self.folder / "data"
         self._run("initdb", "-D", str(data), "-U", ROLE, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
-        options = f"-k {self.folder} -c listen_addresses='' {FAST}"
+        options = f"-k {self.folder} -c listen_addresses='' {settings}"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
 
     def _run(self, program: str, *args: str) -> None:
@@ -59,6 +60,12 @@ class PostgresServer:
             for statement in statements:
                 conn.execute(statement)  # type: ignore[arg-type]
 
+    def restart(self) -> None:
+        """A fast shutdown (open sessions cut, as when the database host reboots) and a start
+        with the same options, back once it accepts connections."""
+        data, log = str(self.folder / "data"), str(self.folder / "log")
+        self._run("pg_ctl", "-D", data, "-l", log, "-m", "fast", "-w", "restart")
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "stop")
@@ -68,7 +75,7 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    bin_dir = _bin_dir()
+    bin_dir = installed_bin_dir()
     if bin_dir is None:
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
     server = PostgresServer(bin_dir)
