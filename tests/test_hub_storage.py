@@ -167,3 +167,42 @@ def test_an_unreachable_postgresql_is_said_in_one_line(tmp_path):
     done = run_cli(tmp_path, "devices", "--database", f"postgresql:///none?host={tmp_path}")
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("kiosk-hub: connection")
+
+
+# tokens
+def test_kiosk_tokens_are_checked_fast_and_older_scrypt_tokens_still_work(tmp_path, database):  # noqa: F811
+    """A new token is kept as a salted SHA-256 (256 random bits need no slow hash, and a fleet's
+    first sync after a restart would wait for 50 ms of scrypt per kiosk and worker); a token
+    enrolled under the scrypt rule still opens the door, and a wrong one never does."""
+    import secrets as random_bytes
+
+    from hub.storage.rules import FAST_SALT, hash_secret
+
+    storage = open_storage(tmp_path, database)
+    try:
+        device, token = storage.enroll(storage.create_enrollment_code())
+        older, older_token = storage.enroll(storage.create_enrollment_code())
+        (salt,) = [row[1] for table, row in storage.rows() if table == "devices" and row[0] == device]
+        assert bytes(salt).startswith(FAST_SALT)
+    finally:
+        storage.close()
+    salt = random_bytes.token_bytes(16)  # as hubs enrolled kiosks before
+    mark = "%s" if database else "?"  # each driver's placeholder
+    update = f"UPDATE devices SET salt = {mark}, token_hash = {mark} WHERE device_id = {mark}"
+    params = [salt, hash_secret(older_token.partition(".")[2], salt), older]
+    if database:
+        import psycopg
+
+        with psycopg.connect(database) as conn:
+            conn.execute(update, params)
+    else:
+        with sqlite3.connect(tmp_path / DB_FILE) as db:
+            db.execute(update, params)
+    storage = open_storage(tmp_path, database)  # a new process: nothing remembered
+    try:
+        assert storage.authenticate(token) == device
+        assert storage.authenticate(older_token) == older
+        assert storage.authenticate(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+        assert storage.authenticate(f"{older}.{token.partition('.')[2]}") is None  # another kiosk's secret
+    finally:
+        storage.close()
