@@ -6,6 +6,7 @@ user data folder), since the config file lives in it. For example, `hub.toml`:
 
     database = "postgresql://lapor@db.example.go.id/lapor"
     workers = 4
+    max_attachment = 20971520  # bytes of one voice note or photo (default 10 MiB)
 """
 
 import os
@@ -67,6 +68,7 @@ class HubSettings(BaseSettings):
     workers: int = Field(1, ge=1)
     max_batch: int = Field(Limits.max_batch, ge=1)
     max_body: int = Field(Limits.max_body, ge=1)
+    max_attachment: int = Field(Limits.max_attachment, ge=1)
     console_idle_minutes: int = Field(Console.idle_minutes, ge=1)
     timezone: str = Console.timezone
 
@@ -79,7 +81,7 @@ class HubSettings(BaseSettings):
 
     @property
     def limits(self) -> Limits:
-        return Limits(max_batch=self.max_batch, max_body=self.max_body)
+        return Limits(max_batch=self.max_batch, max_body=self.max_body, max_attachment=self.max_attachment)
 
     @property
     def console(self) -> Console:

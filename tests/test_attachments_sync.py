@@ -6,6 +6,7 @@ import json
 
 import factories
 import pytest
+import requests
 
 from hub.storage.blobs import FolderBlobs
 from kiosk.store import Store, attachments, intake
@@ -83,27 +84,100 @@ def test_a_cut_upload_is_tried_again_and_what_arrived_is_not_sent_again(hub, enr
         assert proxy.faults["drop_before"] >= QUICK.attempts and at_hub(hub, voice) is None
 
     credentials.save(enrolled, enrollment)
-    put, post = HubClient.put_attachment, HubClient.post_records
-    uploads = []
+    post = HubClient.post_records
+    sent = []
+    put_chunk = HubClient.put_chunk
 
-    def counted_put(client, sha256, data):
-        uploads.append(sha256)
-        return put(client, sha256, data)
+    def counted_chunk(client, sha256, data, start, total):
+        sent.append((sha256, len(data)))
+        return put_chunk(client, sha256, data, start, total)
 
     def cut_post(client, records):
         raise Offline("cut")
 
-    monkeypatch.setattr(HubClient, "put_attachment", counted_put)
+    monkeypatch.setattr(HubClient, "put_chunk", counted_chunk)
     monkeypatch.setattr(HubClient, "post_records", cut_post)
     assert run_sync(enrolled, QUICK).error == "offline"
-    assert uploads == [record["attachments"][0]["sha256"]] and at_hub(hub, voice) == voice
+    assert {sha for sha, _ in sent} == {record["attachments"][0]["sha256"]} and at_hub(hub, voice) == voice
+    assert sum(size for _, size in sent) == len(voice)
     assert hub_uuids(hub) == []
 
     monkeypatch.setattr(HubClient, "post_records", post)
     report = run_sync(enrolled, QUICK)
     assert (report.acked, report.done) == (1, True)
-    assert len(uploads) == 1  # not sent a second time
+    assert sum(size for _, size in sent) == len(voice)  # not sent a second time
     assert hub_uuids(hub) == [record["uuid"]]
+
+
+class CutAfterChunks:
+    """A fault proxy that lets `chunks` chunks of an upload reach the hub and then drops the
+    connection of the next one, either before it reaches the hub or after, before its answer;
+    it keeps the body of every request that passes through it."""
+
+    def __init__(self, monkeypatch, hub_port: int, chunks: int, mode: str):
+        import faultproxy
+
+        self.bodies: list[bytes] = []
+        read_body = faultproxy._read_body
+
+        def counted(reader, headers, until_eof):
+            body = read_body(reader, headers, until_eof)
+            if not until_eof:  # a request's body, not an answer's
+                self.bodies.append(body)
+            return body
+
+        def choose(proxy):
+            if sum(len(body) == Policy.chunk_bytes for body in self.bodies) == chunks + 1 and not proxy.faults:
+                proxy.faults[mode] += 1
+                return mode
+            return None
+
+        monkeypatch.setattr(faultproxy, "_read_body", counted)
+        monkeypatch.setattr(faultproxy.FaultProxy, "_choose", choose)
+        self.proxy = faultproxy.FaultProxy(hub_port, rate=0.0)
+
+    def bytes_of(self, data: bytes) -> int:
+        """How many bytes of `data` went through, resent ones counted again."""
+        return sum(len(body) for body in self.bodies if body and body in data)
+
+
+@pytest.mark.parametrize("mode", ["drop_after", "drop_before"])
+def test_a_connection_dropped_half_way_through_a_voice_note_resumes_where_the_hub_stopped(
+    hub, enrolled, monkeypatch, mode
+):
+    """A 5 MB voice note goes up in 1 MiB chunks; the connection drops at the third. The kiosk asks
+    the hub where its bytes end and goes on from there: a chunk the hub stored (its answer lost)
+    is not sent again, one that never arrived is, and the hub holds the very bytes recorded."""
+    voice = b"OggS" + bytes(range(256)) * (5 * 1024 * 4)
+    record = voice_only(voice)
+    stored(enrolled, [record], voice)
+    enrollment = credentials.load(enrolled)
+    cutting = CutAfterChunks(monkeypatch, hub.port, chunks=2, mode=mode)
+    with cutting.proxy as proxy:
+        credentials.save(enrolled, credentials.Credentials(proxy.url, enrollment.device_id, enrollment.token))
+        report = run_sync(enrolled, QUICK)
+    assert (report.acked, report.done, proxy.faults[mode]) == (1, True, 1)
+    assert at_hub(hub, voice) == voice and hub_uuids(hub) == [record["uuid"]]
+    resent = Policy.chunk_bytes if mode == "drop_before" else 0
+    assert cutting.bytes_of(voice) == len(voice) + resent
+
+
+def test_a_hub_older_than_chunks_gets_a_large_attachment_whole(hub, enrolled, monkeypatch):
+    """A hub that does not know HEAD on attachments answers 405: the kiosk sends the bytes in one PUT."""
+    voice = b"OggS" + bytes(range(256)) * 4096 * 2
+    record = voice_only(voice)
+    stored(enrolled, [record], voice)
+    real = requests.Session.head
+
+    def older_hub(session, url, **kwargs):
+        answer = real(session, url, **kwargs)
+        answer.status_code = 405
+        return answer
+
+    monkeypatch.setattr(requests.Session, "head", older_hub)
+    monkeypatch.setattr(HubClient, "put_chunk", lambda *args: pytest.fail("a chunk sent to a hub without chunks"))
+    assert run_sync(enrolled, QUICK).acked == 1
+    assert at_hub(hub, voice) == voice
 
 
 def test_an_attachment_too_large_for_the_hub_quarantines_exactly_its_record(hub, enrolled):

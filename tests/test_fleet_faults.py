@@ -83,3 +83,40 @@ def test_a_postgresql_restart_during_a_fleet_sync_loses_and_doubles_nothing(tmp_
     assert all(runs and runs[-1]["error"] is None for runs in answers.values()), answers
     expected = Counter(uuid for uuids in held.values() for uuid in uuids)
     assert at_hub == expected
+
+
+@pytest.mark.slow
+def test_a_database_that_is_away_is_a_json_503_and_the_retry_stores_once(tmp_path, postgres_server, postgres_url):  # noqa: F811
+    """While the database refuses connections, a batch gets a JSON 503 with Retry-After (not a
+    stack trace, which a kiosk would take for a captive portal), and one log line that names no
+    one; once it is back, the kiosk's retry of the same batch stores each record once."""
+    import requests
+
+    hub = Hub(tmp_path / "hub", database=postgres_url)
+    try:
+        storage = open_storage(hub.data_dir, postgres_url)
+        try:
+            _device, token = storage.enroll(storage.create_enrollment_code())
+        finally:
+            storage.close()
+        named = factories.complaint(reporter={"name": "Siti Aminah", "phone": "081234567890"})
+        batch = {"records": [named, factories.complaint()]}
+        headers = {"Authorization": f"Bearer {token}"}
+        name = postgres_url.split("?")[0].rsplit("/", 1)[1]
+        postgres_server.admin(
+            f"ALTER DATABASE {name} ALLOW_CONNECTIONS false",
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
+        )
+        away = requests.post(f"{hub.url}/api/v1/records", json=batch, headers=headers, timeout=60)
+        assert away.status_code == 503 and away.headers["Retry-After"] == "5"
+        assert away.json()["error"]["code"] == "database_unavailable"
+        postgres_server.admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        back = requests.post(f"{hub.url}/api/v1/records", json=batch, headers=headers, timeout=60)
+        assert back.status_code == 200, back.text
+        assert [result["status"] for result in back.json()["results"]] == ["stored", "stored"]
+        assert hub_count(postgres_url) == 2
+    finally:
+        hub.stop()
+    log = (tmp_path / hub.log.name).read_text()
+    assert "the database is unavailable" in log and "Traceback" not in log
+    assert "Siti" not in log and "081234567890" not in log

@@ -108,6 +108,11 @@ def test_health_answers_json_with_protocol_and_server_time(hub):
     server_time = datetime.fromisoformat(body["server_time"])
     assert server_time.tzinfo is not None
     assert abs(server_time - datetime.now(UTC)) < timedelta(minutes=1)
+    assert body["attachments"] == 0
+    _device, token = enroll(hub)
+    put = requests.put(f"{hub.url}/api/v1/attachments/{PHOTO_SHA}", data=PHOTO, headers=bearer(token), timeout=TIMEOUT)
+    assert put.status_code == 201, put.text
+    assert requests.get(hub.url + "/api/v1/health", timeout=TIMEOUT).json()["attachments"] == 1  # counted once whole
 
 
 def test_unknown_paths_and_methods_answer_json_errors(hub):

@@ -4,7 +4,9 @@ on SQLite and on PostgreSQL alike."""
 
 import hashlib
 import os
+import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
@@ -238,3 +240,104 @@ def test_withdrawals_at_once_of_records_sharing_a_photo_erase_it(tmp_path):
                 assert list(pool.map(withdraw_one, pair, [barrier] * 2)) == [1, 1]
             assert not FolderBlobs.of(data_dir).path(sha256).exists(), round_
             assert not storage.has_attachment(sha256)
+
+
+# uploads in chunks
+BIG = bytes(range(256)) * 4096  # 1 MiB
+BIG_SHA = hashlib.sha256(BIG).hexdigest()
+
+
+def head(hub, token: str, sha256: str = BIG_SHA) -> requests.Response:
+    return requests.head(f"{hub.url}/api/v1/attachments/{sha256}", headers=bearer(token), timeout=TIMEOUT)
+
+
+def put_chunk(hub, token: str, start: int, end: int, data: bytes = BIG, sha256: str = BIG_SHA) -> requests.Response:
+    return requests.put(
+        f"{hub.url}/api/v1/attachments/{sha256}",
+        data=data[start:end],
+        headers={**bearer(token), "Content-Range": f"bytes {start}-{end - 1}/{len(data)}"},
+        timeout=TIMEOUT,
+    )
+
+
+def test_an_upload_in_chunks_becomes_the_attachment_only_when_whole(hub):
+    """HEAD tells how many bytes arrived; until the last chunk the bytes are kept encrypted where no
+    attachment is looked for, then they are checked, sealed and the upload's file is gone."""
+    token = enroll(hub)
+    assert (head(hub, token).status_code, head(hub, token).headers["Upload-Offset"]) == (404, "0")
+    first = put_chunk(hub, token, 0, 400_000)
+    assert (first.status_code, first.headers["Upload-Offset"], first.json()["received"]) == (202, "400000", 400_000)
+    assert head(hub, token).headers["Upload-Offset"] == "400000"
+    assert BIG[:1024] not in (hub.data_dir / "attachments" / "uploads" / BIG_SHA).read_bytes()  # personal data
+    with storage_of(hub.data_dir) as storage:
+        assert not storage.has_attachment(BIG_SHA)
+    assert not FolderBlobs.of(hub.data_dir).path(BIG_SHA).exists()
+    again = put_chunk(hub, token, 300_007, 700_003)  # a chunk sent again replaces what it covers
+    assert again.headers["Upload-Offset"] == "700003"
+    last = put_chunk(hub, token, 700_003, len(BIG))
+    assert last.status_code == 201 and last.json() == {"sha256": BIG_SHA, "size": len(BIG)}
+    assert head(hub, token).status_code == 200
+    assert on_disk(hub.data_dir, BIG_SHA).startswith(SEALED_MARK)
+    assert FolderBlobs.of(hub.data_dir).read(BIG_SHA) == BIG
+    assert list((hub.data_dir / "attachments" / "uploads").iterdir()) == []
+    assert put_chunk(hub, token, 0, 10).status_code == 200  # idempotent, as the whole PUT
+
+
+def test_a_chunk_cut_half_way_keeps_the_bytes_that_arrived(hub):
+    """The connection drops in the middle of a chunk's body: the hub keeps what came before the
+    cut, and HEAD says so, so the kiosk goes on from there."""
+    token = enroll(hub)
+    head_block = (
+        f"PUT /api/v1/attachments/{BIG_SHA} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Range: bytes 0-{len(BIG) - 1}/{len(BIG)}\r\nContent-Length: {len(BIG)}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", hub.port), timeout=TIMEOUT) as cut:
+        cut.sendall(head_block.encode() + BIG[:300_000])
+        time.sleep(0.5)
+    deadline = time.monotonic() + 10
+    while head(hub, token).headers["Upload-Offset"] != "300000":
+        assert time.monotonic() < deadline, head(hub, token).headers
+        time.sleep(0.05)
+    assert put_chunk(hub, token, 300_000, len(BIG)).status_code == 201
+    assert FolderBlobs.of(hub.data_dir).read(BIG_SHA) == BIG
+
+
+def test_a_chunk_must_follow_what_arrived_and_the_whole_must_match_its_hash(hub):
+    """A chunk past the bytes that arrived is refused with where to go on from; a malformed
+    Content-Range is refused; bytes that, whole, hash to something else are dropped."""
+    token = enroll(hub)
+    gap = put_chunk(hub, token, 500_000, len(BIG))
+    assert (gap.status_code, gap.json()["error"]["code"], gap.headers["Upload-Offset"]) == (409, "upload_offset", "0")
+    bad = requests.put(
+        f"{hub.url}/api/v1/attachments/{BIG_SHA}",
+        data=b"x",
+        headers={**bearer(token), "Content-Range": "bytes 5-1/10"},
+        timeout=TIMEOUT,
+    )
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "bad_range")
+    forged = put_chunk(hub, token, 0, len(BIG), data=bytes(len(BIG)))
+    assert (forged.status_code, forged.json()["error"]["code"]) == (400, "hash_mismatch")
+    assert head(hub, token).headers["Upload-Offset"] == "0"
+    assert not FolderBlobs.of(hub.data_dir).path(BIG_SHA).exists()
+
+
+def test_the_size_limit_is_set_at_serve_and_holds_for_the_total_of_chunks(start_hub, tmp_path):
+    """`--max-attachment` bounds a whole PUT and the TOTAL of a chunked one, whatever the chunk's size."""
+    hub = start_hub("--max-attachment", "500000")
+    token = enroll(hub)
+    whole = put(hub, token, BIG)
+    assert (whole.status_code, whole.json()["error"]["code"]) == (413, "too_large")
+    chunk = put_chunk(hub, token, 0, 1000)
+    assert (chunk.status_code, chunk.json()["error"]["code"]) == (413, "too_large")
+    assert put(hub, token, PHOTO).status_code == 201
+
+
+def test_the_size_limit_comes_from_the_environment_or_hub_toml(tmp_path, monkeypatch):
+    from hub import settings
+
+    (tmp_path / "hub.toml").write_text("max_attachment = 2048\n")
+    assert settings.load(str(tmp_path)).limits.max_attachment == 2048
+    monkeypatch.setenv("KIOSK_HUB_MAX_ATTACHMENT", "4096")
+    assert settings.load(str(tmp_path)).limits.max_attachment == 4096
+    assert settings.load(str(tmp_path), max_attachment=8192).limits.max_attachment == 8192
+    assert settings.Limits().max_attachment == 10 * 1024 * 1024

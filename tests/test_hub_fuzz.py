@@ -72,7 +72,8 @@ def test_no_operation_answers_a_server_error(api_schema, token, mode):
             case.validate_response(response, checks=[not_a_server_error])
             content_type = response.headers.get("content-type", [""])[0]
             assert content_type.startswith("application/json"), f"{operation.label}: {content_type}"  # noqa: B023 - run within this pass
-            json.loads(response.content)
+            if case.method.upper() != "HEAD":  # a HEAD answer has headers only, by HTTP's rule
+                json.loads(response.content)
 
         answers_in_json_below_500()
 

@@ -1,12 +1,17 @@
 """Every answer is JSON, errors included (`{"error": {"code", "message"}}`), so a kiosk can
 tell the hub from a captive portal's HTML page."""
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hub.storage import HubError
+from hub.storage import DatabaseUnavailable, HubError
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_S = 5  # a restarting database is usually back within seconds
 
 
 class ApiError(Exception):
@@ -27,6 +32,16 @@ async def _refused(request: Request, exc: HubError) -> JSONResponse:
     return JSONResponse(error_body(exc.code, str(exc)), status_code=400)
 
 
+async def _database_away(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+    """The kiosk keeps its records and tries again; the log says what, never whose."""
+    log.warning("%s %s: the database is unavailable (%s)", request.method, request.url.path, exc)
+    return JSONResponse(
+        error_body("database_unavailable", "the hub's database is unavailable; try again shortly"),
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
     problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
     return JSONResponse(error_body("bad_request", problems), status_code=400)
@@ -43,5 +58,6 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 def install(app: FastAPI) -> None:
     app.exception_handler(ApiError)(_api_error)
     app.exception_handler(HubError)(_refused)
+    app.exception_handler(DatabaseUnavailable)(_database_away)
     app.exception_handler(RequestValidationError)(_bad_request)
     app.exception_handler(StarletteHTTPException)(_http_error)

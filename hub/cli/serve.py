@@ -34,7 +34,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     chosen = hub_settings(
-        args, host=args.host, port=args.port, workers=args.workers, max_batch=args.max_batch, max_body=args.max_body
+        args,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        max_batch=args.max_batch,
+        max_body=args.max_body,
+        max_attachment=args.max_attachment,
     )
     if chosen.workers > 1 and not chosen.database:
         raise CommandFailed(
@@ -49,7 +55,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run(app, host=chosen.host, port=chosen.port, **serving)
         return 0
     open_storage(chosen.data_dir, chosen.database).close()  # unreachable or behind: said once, here
-    for name in ("data_dir", "database", "max_batch", "max_body", "console_idle_minutes", "timezone"):
+    for name in (
+        "data_dir",
+        "database",
+        "max_batch",
+        "max_body",
+        "max_attachment",
+        "console_idle_minutes",
+        "timezone",
+    ):
         os.environ[settings.ENV_PREFIX + name.upper()] = str(getattr(chosen, name))
     uvicorn.run(
         f"{__name__}:worker_app", factory=True, workers=chosen.workers, host=chosen.host, port=chosen.port, **serving
@@ -67,5 +81,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     serve.add_argument(
         "--max-body", type=int, help=f"bytes accepted in one request (default {settings.Limits.max_body})"
+    )
+    serve.add_argument(
+        "--max-attachment",
+        type=int,
+        metavar="BYTES",
+        help=f"bytes of one attachment, whole or sent in chunks (default {settings.Limits.max_attachment})",
     )
     serve.set_defaults(func=cmd_serve)

@@ -39,8 +39,8 @@ def transaction(storage: Storage) -> Iterator[Run]:
 
             yield run_sqlite
         return
-    pool = storage.pool  # type: ignore[attr-defined]  # PostgresStorage, imported only with psycopg
-    with pool.connection() as conn:
+    connection = storage.connection  # type: ignore[attr-defined]  # PostgresStorage, imported only with psycopg
+    with connection() as conn:
 
         def run_postgres(sql: str, params: Sequence[Any] = ()) -> Rows:
             cursor = conn.execute(sql.replace("?", "%s"), params)

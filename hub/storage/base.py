@@ -131,6 +131,10 @@ class Storage(Protocol):
     def count(self) -> int: ...
 
     # attachments
+    def attachment_count(self) -> int:
+        """How many attachments the hub holds whole (for the health answer)."""
+        ...
+
     def has_attachment(self, sha256: str) -> bool: ...
 
     def put_attachment(self, sha256: str, data: bytes) -> bool:

@@ -12,6 +12,10 @@ copied attachments folder, or one kept in an object store, therefore reveals not
 the key, which stays in the data folder. Sealing needs only the public half: a later writer
 (an upload worker, an object store's ingest) need not hold the private key at all.
 
+An upload sent in chunks (`Upload` below) grows, encrypted, in a file of its own under
+`uploads/`, apart from the addresses: its bytes become an attachment only once whole, checked
+against their hash and sealed like any other.
+
 Files kept plain by hubs older than the sealing are still read (their name is their hash, so
 they prove themselves) until `kiosk-hub seal-attachments` seals them in place.
 """
@@ -22,21 +26,27 @@ import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from hub.storage.base import HubError
 from hub.storage.keys import sealing_key
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers import CipherContext
 
 FOLDER = "attachments"  # inside the hub's data folder
+UPLOADS = "uploads"  # inside FOLDER: uploads sent in chunks, still under way
 SEALED_MARK = b"lapor-hub sealed attachment v1\n"
 _SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
 _ADDRESS = re.compile(r"[0-9a-f]{64}")
+_NONCE = 16  # bytes at the head of an upload's file: its counter's start
 
 
 def verify(sha256: str, data: bytes) -> None:
@@ -121,3 +131,87 @@ class FolderBlobs:
             out.flush()
             os.fsync(out.fileno())
         partial.replace(path)
+
+
+class Upload:
+    """The bytes of one attachment sent in chunks that have arrived so far.
+
+    Kept by the attachment's address, so a kiosk that lost its connection (or a second worker
+    process of the hub) finds them, and asks only for the rest. Each chunk is written as it
+    streams in: a connection cut half-way keeps what came before the cut. The bytes are personal
+    data even half-sent, so they are encrypted too: AES-256 in counter mode (a chunk may land at
+    any offset) under a key derived from the hub's sealing key and the address, with a fresh
+    nonce whenever an upload starts from its first byte. Counter mode does not authenticate; the
+    SHA-256 of the whole does, before anything becomes an attachment.
+    """
+
+    def __init__(self, data_dir: Path, sha256: str, key: "X25519PrivateKey") -> None:
+        self.folder = data_dir / FOLDER / UPLOADS
+        self.path = self.folder / sha256
+        self.sha256 = sha256
+        info = b"lapor-hub upload v1 " + sha256.encode()
+        self._key = HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(key.private_bytes_raw())
+
+    def received(self) -> int:
+        try:
+            return max(0, self.path.stat().st_size - _NONCE)
+        except FileNotFoundError:
+            return 0
+
+    def open_at(self, start: int) -> "UploadWriter | None":
+        """Where the bytes from `start` on go (anything after `start` is dropped, as a chunk sent
+        again replaces what it covers); None when bytes before `start` are missing."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        out = open(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), "r+b")  # noqa: SIM115 - UploadWriter closes it
+        nonce = out.read(_NONCE)
+        if start > max(0, os.fstat(out.fileno()).st_size - _NONCE):
+            out.close()
+            return None
+        if start == 0 or len(nonce) < _NONCE:
+            nonce = secrets.token_bytes(_NONCE)
+            out.seek(0)
+            out.write(nonce)
+        out.truncate(_NONCE + start)
+        out.seek(_NONCE + start)
+        return UploadWriter(out, self._stream(nonce, start))
+
+    def whole(self) -> bytes:
+        """The bytes, once every chunk arrived: checked against their address (`verify`); an upload
+        that does not hash to it is dropped, to be sent again from the start."""
+        kept = self.path.read_bytes()
+        data = self._stream(kept[:_NONCE], 0).update(kept[_NONCE:])
+        try:
+            verify(self.sha256, data)
+        except HubError:
+            self.discard()
+            raise
+        return data
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def _stream(self, nonce: bytes, at: int) -> "CipherContext":
+        """The key stream from byte `at` on (encrypting and decrypting are the same in counter mode)."""
+        block, skip = divmod(at, 16)
+        counter = (int.from_bytes(nonce) + block) % (1 << 128)
+        stream = Cipher(algorithms.AES(self._key), modes.CTR(counter.to_bytes(16))).encryptor()
+        stream.update(bytes(skip))
+        return stream
+
+
+class UploadWriter:
+    """Encrypts what is written to an upload's file; `close` puts it on disk, so a kiosk told N
+    bytes arrived finds them after a crash of the hub."""
+
+    def __init__(self, out: BinaryIO, stream: "CipherContext") -> None:
+        self.out, self.stream = out, stream
+
+    def write(self, data: bytes) -> None:
+        self.out.write(self.stream.update(data))
+
+    def close(self) -> None:
+        try:
+            self.out.flush()
+            os.fsync(self.out.fileno())
+        finally:
+            self.out.close()

@@ -10,6 +10,7 @@ one is committed and a kiosk's cursor can never pass a change not yet visible.
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from hub.storage import rules
 from hub.storage.base import DatabaseUnavailable, Device, HubError, Record, Result, Row, SchemaBehind, StatusChange
@@ -31,6 +32,7 @@ CHANGES_LOCK = 0x4C50_5201  # advisory lock: one transaction at a time numbers s
 MIGRATE_LOCK = 0x4C50_5202  # advisory lock: one process at a time migrates
 POOL_SIZE = 10
 CONNECT_TIMEOUT = 10  # seconds
+POOL_WAIT_S = 10  # how long a request waits for a connection (a restarting database) before 503
 
 
 def _text(moment: datetime | None) -> str | None:
@@ -83,19 +85,38 @@ class PostgresStorage:
             version = schema_version(conn)
         if version < LATEST:
             raise SchemaBehind(behind_message(version))
+        # `check`: a connection is tried before it is lent, so after a database restart the pool
+        # hands out new ones instead of failing once per connection it held.
         self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url, min_size=1, max_size=pool_size, kwargs={"connect_timeout": CONNECT_TIMEOUT}, open=True, name="hub"
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"connect_timeout": CONNECT_TIMEOUT},
+            check=ConnectionPool.check_connection,
+            timeout=POOL_WAIT_S,
+            open=True,
+            name="hub",
         )
         self._tokens = rules.TokenCheck()
 
     def close(self) -> None:
         self.pool.close()
 
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection; the database gone away (restarting, unreachable) is said as
+        DatabaseUnavailable, which the API answers with 503 and Retry-After, never a stack trace."""
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise DatabaseUnavailable(type(exc).__name__) from exc
+
     # enrollment and authentication
     def create_enrollment_code(self, valid_for: timedelta = timedelta(hours=24), device_id: str | None = None) -> str:
         code = rules.new_code()
         created = datetime.now(UTC)
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             if (
                 device_id is not None
                 and not conn.execute("SELECT 1 FROM devices WHERE device_id = %s", [device_id]).fetchone()
@@ -109,7 +130,7 @@ class PostgresStorage:
 
     def enroll(self, code: str) -> tuple[str, str]:
         secret, salt, token_hash = rules.new_secret()
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             row = conn.execute(
                 "UPDATE enrollment_codes SET used_at = now() WHERE code_hash = %s AND used_at IS NULL"
                 " AND expires_at > now() RETURNING device_id",
@@ -133,7 +154,7 @@ class PostgresStorage:
         device_id, secret = parts
         if not _storable(device_id):
             return None
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             row = conn.execute(
                 "SELECT salt, token_hash FROM devices WHERE device_id = %s AND revoked_at IS NULL", [device_id]
             ).fetchone()
@@ -142,12 +163,12 @@ class PostgresStorage:
         return device_id
 
     def revoke(self, device_id: str) -> None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             if not conn.execute("UPDATE devices SET revoked_at = now() WHERE device_id = %s", [device_id]).rowcount:
                 raise HubError("unknown_device", f"no device {device_id}")
 
     def devices(self) -> list[Device]:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             rows = conn.execute(
                 "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(r.seq) FROM devices d"
                 " LEFT JOIN records r ON r.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
@@ -167,7 +188,7 @@ class PostgresStorage:
         kept_rows = [pair for pair, refusal in zip(records, refused, strict=True) if refusal is None]
         if not kept_rows:  # then every record was refused
             return [refusal for refusal in refused if refusal is not None]
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             seqs = [
                 seq
                 for (seq,) in conn.execute(
@@ -227,7 +248,7 @@ class PostgresStorage:
         from kiosk.records.personal import split
 
         named: set[str] = set()
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             rows = conn.execute(
                 "SELECT uuid, body FROM records WHERE uuid = ANY(%s) AND device_id = %s AND withdrawn_at IS NULL"
                 " FOR UPDATE",
@@ -248,19 +269,23 @@ class PostgresStorage:
         return len(rows)
 
     def record_lines(self) -> Iterator[str]:
-        with self.pool.connection() as conn, conn.cursor(name="record_lines") as cursor:
+        with self.connection() as conn, conn.cursor(name="record_lines") as cursor:
             cursor.execute("SELECT body FROM records ORDER BY seq")
             while rows := cursor.fetchmany(1000):
                 for (body,) in rows:
                     yield body
 
     def count(self) -> int:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return _count(conn, "records")
+
+    def attachment_count(self) -> int:
+        with self.connection() as conn:
+            return _count(conn, "attachments")
 
     # attachments
     def has_attachment(self, sha256: str) -> bool:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return conn.execute("SELECT 1 FROM attachments WHERE sha256 = %s", [sha256]).fetchone() is not None
 
     def put_attachment(self, sha256: str, data: bytes) -> bool:
@@ -268,7 +293,7 @@ class PostgresStorage:
         if self.has_attachment(sha256):
             return False
         self.blobs.write(sha256, data)
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return (
                 conn.execute(
                     "INSERT INTO attachments (sha256, size, received_at) VALUES (%s, %s, now()) ON CONFLICT DO NOTHING",
@@ -280,7 +305,7 @@ class PostgresStorage:
     # complaint status
     def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
         rules.check_status(status)
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
             found = conn.execute(
                 "SELECT r.kind, (SELECT status FROM status_changes WHERE uuid = r.uuid ORDER BY seq DESC LIMIT 1)"
@@ -295,7 +320,7 @@ class PostgresStorage:
         return current
 
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             rows = conn.execute(
                 "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at FROM status_changes c"
                 " JOIN records r ON r.uuid = c.uuid WHERE c.seq > %s AND r.device_id = %s ORDER BY c.seq LIMIT %s",
@@ -312,7 +337,7 @@ class PostgresStorage:
 
     # the database whole
     def rows(self) -> Iterator[Row]:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one snapshot of every table
             for table, columns in TABLES.items():
                 with conn.cursor(name=f"rows_of_{table}") as cursor:
@@ -323,7 +348,7 @@ class PostgresStorage:
 
     def load(self, rows: Iterable[Row]) -> None:
         """By COPY, which reads each value as text of its column's type (times included)."""
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             for table, group in groupby(rows, key=itemgetter(0)):
                 with conn.cursor().copy(f"COPY {table} ({', '.join(TABLES[table])}) FROM STDIN") as copy:
                     for _, values in group:
@@ -335,7 +360,7 @@ class PostgresStorage:
                 )
 
     def counts(self) -> dict[str, int]:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return {table: _count(conn, table) for table in TABLES}
 
 

@@ -231,6 +231,10 @@ class SqliteStorage:
         count: int = self._conn().execute("SELECT count(*) FROM records").fetchone()[0]
         return count
 
+    def attachment_count(self) -> int:
+        count: int = self._conn().execute("SELECT count(*) FROM attachments").fetchone()[0]
+        return count
+
     # attachments
     def has_attachment(self, sha256: str) -> bool:
         return self._conn().execute("SELECT 1 FROM attachments WHERE sha256 = ?", [sha256]).fetchone() is not None

@@ -5,6 +5,7 @@ storage and for hashing. Both sides import them from here, so a word cannot drif
 
 import hashlib
 import json
+import re
 from typing import Any
 
 KINDS = ("event", "attendance", "complaint")
@@ -25,6 +26,29 @@ FINAL_STATUSES = (COMPLETED, ARCHIVED)
 STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"
 RESULT_STATUSES = (STORED, DUPLICATE, CONFLICT, INVALID)
 ACKNOWLEDGED = (STORED, DUPLICATE)  # the sender may forget it: the receiver holds this very record
+
+# Resumable attachment uploads: a PUT carrying CONTENT_RANGE holds one chunk of the attachment;
+# HEAD answers 200 when the hub holds it whole, else 404 with UPLOAD_OFFSET, the bytes that
+# arrived (the next chunk starts there). A PUT without CONTENT_RANGE holds the whole attachment.
+CONTENT_RANGE = "Content-Range"
+UPLOAD_OFFSET = "Upload-Offset"
+_RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15})")
+
+
+def content_range(start: int, end: int, total: int) -> str:
+    """The chunk from byte `start` up to, not including, `end` of `total` (the header's END is inclusive)."""
+    return f"bytes {start}-{end - 1}/{total}"
+
+
+def chunk_range(value: str) -> tuple[int, int, int] | None:
+    """(start, end, total) of a CONTENT_RANGE value, `end` exclusive; None unless well-formed and
+    inside the total."""
+    found = _RANGE.fullmatch(value.strip())
+    if found is None:
+        return None
+    start, last, total = map(int, found.groups())
+    return (start, last + 1, total) if start <= last < total else None
+
 
 # The statistics' definitions, the same on every kiosk and at the hub.
 YOUTH_BAND = "16-30"  # UU 40/2009: youth is 16 to 30

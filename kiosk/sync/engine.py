@@ -5,7 +5,8 @@ after the hub's Retry-After; when the tries run out the run ends and everything 
 acknowledged waits for the next run. 413 splits a batch; 401 stops and asks for a new
 enrollment. Attachments go up before the records that name them: a record is posted only
 once the hub holds all of its attachments, and a hash the hub confirmed is remembered in the
-store, so a run cut short resends only what had not arrived. Every read and write of
+store, so a run cut short resends only what had not arrived. A large attachment goes up in
+chunks, resumed from where the hub says its bytes end. Every read and write of
 the database goes through the kiosk's one writer (kiosk.store.writer): the window's, when
 the window syncs, so a sync never competes with a citizen's save for the database's lock.
 """
@@ -32,7 +33,7 @@ from kiosk.records.sealing import check_public_key
 from kiosk.store import SEALING_KEY, Store, outbox, utc_now
 from kiosk.store.writer import Writer
 from kiosk.sync import credentials
-from kiosk.sync.transport import HubClient, Offline, Refused, RetryLater, TooLarge, TransportError
+from kiosk.sync.transport import HubClient, NotResumable, Offline, Refused, RetryLater, TooLarge, TransportError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class Policy:
     backoff_base: float = 1.0  # seconds; grows exponentially, with jitter
     backoff_max: float = 15.0
     retry_after_max: float = 300.0
+    chunk_bytes: int = 1024 * 1024  # a larger attachment goes up in chunks of this size, resumable
 
 
 @dataclass
@@ -208,7 +210,10 @@ class _Run:
         if data is None:
             return f"attachment_missing: {sha256[:12]}"
         try:
-            self.retry(self.client.put_attachment, sha256, data)
+            if len(data) > self.policy.chunk_bytes:
+                self.put_in_chunks(sha256, data)
+            else:
+                self.retry(self.client.put_attachment, sha256, data)
         except TooLarge:
             return f"attachment_too_large: {sha256[:12]}"
         except Refused as exc:
@@ -216,6 +221,32 @@ class _Run:
         self.writer.run(outbox.mark_uploaded, sha256)
         self.uploaded.add(sha256)
         return None
+
+    def put_in_chunks(self, sha256: str, data: bytes) -> None:
+        """Each chunk has the policy's tries of its own, so a long upload that progresses over a
+        poor line is not given up; the hub is asked where to go on first and after every failure,
+        so what arrived before a dropped connection is not sent again. A hub older than chunks
+        gets the attachment whole."""
+        total = len(data)
+        known: int | None = None  # the hub's offset, when the last answer told it
+
+        def next_chunk() -> int:
+            nonlocal known
+            start, known = known, None
+            if start is None:
+                try:
+                    start = self.client.upload_offset(sha256)
+                except NotResumable:
+                    self.client.put_attachment(sha256, data)
+                    return total
+                if start is None:
+                    return total
+                if start >= total:  # every byte arrived, yet the hub holds no attachment: start over
+                    start = 0
+            return self.client.put_chunk(sha256, data[start : start + self.policy.chunk_bytes], start, total)
+
+        while (reached := self.retry(next_chunk)) < total:
+            known = reached
 
     def send(self, batch: list[outbox.Item]) -> None:
         """One batch, here and now (the halves of a batch the hub found too large)."""

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 
 from kiosk import __version__
-from kiosk.records.protocol import INVALID, RESULT_STATUSES
+from kiosk.records.protocol import CONTENT_RANGE, INVALID, RESULT_STATUSES, UPLOAD_OFFSET, content_range
 
 API = "/api/v1"
 
@@ -50,6 +50,12 @@ class Refused(TransportError):
     code = "refused"
 
 
+class NotResumable(TransportError):
+    """The hub takes an attachment only whole (it is older than uploads in chunks)."""
+
+    code = "refused"
+
+
 def _retry_after(value: str | None) -> float | None:
     if value and value.strip().isdigit():
         return float(value.strip())
@@ -70,6 +76,10 @@ class HubClient:
         self.session.close()
 
     def _call(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        response, body = self._request(method, path, **kwargs)
+        return self._checked(response, body), body
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> tuple[requests.Response, dict[str, Any]]:
         sent = datetime.now(UTC)
         try:
             response = self.session.request(method, self.base_url + API + path, timeout=self.timeout, **kwargs)
@@ -82,6 +92,11 @@ class HubClient:
             raise Offline("not a JSON object")
         skew = server_skew(body.get("server_time"), sent, datetime.now(UTC))
         self.skew = self.skew if skew is None else skew
+        return response, body
+
+    @staticmethod
+    def _checked(response: requests.Response, body: dict[str, Any]) -> int:
+        """The status of an answer that is not a failure; a failure raised as its kind."""
         status = response.status_code
         if status in (429, 503):
             raise RetryLater(_retry_after(response.headers.get("Retry-After")))
@@ -93,7 +108,7 @@ class HubClient:
             raise Refused(_error_message(body))
         if status >= 300:
             raise Offline(f"HTTP {status}")
-        return status, body
+        return status
 
     def health(self) -> dict[str, Any]:
         _, body = self._call("GET", "/health")
@@ -136,6 +151,46 @@ class HubClient:
 
     def put_attachment(self, sha256: str, data: bytes) -> None:
         self._call("PUT", f"/attachments/{sha256}", data=data, headers={"Content-Type": "application/octet-stream"})
+
+    def upload_offset(self, sha256: str) -> int | None:
+        """How many bytes of this attachment's upload the hub holds; None when it holds it whole.
+
+        A HEAD answer has no body to tell the hub from a captive portal, so its JSON content
+        type, and on 404 a well-formed offset, must say so instead."""
+        try:
+            response = self.session.head(f"{self.base_url}{API}/attachments/{sha256}", timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise Offline(type(exc).__name__) from None
+        if response.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            raise Offline("not JSON")
+        offset = response.headers.get(UPLOAD_OFFSET, "")
+        if response.status_code == 405:
+            raise NotResumable()
+        if response.status_code == 404:
+            if not offset.isdigit():
+                raise Offline(f"malformed {UPLOAD_OFFSET}")
+            return int(offset)
+        self._checked(response, {})
+        return None
+
+    def put_chunk(self, sha256: str, data: bytes, start: int, total: int) -> int:
+        """Sends the bytes from `start` on of an attachment of `total` bytes; how many bytes of it the
+        hub then holds (`total` once it holds it whole)."""
+        response, body = self._request(
+            "PUT",
+            f"/attachments/{sha256}",
+            data=data,
+            headers={
+                "Content-Type": "application/octet-stream",
+                CONTENT_RANGE: content_range(start, start + len(data), total),
+            },
+        )
+        if self._checked(response, body) != 202:
+            return total
+        received = body.get("received")
+        if not isinstance(received, int) or not start < received <= total:
+            raise Offline("malformed upload answer")
+        return received
 
     def changes(self, cursor: str) -> dict[str, Any]:
         _, body = self._call("GET", "/changes", params={"cursor": cursor})
