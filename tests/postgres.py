@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -109,3 +109,23 @@ def postgres_url(postgres_server):
 def database(request):
     """The hub's `--database`: empty for SQLite in the data folder, else a fresh PostgreSQL database."""
     return request.getfixturevalue("postgres_url") if request.param == "postgresql" else ""
+
+
+DATABASE_ENV = "KIOSK_HUB_DATABASE"
+
+
+@pytest.fixture(autouse=True)
+def backend(database, monkeypatch):
+    """For a module that imports it: every test runs on both databases, each hub started, each
+    command run and each storage opened finding PostgreSQL in the environment, as an
+    administrator sets it."""
+    if database:
+        monkeypatch.setenv(DATABASE_ENV, database)
+    return database
+
+
+def storage_of(data_dir):
+    """The hub's storage as its commands open it (the database from the environment)."""
+    from hub.storage import open_storage
+
+    return closing(open_storage(data_dir, os.environ.get(DATABASE_ENV, "")))

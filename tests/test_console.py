@@ -15,9 +15,8 @@ import psycopg
 import pytest
 import requests
 from hubproc import hub_env
-from postgres import database, postgres_server, postgres_url  # noqa: F401 - fixtures
+from postgres import backend, database, postgres_server, postgres_url, storage_of  # noqa: F401 - fixtures
 
-from hub.storage import open_storage
 from hub.storage.sqlite import DB_FILE
 from hub.storage.staff import MAX_FAILURES, Staff
 
@@ -25,18 +24,6 @@ TIMEOUT = 30
 PASSWORD = "kata-sandi-yang-panjang"
 REPORTER = {"name": "Siti Rahayu", "phone": "081234567890"}
 BODY = "Jembatan gantung di Dusun Cikadu putus sejak banjir bulan lalu, anak-anak tidak bisa ke sekolah."
-
-
-@pytest.fixture(autouse=True)
-def backend(database, monkeypatch):  # noqa: F811 - the fixture imported above
-    """Every test runs on both databases, the hub process finding PostgreSQL in its environment."""
-    if database:
-        monkeypatch.setenv("KIOSK_HUB_DATABASE", database)
-    return database
-
-
-def staff_of(hub):
-    return closing(open_storage(hub.data_dir, os.environ.get("KIOSK_HUB_DATABASE", "")))
 
 
 def query(hub, sql: str, params=()) -> list[tuple]:
@@ -55,7 +42,7 @@ class Office:
 
     def __init__(self, hub, complaints: int = 2) -> None:
         self.hub = hub
-        with staff_of(hub) as storage:
+        with storage_of(hub.data_dir) as storage:
             staff = Staff(storage)
             staff.add_agency("DINKES", "Dinas Kesehatan", "test")
             staff.add_agency("PUPR", "Dinas Pekerjaan Umum", "test")

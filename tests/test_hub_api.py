@@ -3,17 +3,14 @@ on SQLite and on PostgreSQL alike."""
 
 import hashlib
 import json
-import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import factories
 import psycopg
-import pytest
 import requests
-from postgres import database, postgres_server, postgres_url  # noqa: F401 - fixtures
+from postgres import backend, database, postgres_server, postgres_url, storage_of  # noqa: F401 - fixtures
 
 from hub.storage import open_storage
 from hub.storage.blobs import FolderBlobs
@@ -27,19 +24,7 @@ PHOTO = b"\xff\xd8\xff\xe0 not really a JPEG, but bytes all the same \xff\xd9"
 PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
 
 
-@pytest.fixture(autouse=True)
-def backend(database, monkeypatch):  # noqa: F811 - the fixture imported above
-    """Every test runs on both databases: each hub started, each command run, each storage opened
-    in this test finds its PostgreSQL database in the environment, as an administrator sets it."""
-    if database:
-        monkeypatch.setenv("KIOSK_HUB_DATABASE", database)
-    return database
-
-
 # helpers
-def storage_of(data_dir):
-    """The hub's storage as its commands open it (the database from the environment)."""
-    return closing(open_storage(data_dir, os.environ.get("KIOSK_HUB_DATABASE", "")))
 
 
 def query(data_dir, url: str, sql: str, params=()) -> list[tuple]:
@@ -171,7 +156,7 @@ def test_an_expired_enrollment_code_is_refused(hub):
     assert hub.cli("devices").stdout == ""
 
 
-def test_tokens_and_codes_are_kept_only_as_salted_hashes(hub, backend):
+def test_tokens_and_codes_are_kept_only_as_salted_hashes(hub, backend):  # noqa: F811 - the fixture imported above
     """No file in the hub's data dir (WAL included) holds a clear token, its secret or a code."""
     codes, tokens = [hub.enroll_code(), hub.enroll_code()], []
     for code in codes:
@@ -373,7 +358,7 @@ def test_duplicates_within_one_batch(hub):
     assert results[0]["tracking_id"] == results[1]["tracking_id"]
 
 
-def test_a_mixed_batch_is_answered_in_order_and_numbered_in_order(tmp_path, backend):
+def test_a_mixed_batch_is_answered_in_order_and_numbered_in_order(tmp_path, backend):  # noqa: F811 - the fixture imported above
     """The store takes a batch in one statement and still answers each record in its place:
     new, repeated, changed and waiting for its file; new complaints are numbered in batch
     order, each with its `received` status, and nothing else is written."""

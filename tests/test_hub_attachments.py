@@ -8,16 +8,15 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 
 import factories
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hubproc import run_cli
-from postgres import database, postgres_server, postgres_url  # noqa: F401 - fixtures
+from postgres import backend, database, postgres_server, postgres_url, storage_of  # noqa: F401 - fixtures
 
-from hub.storage import HubError, open_storage
+from hub.storage import HubError
 from hub.storage.blobs import SEALED_MARK, FolderBlobs
 from kiosk.records import digest
 
@@ -26,18 +25,6 @@ PHOTO = b"\xff\xd8\xff\xe0" + b"jalan berlubang di depan sekolah " * 40 + b"\xff
 VOICE = b"OggS\x00\x02" + bytes(range(256)) * 8
 PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
 VOICE_SHA = hashlib.sha256(VOICE).hexdigest()
-
-
-@pytest.fixture(autouse=True)
-def backend(database, monkeypatch):  # noqa: F811 - the fixture imported above
-    """Every test runs on both databases: hubs, commands and storages find it in the environment."""
-    if database:
-        monkeypatch.setenv("KIOSK_HUB_DATABASE", database)
-    return database
-
-
-def storage_of(data_dir):
-    return closing(open_storage(data_dir, os.environ.get("KIOSK_HUB_DATABASE", "")))
 
 
 def attachment(data: bytes, mime: str = "image/jpeg", name: str = "jalan.jpg") -> dict:
@@ -142,7 +129,7 @@ def test_put_then_export_gives_identical_bytes(hub, tmp_path):
     assert files == {PHOTO_SHA: PHOTO, VOICE_SHA: VOICE}
 
 
-def test_plain_files_of_an_older_hub_are_read_and_can_be_sealed(tmp_path, backend):
+def test_plain_files_of_an_older_hub_are_read_and_can_be_sealed(tmp_path, backend):  # noqa: F811 - the fixture imported above
     """A file an older hub kept plain is still exported as it is; `kiosk-hub seal-attachments`
     seals it in place (and only it), and the export then gives the same bytes."""
     data_dir = tmp_path / "hub"
