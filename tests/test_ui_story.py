@@ -149,6 +149,8 @@ def test_photos_are_taken_upright_and_stripped_of_the_place_they_were_taken(qtbo
         for photo in photos:
             image = Image.open(io.BytesIO(store.attachment(record_["uuid"], photo["sha256"])))
             assert image.size == (1200, 1600) and not image.getexif()  # upright, no GPS, no owner
+    click(qtbot, window.receipt.done_button)
+    assert story.photos == [] and panel.photos == [] and panel.thumbnails == {}  # nothing left for the next person
 
 
 def test_a_kiosk_without_microphone_or_camera_offers_neither(qtbot, window):

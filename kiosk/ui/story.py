@@ -246,6 +246,7 @@ class PhotoPanel(QWidget):
         super().__init__()
         self.devices, self.choose_files = Devices(), choose_files
         self.photos: list[Photo] = []
+        self.thumbnails: dict[bytes, QPixmap] = {}  # by the photo's bytes
         self.camera: Camera | None = None
         self.grabbing = False
         self.instruction, self.message = label(), label("error")
@@ -275,6 +276,7 @@ class PhotoPanel(QWidget):
 
     def open(self, devices: Devices, photos: "list[Photo]") -> None:
         self.devices, self.photos = devices, list(photos)
+        self.thumbnails = {photo.data: self.thumbnails[photo.data] for photo in photos if photo.data in self.thumbnails}
         self.message.hide()
         self.close_camera()
         cameras = devices.cameras
@@ -315,9 +317,7 @@ class PhotoPanel(QWidget):
             parts = QVBoxLayout(one)
             parts.setContentsMargins(0, 0, 0, 0)
             picture = label(wrap=False)
-            pixmap = QPixmap()
-            pixmap.loadFromData(photo.data)
-            picture.setPixmap(pixmap.scaledToHeight(THUMBNAIL_PX, Qt.TransformationMode.SmoothTransformation))
+            picture.setPixmap(self.thumbnail(photo))
             picture.setAccessibleName(_("Photo {number}").format(number=index + 1))
             remove = button()
             set_text(remove, _("Remove"), _("Remove photo {number}").format(number=index + 1))
@@ -327,6 +327,15 @@ class PhotoPanel(QWidget):
             parts.addWidget(remove)
             self.taken.addWidget(one)
         self.taken.addStretch(1)
+
+    def thumbnail(self, photo: "Photo") -> QPixmap:
+        """Drawn once per photo: decoding 1600 px JPEGs again at every change would stall the screen."""
+        if photo.data not in self.thumbnails:
+            pixmap = QPixmap()
+            pixmap.loadFromData(photo.data)
+            smooth = Qt.TransformationMode.SmoothTransformation
+            self.thumbnails[photo.data] = pixmap.scaledToHeight(THUMBNAIL_PX, smooth)
+        return self.thumbnails[photo.data]
 
     def next_frame(self) -> None:
         """One frame for the preview, fetched off the UI thread; one at a time."""
@@ -405,6 +414,11 @@ class PhotoPanel(QWidget):
     def close_panel(self) -> None:
         self.close_camera()
         self.closed.emit()
+
+    def forget(self) -> None:
+        """The next person: the camera let go, and nothing of this one's photos kept, not even small."""
+        self.close_camera()
+        self.photos, self.thumbnails = [], {}
 
     def speech_text(self) -> str:
         return self.instruction.text()
@@ -538,6 +552,6 @@ class StoryStep(TextStep):
     def clear(self) -> None:
         super().clear()
         self.voice_panel.cancel()
-        self.photo_panel.close_camera()
+        self.photo_panel.forget()
         self.voice, self.photos = None, []
         self.pages.setCurrentIndex(0)
