@@ -11,12 +11,12 @@ BUNDLE := dist/kiosk/kiosk
 # With the bundle: its own checks, and the command-line and sync tests run against it.
 BUNDLE_TESTS := tests/test_bundle.py tests/test_cli.py tests/test_sync.py tests/test_import_export.py
 
-.PHONY: run test lint bench bundle bundle-test system-deps locales extract update-locales schema clean
+.PHONY: run test lint bench bundle bundle-test system-deps test-deps locales extract update-locales schema clean
 
 run: system-deps $(VENV)/installed locales
 	$(BIN)/kiosk run --demo --windowed
 
-test: system-deps $(VENV)/installed locales
+test: test-deps $(VENV)/installed locales
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Style and types (configured in pyproject.toml); CI runs it before the tests.
@@ -35,11 +35,15 @@ bundle-test: bundle
 	KIOSK_BUNDLE=$(CURDIR)/$(BUNDLE) $(BIN)/pytest $(BUNDLE_TESTS) $(PYTEST_ARGS)
 
 # Speed and size goals against baselines measured in the same run (README: Performance).
-bench: bundle
+bench: test-deps bundle
 	$(BIN)/python -m bench $(BENCH)
 
 system-deps:
 	@PYTHON=$(PYTHON) build/system-deps.sh
+
+# The kiosk's packages, and what only the tests and benchmarks use (PostgreSQL, Chromium...).
+test-deps:
+	@PYTHON=$(PYTHON) build/system-deps.sh test
 
 $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
