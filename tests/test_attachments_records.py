@@ -21,7 +21,7 @@ VOICE = {
     "duration_s": 42,
 }
 PHOTO = {"sha256": "b" * 64, "mime": "image/jpeg", "size": 90_000, "name": "jalan.jpg", "role": "photo"}
-DOCUMENT = {"sha256": "c" * 64, "mime": "application/pdf", "size": 5_000, "name": "surat.pdf", "role": "document"}
+DOCUMENT = {"sha256": "c" * 64, "mime": "image/png", "size": 5_000, "name": "surat.png", "role": "document"}
 PLAIN = {"sha256": "d" * 64, "mime": "image/jpeg", "size": 10, "name": "foto.jpg"}
 
 
@@ -78,6 +78,7 @@ DURATION = "attachments.0.duration_s"
         (one(PLAIN), "attachments.0.role", "missing"),
         (one({**VOICE, "mime": "image/jpeg"}), "attachments.0.mime", "mime_for_role"),
         (one({**PHOTO, "mime": "image/heic"}), "attachments.0.mime", "mime_for_role"),
+        (one({**DOCUMENT, "mime": "application/pdf"}), "attachments.0.mime", "mime_for_role"),
         (one(VOICE, schema=1), "attachments.0.role", "new_in_schema_2"),
         (one({**PLAIN, "duration_s": 5}, schema=1), DURATION, "new_in_schema_2"),
         (voice_only(schema=1), "body", "missing"),

@@ -10,9 +10,12 @@ from kiosk.records.errors import FieldError
 
 AGE_BAND_RANGES = {"0-15": (0, 15), "16-30": (16, 30), "31-45": (31, 45), "46-60": (46, 60), "61+": (61, 120)}
 # What each role's bytes may be (DESIGN.md, schema 2): photos are re-encoded on entry, so two
-# image types are enough; a recorder's audio comes in several containers. A document is anything.
+# image types are enough; a recorder's audio comes in several containers.
 PHOTO_TYPES = ("image/jpeg", "image/png")
 VOICE_TYPE_PREFIX = "audio/"
+# A document is a letter or a receipt photographed or scanned, or a recording: nothing a
+# kiosk, a hub or an agency's staff would have to open with another program.
+DOCUMENT_TYPE_PREFIXES = ("audio/", "image/")
 SCHEMA_2_ATTACHMENT_FIELDS = ("role", "duration_s")
 
 
@@ -86,4 +89,7 @@ def _role_errors(path: str, attachment: dict[str, Any]) -> list[FieldError]:
         errors.append(FieldError(f"{path}.duration_s", "voice_only"))
     if role == "photo" and mime not in PHOTO_TYPES:
         errors.append(FieldError(f"{path}.mime", "mime_for_role", {"choices": ", ".join(PHOTO_TYPES), "role": role}))
+    if role == "document" and not mime.startswith(DOCUMENT_TYPE_PREFIXES):
+        choices = ", ".join(f"{prefix}*" for prefix in DOCUMENT_TYPE_PREFIXES)
+        errors.append(FieldError(f"{path}.mime", "mime_for_role", {"choices": choices, "role": role}))
     return errors
