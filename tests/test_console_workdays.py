@@ -4,7 +4,7 @@ follow up within 5 of disposition), with fixed dates around a weekend."""
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from hub.console.workdays import add_working_days, clock, working_days_between
+from hub.console.workdays import add_working_days, clock, days_off, days_off_around, working_days_between
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 THURSDAY, FRIDAY, SATURDAY, MONDAY = date(2026, 3, 12), date(2026, 3, 13), date(2026, 3, 14), date(2026, 3, 16)
@@ -22,6 +22,19 @@ def test_holidays_are_not_working_days():
     leave days (18-20, 23-24 March) off, verification is due Friday 27 March."""
     off = frozenset(date(2026, 3, d) for d in (18, 19, 20, 23, 24))
     assert add_working_days(date(2026, 3, 17), 3, off) == date(2026, 3, 27)
+
+
+def test_the_hub_knows_the_national_holidays_and_joint_leave_itself():
+    """The oracle again, with the days off the hub finds on its own: the `holidays` package's
+    public holidays and government joint leave (cuti bersama) for Indonesia."""
+    off = days_off(2026)
+    assert {date(2026, 3, d) for d in (18, 19, 20, 23, 24)} <= off  # Nyepi, Idul Fitri and their leave
+    assert date(2026, 8, 17) in off  # Independence Day
+    assert add_working_days(date(2026, 3, 17), 3, off) == date(2026, 3, 27)
+    received = clock(
+        "received", "2026-03-17T09:00:00+07:00", None, date(2026, 3, 26), JAKARTA, days_off_around(date(2026, 3, 26))
+    )
+    assert received is not None and received.due == date(2026, 3, 27) and received.left == 1
 
 
 def test_working_days_between_counts_weekdays_after_the_first_day():

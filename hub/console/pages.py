@@ -16,7 +16,7 @@ from hub.console import i18n, rights
 from hub.console.auth import Posted, SignedIn
 from hub.console.i18n import N_
 from hub.console.web import PREFIX, ConsoleState, Refused, address, page, state
-from hub.console.workdays import Clock, clock
+from hub.console.workdays import Clock, clock, days_off_around
 from hub.storage.base import HubError
 from hub.storage.casework import Complaint
 from hub.storage.roles import LIAISON
@@ -37,7 +37,10 @@ class Row:
 
 def _row(console: ConsoleState, complaint: Complaint) -> Row:
     today = datetime.now(console.zone).date()
-    return Row(complaint, clock(complaint.status, complaint.received_at, complaint.disposed_at, today, console.zone))
+    off = days_off_around(today)
+    return Row(
+        complaint, clock(complaint.status, complaint.received_at, complaint.disposed_at, today, console.zone, off)
+    )
 
 
 def _by_deadline(row: Row) -> tuple[bool, str, str]:

@@ -1,13 +1,16 @@
 """Working-day deadlines (SP4N-LAPOR!): verification within 3 working days of receipt at the
 hub, follow-up within 5 working days of disposition.
 
-A working day is Monday to Friday outside `holidays` (national holidays and joint leave are a
-list the hub will keep). Days are counted in the hub's time zone: a report received on Friday
-evening in Jakarta was received on Friday, whatever UTC says.
+A working day is Monday to Friday outside Indonesia's national holidays and its joint leave
+(cuti bersama), both from the `holidays` package (its "public" and "government" categories).
+Joint leave is decreed year by year, so a new release of the package is what brings next year's.
+Days are counted in the hub's time zone: a report received on Friday evening in Jakarta was
+received on Friday, whatever UTC says.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from kiosk.records.protocol import FORWARDED, RECEIVED, VERIFIED
@@ -15,6 +18,20 @@ from kiosk.records.protocol import FORWARDED, RECEIVED, VERIFIED
 VERIFY_WITHIN = 3
 FOLLOW_UP_WITHIN = 5
 SATURDAY = 5
+
+
+@lru_cache(maxsize=8)
+def days_off(year: int) -> frozenset[date]:
+    """Indonesia's national holidays and joint leave days of `year`."""
+    import holidays
+
+    known = holidays.country_holidays("ID", years=year, categories=("public", "government"))
+    return frozenset(known)
+
+
+def days_off_around(today: date) -> frozenset[date]:
+    """Enough years for any deadline the console shows: last year's receipts to next year's."""
+    return days_off(today.year - 1) | days_off(today.year) | days_off(today.year + 1)
 
 
 def is_working_day(day: date, holidays: frozenset[date] = frozenset()) -> bool:
