@@ -11,7 +11,19 @@ from pathlib import Path
 
 from bench.table import render
 
-BENCHMARKS = ("startup", "saving", "stats", "sync", "fleet", "stall", "memory", "importing", "bundle", "keyboard")
+BENCHMARKS = (
+    "startup",
+    "saving",
+    "stats",
+    "sync",
+    "fleet",
+    "casework",
+    "stall",
+    "memory",
+    "importing",
+    "bundle",
+    "keyboard",
+)
 
 
 def machine() -> str:

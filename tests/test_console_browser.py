@@ -94,3 +94,40 @@ def test_a_verifier_signs_in_opens_a_report_and_verifies_it(hub, browser):
     assert feed[-1]["status"] == "verified" and feed[-1]["note"] == note
     viewport(browser, 390, 844, mobile=True)
     browser.save_screenshot(str(SHOTS / "complaint-390x844.png"))
+
+
+def test_a_verifier_sees_the_photos_and_plays_the_voice_note(hub, browser):
+    """On the complaint page the photos decode and the voice note loads and plays to its end: the
+    console's Content-Security-Policy lets its own pictures and sound in, and the bytes it hands
+    out are the kiosk's JPEG and Ogg/Opus as they were taken. (Without byte ranges a browser
+    learns an Ogg recording's length only by playing it through.)"""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_console import signed_in
+    from test_console_attachments import with_files
+
+    def read(element, what: str):
+        return browser.execute_script(f"return arguments[0].{what}", element)
+
+    office, path = with_files(hub)
+    token = signed_in(office, "verifikator").cookies["lapor_console"]
+    browser.get(office.url("/console/login"))
+    browser.add_cookie({"name": "lapor_console", "value": token, "path": "/console", "httpOnly": True})
+    browser.get(office.url(f"/console/language?lang=en&back={path}"))
+    photos = browser.find_elements(By.CSS_SELECTOR, ".files img")
+    assert [photo.get_attribute("alt") for photo in photos] == ["Photo 1 of 2", "Photo 2 of 2"]
+    for photo in photos:
+        browser.execute_script("arguments[0].scrollIntoView()", photo)
+        WebDriverWait(browser, 10).until(lambda _, photo=photo: read(photo, "complete"))
+        assert read(photo, "naturalWidth") == 64
+    player = browser.find_element(By.CSS_SELECTOR, ".files audio")
+    assert read(player, "readyState") == 0  # preload="none"
+    browser.execute_script("arguments[0].preload = 'metadata'; arguments[0].load()", player)
+    WebDriverWait(browser, 10).until(lambda _: read(player, "readyState") >= 1)
+    assert read(player, "error") is None
+    browser.find_element(By.TAG_NAME, "h1").click()  # a browser plays sound only after the reader did something
+    browser.execute_script("arguments[0].muted = true; return arguments[0].play()", player)
+    WebDriverWait(browser, 10).until(lambda _: read(player, "ended"))
+    assert abs(read(player, "duration") - 3) < 0.1  # played through
+    SHOTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "complaint-files-1366x768.png"))

@@ -81,7 +81,7 @@ def cmd_seal_attachments(args: argparse.Namespace) -> int:
 
 def cmd_set_status(args: argparse.Namespace) -> int:
     with storage(args) as hub:
-        before = hub.set_status(args.uuid, args.status, args.note)
+        before = hub.set_status(args.uuid, args.status, args.note, args.agency)
     print(f"{args.uuid}: {before} -> {args.status}")
     return 0
 
@@ -123,6 +123,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     status.add_argument("uuid")
     status.add_argument("status", choices=COMPLAINT_STATUSES)
     status.add_argument("--note", help="a note the citizen sees at the kiosk")
+    status.add_argument(
+        "--agency", help="with forwarded: the code of the agency it is passed to (kiosk-hub agency add)"
+    )
     status.set_defaults(func=cmd_set_status)
 
     devices = commands.add_parser("devices", parents=[common], help="list enrolled kiosks")

@@ -13,8 +13,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from hub.console import i18n, words
+from hub.console import dates, i18n, words
 from hub.settings import Console
+from hub.storage import evidence
 from hub.storage.casework import Casework
 from hub.storage.staff import Staff
 
@@ -32,6 +33,7 @@ _templates = Environment(
     autoescape=select_autoescape(["html"]),
     undefined=StrictUndefined,
 )
+_templates.filters.update(dates.FILTERS, attachment_kind=evidence.kind)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def page(request: Request, template: str, http_status: int = 200, **context: Any
         _=translations.gettext,
         ngettext=lambda singular, plural, num: translations.ngettext(singular, plural, num) % {"num": num},
         language=chosen,
+        zone=state(request).zone,  # the hub's, for the dates filters
         path=request.url.path,
         words=words,
         **context,

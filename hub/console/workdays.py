@@ -9,7 +9,7 @@ received on Friday, whatever UTC says.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -56,6 +56,16 @@ def working_days_between(start: date, end: date, holidays: frozenset[date] = fro
 
 def local_day(moment: str, zone: ZoneInfo) -> date:
     return datetime.fromisoformat(moment).astimezone(zone).date()
+
+
+def overdue_before(today: date, within: int, zone: ZoneInfo, holidays: frozenset[date] = frozenset()) -> str:
+    """The moment (UTC text) before which a clock that started is overdue on `today`. A deadline
+    falls `within` working days after the day its clock started, never earlier for a later day,
+    so one moment divides the overdue from the rest and the database finds them by index."""
+    day = today
+    while add_working_days(day - timedelta(days=1), within, holidays) >= today:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(), zone).astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)

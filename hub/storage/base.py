@@ -5,11 +5,13 @@ for an agency's fleet. Both keep a record's uuid unique by a database constraint
 looking first and inserting after.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NotRequired, Protocol, TypedDict
+
+from hub.storage.sql import Run
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
 Record = dict[str, Any]  # a validated record, as parsed JSON
 Value = str | int | bytes | None
 Row = tuple[str, tuple[Value, ...]]  # a table's name and one of its rows (hub.storage.transfer)
+Also = Callable[[Run], None]  # more statements for the transaction of a status change (the console's audit)
 
 
 class Answer(TypedDict):
@@ -142,8 +145,11 @@ class Storage(Protocol):
         ...
 
     # complaint status
-    def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
-        """Move a complaint along its lifecycle; returns the status it had."""
+    def set_status(
+        self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None
+    ) -> str:
+        """Move a complaint along its lifecycle, passed on to `agency` when FORWARDED, `also` run in
+        the same transaction; returns the status it had."""
         ...
 
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:

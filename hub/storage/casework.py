@@ -1,29 +1,87 @@
 """What the console reads and does with complaints: the inbox, one complaint, its history,
 and status changes with their dispositions.
 
+The inbox reads the case table (hub.storage.cases) in three streams, each already in the
+order its deadlines fall: reports awaiting verification by receipt, reports with an agency by
+disposition, then the rest by arrival. The console merges them by deadline, so a national hub
+shows its most urgent reports from indexes however many it holds. Counts come from
+`complaint_counts` where the filters allow.
+
 Status changes go through the storage's own `set_status`, the path `kiosk-hub set-status`
-takes, so each one reaches the kiosk by `/api/v1/changes`. The personal part of a record is
-handed out only by `personal`, which writes the audit entry in the same transaction.
+takes, so each one reaches the kiosk by `/api/v1/changes`; the audit entry is written in the
+same transaction. The personal part of a record is handed out only by `personal`, which
+writes the audit entry in the same transaction.
 """
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import Any
 
 from hub.storage.access import transaction
 from hub.storage.base import HubError, Storage
+from hub.storage.sql import Run
 from hub.storage.staff import audit
 from kiosk.records.personal import split
-from kiosk.records.protocol import FORWARDED
+from kiosk.records.protocol import ARCHIVED, COMPLETED, FOLLOWED_UP, FORWARDED, RECEIVED, VERIFIED
 
-INBOX_LIMIT = 2000  # complaints one inbox view reads; sorting by deadline happens after
 VIEW_PERSONAL = "view_personal"
-_COMPLAINTS = (
-    "SELECT r.uuid, r.tracking_id, r.device_id, r.received_at, r.body, c.status, c.updated_at, d.agency,"
-    " d.disposed_at FROM records r"
-    " JOIN status_changes c ON c.seq = (SELECT max(seq) FROM status_changes WHERE uuid = r.uuid)"
-    " LEFT JOIN dispositions d ON d.uuid = r.uuid WHERE r.kind = 'complaint'"
-)
+CHUNK = 200  # rows a stream reads at a time
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stream of the inbox: the statuses it holds and the column its order (and clock) runs on."""
+
+    name: str
+    statuses: tuple[str, ...]
+    clock: str | None  # None: no deadline runs, in order of arrival
+
+    @property
+    def where(self) -> str:
+        """Written as the partial indexes of schema.py are, so both databases use them."""
+        if len(self.statuses) == 1:
+            return f"c.status = '{self.statuses[0]}'"
+        return f"c.status IN ({', '.join(repr(status) for status in self.statuses)})"
+
+
+VERIFY = Stage("verify", (RECEIVED, VERIFIED), "received_at")
+FOLLOW = Stage("follow", (FORWARDED,), "disposed_at")
+REST = Stage("rest", (FOLLOWED_UP, COMPLETED, ARCHIVED), None)
+STAGES = (VERIFY, FOLLOW, REST)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What an inbox narrows to; `overdue` holds, per stage with a clock, the moment (UTC text)
+    before which a clock that started is past its deadline (computed by the console's calendar)."""
+
+    status: str | None = None
+    classification: str | None = None
+    device_id: str | None = None
+    event_uuid: str | None = None
+    province: str | None = None
+    agency: str | None = None
+    overdue: dict[str, str] | None = None
+
+    def sql(self, stage: Stage) -> tuple[str, list[Any]]:
+        clauses, params = [stage.where], list[Any]()
+        for column in ("status", "classification", "device_id", "event_uuid", "province", "agency"):
+            value = getattr(self, column)
+            if value:
+                clauses.append(f"c.{column} = ?")
+                params.append(value)
+        if self.overdue is not None:
+            if stage.clock is None or stage.name not in self.overdue:
+                clauses.append("1 = 0")
+            else:
+                clauses.append(f"c.{stage.clock} < ?")
+                params.append(self.overdue[stage.name])
+        return " AND ".join(clauses), params
+
+    def tallied(self) -> bool:
+        """Whether the counts table can answer: every filter is one of its key's columns."""
+        return self.event_uuid is None and self.overdue is None
 
 
 @dataclass(frozen=True)
@@ -39,6 +97,14 @@ class Complaint:
     status_at: str
     agency: str | None
     disposed_at: str | None
+    seq: int
+
+
+@dataclass(frozen=True)
+class Event:
+    uuid: str
+    name: str
+    starts_on: str
 
 
 @dataclass(frozen=True)
@@ -48,30 +114,80 @@ class Change:
     at: str
 
 
+_COMPLAINTS = (
+    "SELECT c.uuid, r.tracking_id, c.device_id, c.received_at, r.body, c.status, c.status_at, c.agency,"
+    " c.disposed_at, c.seq FROM complaints c JOIN records r ON r.uuid = c.uuid"
+)
+
+
 def _complaint(row: tuple[Any, ...]) -> Complaint:
-    uuid, tracking_id, device_id, received_at, body, status, status_at, agency, disposed_at = row
-    public, _personal = split(json.loads(body))
-    return Complaint(uuid, tracking_id, device_id, received_at, public, status, status_at, agency, disposed_at)
+    values = dict(zip((field.name for field in fields(Complaint)), row, strict=True))
+    values["public"] = split(json.loads(values["public"]))[0]
+    return Complaint(**values)
 
 
 class Casework:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    def inbox(self, status: str | None = None, agency: str | None = None) -> list[Complaint]:
-        """Complaints, in the order they arrived, of this status and disposed to this agency (if given)."""
-        sql, params = _COMPLAINTS, list[str]()
-        if status:
-            sql, params = sql + " AND c.status = ?", [*params, status]
-        if agency:
-            sql, params = sql + " AND d.agency = ?", [*params, agency]
+    def stream(self, filters: Filters, stage: Stage) -> Iterator[Complaint]:
+        """The stage's complaints matching `filters`, in its order, read a chunk at a time (each
+        chunk picks up after the last one read, so a long CSV holds no transaction open)."""
+        where, params = filters.sql(stage)
+        if filters.status and filters.status not in stage.statuses:
+            return
+        order = f"c.{stage.clock}, c.seq" if stage.clock else "c.seq"
+        after: tuple[Any, ...] = ()
+        while True:
+            resume = ""
+            if after:
+                resume = f" AND (c.{stage.clock}, c.seq) > (?, ?)" if stage.clock else " AND c.seq > ?"
+            with transaction(self.storage) as run:
+                rows = run(f"{_COMPLAINTS} WHERE {where}{resume} ORDER BY {order} LIMIT ?", [*params, *after, CHUNK])
+            complaints = [_complaint(row) for row in rows]
+            yield from complaints
+            if len(rows) < CHUNK:
+                return
+            last = complaints[-1]
+            after = (getattr(last, stage.clock), last.seq) if stage.clock else (last.seq,)
+
+    def count(self, filters: Filters) -> int:
+        if filters.tallied():
+            clauses, params = ["1 = 1"], list[Any]()
+            for column in ("status", "classification", "device_id", "province", "agency"):
+                if value := getattr(filters, column):
+                    clauses.append(f"{column} = ?")
+                    params.append(value)
+            sql = f"SELECT coalesce(sum(n), 0) FROM complaint_counts WHERE {' AND '.join(clauses)}"
+            with transaction(self.storage) as run:
+                return int(run(sql, params)[0][0])
+        total = 0
         with transaction(self.storage) as run:
-            rows = run(sql + " ORDER BY r.seq LIMIT ?", [*params, INBOX_LIMIT])
-        return [_complaint(row) for row in rows]
+            for stage in STAGES:
+                if not filters.status or filters.status in stage.statuses:
+                    where, params = filters.sql(stage)
+                    total += int(run(f"SELECT count(*) FROM complaints c WHERE {where}", params)[0][0])
+        return total
+
+    def tally(self, column: str) -> dict[str, int]:
+        """Complaints by one column of the counts' key (status, province, device_id, agency ...)."""
+        if column not in ("device_id", "province", "regency", "classification", "category", "agency", "status"):
+            raise ValueError(column)
+        with transaction(self.storage) as run:
+            rows = run(
+                f"SELECT {column}, sum(n) FROM complaint_counts GROUP BY {column} HAVING sum(n) > 0 ORDER BY {column}"
+            )
+        return {value: int(n) for value, n in rows}
+
+    def events(self, limit: int = 100) -> list[Event]:
+        """The latest events the kiosks announced, newest first."""
+        with transaction(self.storage) as run:
+            rows = run("SELECT uuid, body FROM records WHERE kind = 'event' ORDER BY seq DESC LIMIT ?", [limit])
+        return [Event(uuid, body["name"], body["starts_on"]) for uuid, body in ((u, json.loads(b)) for u, b in rows)]
 
     def complaint(self, uuid: str) -> Complaint | None:
         with transaction(self.storage) as run:
-            rows = run(_COMPLAINTS + " AND r.uuid = ?", [uuid])
+            rows = run(_COMPLAINTS + " WHERE c.uuid = ?", [uuid])
         return _complaint(rows[0]) if rows else None
 
     def history(self, uuid: str) -> list[Change]:
@@ -91,20 +207,12 @@ class Casework:
     def change_status(
         self, uuid: str, status: str, note: str, actor: str, address: str, agency: str | None = None
     ) -> None:
-        """Move the complaint on (the kiosk hears of it), then record who did it and, when it is
-        passed to an agency, which one."""
+        """Move the complaint on (the kiosk hears of it), passed to `agency` when FORWARDED,
+        with who did it in the audit log: one transaction."""
         if (status == FORWARDED) != (agency is not None):
             raise HubError("bad_agency", "a complaint is passed on to exactly one agency")
-        if agency is not None:
-            with transaction(self.storage) as run:
-                if not run("SELECT 1 FROM agencies WHERE code = ?", [agency]):
-                    raise HubError("unknown_agency", f"no agency {agency}")
-        self.storage.set_status(uuid, status, note)
-        with transaction(self.storage) as run:
-            if agency is not None:
-                run(
-                    "INSERT INTO dispositions (uuid, agency, disposed_at)"
-                    " SELECT uuid, ?, updated_at FROM status_changes WHERE uuid = ? AND status = ?",
-                    [agency, uuid, FORWARDED],
-                )
+
+        def audited(run: Run) -> None:
             audit(run, actor, f"status_{status}", uuid, address)
+
+        self.storage.set_status(uuid, status, note, agency, also=audited)

@@ -20,11 +20,23 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from hub.storage import rules
-from hub.storage.base import DatabaseUnavailable, Device, HubError, Record, Result, Row, SchemaBehind, StatusChange
+from hub.storage import cases, rules
+from hub.storage.base import (
+    Also,
+    DatabaseUnavailable,
+    Device,
+    HubError,
+    Record,
+    Result,
+    Row,
+    SchemaBehind,
+    StatusChange,
+    now,
+)
 from hub.storage.blobs import FolderBlobs, hashes_named, verify
 from hub.storage.keys import sealing_key
-from hub.storage.schema import LATEST, SCHEMA_TABLE, behind_message, pending
+from hub.storage.schema import LATEST, SCHEMA_TABLE, behind_message, pending, rebuild
+from hub.storage.sql import runner, text_time
 from hub.storage.transfer import TABLES
 from kiosk.records.protocol import RECEIVED, compact_json
 
@@ -170,8 +182,7 @@ class PostgresStorage:
     def devices(self) -> list[Device]:
         with self.connection() as conn:
             rows = conn.execute(
-                "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(r.seq) FROM devices d"
-                " LEFT JOIN records r ON r.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
+                "SELECT device_id, enrolled_at, revoked_at, records FROM devices ORDER BY enrolled_at, device_id"
             ).fetchall()
         return [
             {"device_id": device_id, "enrolled_at": _text(enrolled) or "", "revoked_at": _text(revoked), "records": n}
@@ -183,7 +194,7 @@ class PostgresStorage:
         """The batch goes in as arrays, inserted by one statement that returns the rows it
         added. Numbers are drawn first, so tracking ids follow the batch's order; a uuid another
         process is storing at the same moment waits for it and is then a duplicate or conflict."""
-        received = datetime.now(UTC)
+        received = datetime.fromisoformat(now())  # milliseconds, as every time the hub writes and reads back
         refused = [rules.missing_attachments(record, self.has_attachment) for record, _ in records]
         kept_rows = [pair for pair, refusal in zip(records, refused, strict=True) if refusal is None]
         if not kept_rows:  # then every record was refused
@@ -217,13 +228,22 @@ class PostgresStorage:
                     ],
                 ],
             ).fetchall()
-            complaints = [uuid for _, uuid, kind, _ in sorted(added) if kind == "complaint"]
+            if added:
+                conn.execute("UPDATE devices SET records = records + %s WHERE device_id = %s", [len(added), device_id])
+            complaints = [(seq, uuid) for seq, uuid, kind, _ in sorted(added) if kind == "complaint"]
             if complaints:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
                 conn.execute(
                     "INSERT INTO status_changes (uuid, status, updated_at) SELECT uuid, %s, %s"
                     " FROM unnest(%s::text[]) WITH ORDINALITY AS c (uuid, n) ORDER BY n",
-                    [RECEIVED, received, complaints],
+                    [RECEIVED, received, [uuid for _, uuid in complaints]],
+                )
+                first = {record["uuid"]: record for record, _ in reversed(kept_rows)}  # the one stored, when sent twice
+                cases.add(
+                    runner(conn),
+                    device_id,
+                    received.isoformat(),
+                    ((seq, uuid, cases.case_fields(first[uuid])) for seq, uuid in complaints),
                 )
             new: dict[str, str | None] = {uuid: tracking for _, uuid, _, tracking in added}
             uuids = Counter(record["uuid"] for record, _ in kept_rows)
@@ -303,20 +323,28 @@ class PostgresStorage:
             )
 
     # complaint status
-    def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
+    def set_status(
+        self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None
+    ) -> str:
         rules.check_status(status)
+        if not _storable(uuid):
+            raise HubError("unknown_complaint", f"no complaint {uuid!r}")
         with self.connection() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
             found = conn.execute(
-                "SELECT r.kind, (SELECT status FROM status_changes WHERE uuid = r.uuid ORDER BY seq DESC LIMIT 1)"
-                " FROM records r WHERE r.uuid = %s",
+                "SELECT r.kind, c.status FROM records r LEFT JOIN complaints c ON c.uuid = r.uuid WHERE r.uuid = %s",
                 [uuid],
             ).fetchone()
             current = rules.check_transition(uuid, (found[0], found[1]) if found else None, status)
+            at = now()
             conn.execute(
-                "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (%s, %s, %s, now())",
-                [uuid, status, note],
+                "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (%s, %s, %s, %s)",
+                [uuid, status, note, at],
             )
+            run = runner(conn)
+            cases.move(run, uuid, status, at, agency)
+            if also is not None:
+                also(run)
         return current
 
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
@@ -344,7 +372,7 @@ class PostgresStorage:
                     cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {columns[0]}")
                     while batch := cursor.fetchmany(1000):
                         for values in batch:
-                            yield table, tuple(_text(v) if isinstance(v, datetime) else v for v in values)
+                            yield table, tuple(text_time(v) for v in values)
 
     def load(self, rows: Iterable[Row]) -> None:
         """By COPY, which reads each value as text of its column's type (times included)."""
@@ -358,6 +386,8 @@ class PostgresStorage:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'seq'), coalesce(max(seq), 0) + 1, false)"
                     f" FROM {table}"
                 )
+            for statement in rebuild("postgresql"):
+                conn.execute(statement)
 
     def counts(self) -> dict[str, int]:
         with self.connection() as conn:

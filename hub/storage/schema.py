@@ -8,7 +8,7 @@ refuses to serve an older schema.
 from dataclasses import dataclass
 
 from hub.storage.roles import ROLES
-from kiosk.records.protocol import COMPLAINT_STATUSES
+from kiosk.records.protocol import COMPLAINT_STATUSES, FORWARDED
 
 _STATUSES = ", ".join(f"'{s}'" for s in COMPLAINT_STATUSES)
 _ROLES = ", ".join(f"'{r}'" for r in ROLES)
@@ -23,6 +23,88 @@ class Migration:
 
 
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+
+# One row per complaint, kept by the hub as the complaint arrives and moves: what the console
+# filters, sorts and counts by, so that a national hub answers from indexes, not from the
+# records' JSON. Derived from records, status_changes and dispositions (backups leave it out
+# and a restore rebuilds it); '' where the citizen named nothing, so that counts group it.
+_CASES = """CREATE TABLE complaints (
+    uuid {text} PRIMARY KEY REFERENCES records (uuid),
+    seq {seq} NOT NULL UNIQUE,
+    device_id {text} NOT NULL,
+    received_at {time} NOT NULL,
+    classification {text} NOT NULL,
+    province {text} NOT NULL,
+    regency {text} NOT NULL,
+    category {text} NOT NULL,
+    event_uuid {text} NOT NULL,
+    status {text} NOT NULL,
+    status_at {time} NOT NULL,
+    agency {text},
+    disposed_at {time}
+)"""
+# The two running clocks, each in the order its deadlines fall (a deadline is a fixed number
+# of working days after the clock starts), and the filters an inbox narrows by.
+_CASE_INDEXES = (
+    "CREATE INDEX complaints_verify_clock ON complaints (received_at, seq) WHERE status IN ('received', 'verified')",
+    "CREATE INDEX complaints_follow_clock ON complaints (disposed_at, seq) WHERE status = 'forwarded'",
+    "CREATE INDEX complaints_by_status ON complaints (status, seq)",
+    "CREATE INDEX complaints_by_province ON complaints (province, status, seq)",
+    "CREATE INDEX complaints_by_device ON complaints (device_id, status, seq)",
+    "CREATE INDEX complaints_by_agency ON complaints (agency, status, seq)",
+    "CREATE INDEX complaints_by_event ON complaints (event_uuid, seq)",
+    "CREATE INDEX records_events ON records (seq) WHERE kind = 'event'",  # the few events among millions
+)
+# How many complaints share each combination of these, kept in the same transaction as the
+# complaints themselves: a national count reads thousands of rows instead of millions. Every
+# key holds one kiosk's complaints, so kiosks syncing at once never wait on each other's rows.
+COUNT_KEY = ("device_id", "province", "regency", "classification", "category", "agency", "status")
+_COUNTS = (
+    "CREATE TABLE complaint_counts ("
+    + ", ".join(f"{column} {{text}} NOT NULL" for column in COUNT_KEY)
+    + ", n {count} NOT NULL, PRIMARY KEY ("
+    + ", ".join(COUNT_KEY)
+    + "))"
+)
+_LATEST_STATUS = "JOIN status_changes s ON s.seq = (SELECT max(seq) FROM status_changes WHERE uuid = r.uuid)"
+_FIELDS = {  # each dialect's way to read a field of the stored record
+    "sqlite": "coalesce(r.body ->> '$.{0}', '')",
+    "postgresql": "coalesce(r.body::jsonb #>> '{{{1}}}', '')",
+}
+
+
+def _field(dialect: str, path: str) -> str:
+    return _FIELDS[dialect].format(path, path.replace(".", ","))
+
+
+# The case table and its counts from the source tables: the migration that brings them, and
+# every restore or copy into an empty database.
+_REBUILD = {
+    dialect: (
+        "INSERT INTO complaints (uuid, seq, device_id, received_at, classification, province, regency, category,"
+        " event_uuid, status, status_at, agency, disposed_at) SELECT r.uuid, r.seq, r.device_id, r.received_at, "
+        + ", ".join(
+            _field(dialect, path)
+            for path in ("classification", "location.province", "location.regency", "category", "event_uuid")
+        )
+        + ", s.status, s.updated_at, d.agency, (SELECT min(updated_at) FROM status_changes"
+        f" WHERE uuid = r.uuid AND status = '{FORWARDED}') FROM records r "
+        + _LATEST_STATUS
+        + " LEFT JOIN dispositions d ON d.uuid = r.uuid WHERE r.kind = 'complaint'",
+        "INSERT INTO complaint_counts ("
+        + ", ".join(COUNT_KEY)
+        + ", n) SELECT device_id, province, regency, classification, category, coalesce(agency, ''), status,"
+        " count(*) FROM complaints GROUP BY device_id, province, regency, classification, category, agency, status",
+    )
+    for dialect in _FIELDS
+}
+# Each kiosk's records received, counted as they arrive, for the kiosks' page of a national hub.
+DEVICE_RECORDS = "UPDATE devices SET records = (SELECT count(*) FROM records r WHERE r.device_id = devices.device_id)"
+
+
+def rebuild(dialect: str) -> tuple[str, ...]:
+    return _REBUILD[dialect]
+
 
 MIGRATIONS = (
     Migration(
@@ -196,6 +278,60 @@ MIGRATIONS = (
                 $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
             """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+        ),
+    ),
+    Migration(
+        4,
+        "casework",  # the case table and its counts, kiosks' last contact, days off, merged reports
+        sqlite=(
+            "ALTER TABLE devices ADD COLUMN last_seen_at TEXT",
+            "ALTER TABLE devices ADD COLUMN app_version TEXT",
+            "ALTER TABLE devices ADD COLUMN clock_skew_s REAL",
+            "ALTER TABLE devices ADD COLUMN records INTEGER NOT NULL DEFAULT 0",
+            DEVICE_RECORDS,
+            """CREATE TABLE days_off (
+                day TEXT PRIMARY KEY,
+                working INTEGER NOT NULL CHECK (working IN (0, 1)),
+                note TEXT NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE merges (
+                uuid TEXT PRIMARY KEY REFERENCES records (uuid),
+                into_uuid TEXT NOT NULL REFERENCES records (uuid),
+                merged_by TEXT NOT NULL,
+                merged_at TEXT NOT NULL,
+                CHECK (uuid <> into_uuid)
+            )""",
+            _CASES.format(text="TEXT", time="TEXT", seq="INTEGER"),
+            *_CASE_INDEXES,
+            _COUNTS.format(text="TEXT", count="INTEGER"),
+            *_REBUILD["sqlite"],
+        ),
+        postgresql=(
+            "ALTER TABLE devices ADD COLUMN last_seen_at timestamptz",
+            "ALTER TABLE devices ADD COLUMN app_version text",
+            "ALTER TABLE devices ADD COLUMN clock_skew_s double precision",
+            "ALTER TABLE devices ADD COLUMN records bigint NOT NULL DEFAULT 0",
+            DEVICE_RECORDS,
+            """CREATE TABLE days_off (
+                day date PRIMARY KEY,
+                working boolean NOT NULL,
+                note text NOT NULL,
+                changed_by text NOT NULL,
+                changed_at timestamptz NOT NULL
+            )""",
+            """CREATE TABLE merges (
+                uuid text PRIMARY KEY REFERENCES records (uuid),
+                into_uuid text NOT NULL REFERENCES records (uuid),
+                merged_by text NOT NULL,
+                merged_at timestamptz NOT NULL,
+                CHECK (uuid <> into_uuid)
+            )""",
+            _CASES.format(text="text", time="timestamptz", seq="bigint"),
+            *_CASE_INDEXES,
+            _COUNTS.format(text="text", count="bigint"),
+            *_REBUILD["postgresql"],
         ),
     ),
 )

@@ -15,11 +15,12 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from hub.storage import rules
-from hub.storage.base import Device, HubError, Record, Result, Row, StatusChange, now
+from hub.storage import cases, rules
+from hub.storage.base import Also, Device, HubError, Record, Result, Row, StatusChange, now
 from hub.storage.blobs import FolderBlobs, hashes_named, verify
 from hub.storage.keys import sealing_key
-from hub.storage.schema import SCHEMA_TABLE, pending
+from hub.storage.schema import SCHEMA_TABLE, pending, rebuild
+from hub.storage.sql import runner
 from hub.storage.transfer import TABLES
 from kiosk.records.protocol import RECEIVED, compact_json
 
@@ -136,10 +137,7 @@ class SqliteStorage:
     def devices(self) -> list[Device]:
         rows = (
             self._conn()
-            .execute(
-                "SELECT d.device_id, d.enrolled_at, d.revoked_at, count(r.seq) FROM devices d"
-                " LEFT JOIN records r ON r.device_id = d.device_id GROUP BY d.device_id ORDER BY d.enrolled_at"
-            )
+            .execute("SELECT device_id, enrolled_at, revoked_at, records FROM devices ORDER BY enrolled_at, device_id")
             .fetchall()
         )
         return [
@@ -185,6 +183,23 @@ class SqliteStorage:
                 "SELECT json_group_object(uuid, tracking_id) FROM records WHERE seq > ?", [before]
             ).fetchone()
             new: dict[str, str | None] = json.loads(added)  # uuid -> tracking id, for the rows this batch added
+            conn.execute(
+                "UPDATE devices SET records = records + (SELECT count(*) FROM records WHERE seq > ?)"
+                " WHERE device_id = ?",
+                [before, device_id],
+            )
+            first = {record["uuid"]: record for record, _ in reversed(records)}  # the one stored, when sent twice
+            cases.add(
+                runner(conn),
+                device_id,
+                received,
+                (
+                    (seq, uuid, cases.case_fields(first[uuid]))
+                    for seq, uuid in conn.execute(
+                        "SELECT seq, uuid FROM records WHERE seq > ? AND kind = 'complaint' ORDER BY seq", [before]
+                    )
+                ),
+            )
             return [
                 refusal or rules.answer(record["uuid"], fingerprint, new, lambda uuid: _kept(conn, uuid))
                 for (record, fingerprint), refusal in zip(records, refused, strict=True)
@@ -254,19 +269,25 @@ class SqliteStorage:
             )
 
     # complaint status
-    def set_status(self, uuid: str, status: str, note: str | None = None) -> str:
+    def set_status(
+        self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None
+    ) -> str:
         rules.check_status(status)
         with self._write() as conn:
             found = conn.execute(
-                "SELECT r.kind, (SELECT status FROM status_changes WHERE uuid = r.uuid ORDER BY seq DESC LIMIT 1)"
-                " FROM records r WHERE r.uuid = ?",
+                "SELECT r.kind, c.status FROM records r LEFT JOIN complaints c ON c.uuid = r.uuid WHERE r.uuid = ?",
                 [uuid],
             ).fetchone()
             current = rules.check_transition(uuid, found, status)
+            at = now()
             conn.execute(
                 "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (?, ?, ?, ?)",
-                [uuid, status, note, now()],
+                [uuid, status, note, at],
             )
+            run = runner(conn)
+            cases.move(run, uuid, status, at, agency)
+            if also is not None:
+                also(run)
         return current
 
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
@@ -309,6 +330,8 @@ class SqliteStorage:
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                     (values for _, values in group),
                 )
+            for statement in rebuild("sqlite"):
+                conn.execute(statement)
 
     def counts(self) -> dict[str, int]:
         conn = self._conn()

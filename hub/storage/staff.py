@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
-from hub.storage.access import Run, transaction
+from hub.storage.access import transaction
 from hub.storage.base import HubError, Storage
 from hub.storage.roles import LIAISON, ROLES
 from hub.storage.rules import hash_secret
+from hub.storage.sql import Run
 
 MAX_FAILURES = 5  # consecutive wrong passwords before an account is locked
 LOCKED_FOR = timedelta(minutes=15)

@@ -15,9 +15,20 @@ from hub.storage.base import HubError, Row, Storage, Value
 from hub.storage.schema import LATEST
 
 FORMAT = "lapor-hub-backup"
-# The columns both schemas share, each table after those it references.
+# The columns both schemas share, each table after those it references; the derived tables
+# (the cases and their counts) are rebuilt by the target instead (schema.rebuild).
 TABLES: dict[str, tuple[str, ...]] = {
-    "devices": ("device_id", "salt", "token_hash", "enrolled_at", "revoked_at"),
+    "devices": (
+        "device_id",
+        "salt",
+        "token_hash",
+        "enrolled_at",
+        "revoked_at",
+        "last_seen_at",
+        "app_version",
+        "clock_skew_s",
+        "records",
+    ),
     "enrollment_codes": ("code_hash", "device_id", "created_at", "expires_at", "used_at"),
     "records": (
         "seq",
@@ -47,6 +58,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "locked_until",
     ),
     "dispositions": ("uuid", "agency", "disposed_at"),
+    "merges": ("uuid", "into_uuid", "merged_by", "merged_at"),
+    "days_off": ("day", "working", "note", "changed_by", "changed_at"),
     "audit_log": ("seq", "at", "actor", "action", "target", "address"),
 }
 BYTES = frozenset({"salt", "token_hash", "password_hash"})  # kept as hex in the file
