@@ -36,12 +36,14 @@ def run_cli(data_dir: Path, *args: str, database: str = "") -> subprocess.Comple
 class Hub:
     """`database`: a postgresql:// URL for this hub and its commands; empty for SQLite in `data_dir`."""
 
-    def __init__(self, data_dir: Path, *serve_args: str, port: int | None = None, database: str = ""):
+    def __init__(
+        self, data_dir: Path, *serve_args: str, port: int | None = None, database: str = "", log_dir: Path | None = None
+    ):
         self.data_dir = Path(data_dir)
         self.database = database
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(self.data_dir.parent / f"hub-{self.port}.log", "a")  # noqa: SIM115 - open while the hub runs
+        self.log = open((log_dir or self.data_dir.parent) / f"hub-{self.port}.log", "a")  # noqa: SIM115 - open while the hub runs
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -8,10 +8,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hub.storage import DatabaseUnavailable, HubError
+from hub.storage import DatabaseUnavailable, HubError, StorageFull
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_S = 5  # a restarting database is usually back within seconds
+FULL_RETRY_AFTER_S = 300  # a full disk waits for an administrator
 
 
 class ApiError(Exception):
@@ -42,6 +43,16 @@ async def _database_away(request: Request, exc: DatabaseUnavailable) -> JSONResp
     )
 
 
+async def _disk_full(request: Request, exc: StorageFull) -> JSONResponse:
+    """Nothing of the request was kept; the kiosk keeps its records and tries again later."""
+    log.error("%s %s: the disk is full, nothing was stored (%s)", request.method, request.url.path, exc)
+    return JSONResponse(
+        error_body("storage_full", "the hub's disk is full; nothing was stored, try again later"),
+        status_code=503,
+        headers={"Retry-After": str(FULL_RETRY_AFTER_S)},
+    )
+
+
 async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
     problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
     return JSONResponse(error_body("bad_request", problems), status_code=400)
@@ -59,5 +70,6 @@ def install(app: FastAPI) -> None:
     app.exception_handler(ApiError)(_api_error)
     app.exception_handler(HubError)(_refused)
     app.exception_handler(DatabaseUnavailable)(_database_away)
+    app.exception_handler(StorageFull)(_disk_full)
     app.exception_handler(RequestValidationError)(_bad_request)
     app.exception_handler(StarletteHTTPException)(_http_error)

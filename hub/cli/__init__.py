@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from hub.cli import admin, database, serve, tour, users
 from hub.cli.common import EXIT_FAILED, EXIT_REFUSED, CommandFailed, Parser
 from hub.settings import DATA_DIR_ENV, ENV_PREFIX
-from hub.storage import DatabaseUnavailable, HubError, SchemaBehind
+from hub.storage import DatabaseUnavailable, HubError, SchemaBehind, StorageFull
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"kiosk-hub: settings: {_settings_problem(exc)}", file=sys.stderr)
         return EXIT_FAILED
-    except (OSError, CommandFailed, DatabaseUnavailable, SchemaBehind) as exc:
+    except (OSError, CommandFailed, DatabaseUnavailable, SchemaBehind, StorageFull) as exc:
         print(f"kiosk-hub: {exc}", file=sys.stderr)
         return EXIT_FAILED

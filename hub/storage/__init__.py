@@ -16,6 +16,7 @@ from hub.storage.base import (
     SchemaBehind,
     StatusChange,
     Storage,
+    StorageFull,
     now,
 )
 from hub.storage.sqlite import SqliteStorage
@@ -30,6 +31,7 @@ __all__ = [
     "SchemaBehind",
     "StatusChange",
     "Storage",
+    "StorageFull",
     "is_postgres",
     "migrate",
     "now",

@@ -5,7 +5,10 @@ for an agency's fleet. Both keep a record's uuid unique by a database constraint
 looking first and inserting after.
 """
 
+import errno
+import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -56,6 +59,25 @@ class HubError(Exception):
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached or refused the connection (the message says why, in one line)."""
+
+
+class StorageFull(Exception):
+    """The disk under the database or the attachments is full: nothing of the request was kept."""
+
+
+FULL_DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextmanager
+def full_disk_said() -> Iterator[None]:
+    """A write the disk has no room for is said as StorageFull, which the API answers as a pause
+    (the kiosk keeps its records and retries), not as a crash."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in FULL_DISK_ERRNOS:
+            raise StorageFull(os.strerror(exc.errno)) from exc
+        raise
 
 
 class SchemaBehind(Exception):

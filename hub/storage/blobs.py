@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from hub.storage.base import HubError
+from hub.storage.base import HubError, full_disk_said
 from hub.storage.keys import sealing_key
 
 if TYPE_CHECKING:
@@ -126,10 +126,14 @@ class FolderBlobs:
         path = self.path(sha256)
         path.parent.mkdir(exist_ok=True, mode=0o700)
         partial = path.with_name(f"{sha256}.{secrets.token_hex(4)}.part")
-        with open(partial, "wb") as out:
-            out.write(contents)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with full_disk_said(), open(partial, "wb") as out:
+                out.write(contents)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(path)
 
 
@@ -207,11 +211,14 @@ class UploadWriter:
         self.out, self.stream = out, stream
 
     def write(self, data: bytes) -> None:
-        self.out.write(self.stream.update(data))
+        """Bytes cut short by a full disk are a prefix of the chunk: HEAD tells the kiosk where to go on."""
+        with full_disk_said():
+            self.out.write(self.stream.update(data))
 
     def close(self) -> None:
         try:
-            self.out.flush()
-            os.fsync(self.out.fileno())
+            with full_disk_said():
+                self.out.flush()
+                os.fsync(self.out.fileno())
         finally:
             self.out.close()

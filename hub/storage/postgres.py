@@ -31,6 +31,7 @@ from hub.storage.base import (
     Row,
     SchemaBehind,
     StatusChange,
+    StorageFull,
     now,
 )
 from hub.storage.blobs import FolderBlobs, hashes_named, verify
@@ -121,6 +122,8 @@ class PostgresStorage:
         try:
             with self.pool.connection() as conn:
                 yield conn
+        except psycopg.errors.DiskFull as exc:  # "could not extend file": the transaction is rolled back
+            raise StorageFull(" ".join(str(exc).split())) from exc
         except (psycopg.OperationalError, PoolTimeout) as exc:
             raise DatabaseUnavailable(type(exc).__name__) from exc
 

@@ -16,7 +16,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from hub.storage import cases, rules
-from hub.storage.base import Also, Device, HubError, Record, Result, Row, StatusChange, now
+from hub.storage.base import Also, Device, HubError, Record, Result, Row, StatusChange, StorageFull, now
 from hub.storage.blobs import FolderBlobs, hashes_named, verify
 from hub.storage.keys import sealing_key
 from hub.storage.schema import SCHEMA_TABLE, pending, rebuild
@@ -54,15 +54,23 @@ class SqliteStorage:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a full disk (SQLite says SQLITE_FULL, at any statement or at the
+        commit) rolls it all back and is said as StorageFull."""
         conn = self._conn()
         with self._one_writer:
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:  # SQLite may have rolled back already
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+                    raise StorageFull(str(exc)) from exc
                 raise
-            conn.execute("COMMIT")
 
     def _migrate(self) -> list[str]:
         """Apply the pending migrations; the names of those applied."""
