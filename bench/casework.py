@@ -68,6 +68,13 @@ SELECT r.uuid, {_STATUS}, r.received_at + interval '1 day' FROM records r WHERE 
 ORDER BY r.seq
 """
 
+# What was passed on went to one of the agencies a day after receipt.
+_DISPOSITIONS = f"""
+INSERT INTO dispositions (uuid, agency, disposed_at)
+SELECT uuid, 'AG' || (seq %% %(agencies)s), received_at + interval '1 day' FROM records r
+WHERE r.seq BETWEEN %(first)s AND %(last)s AND {_STATUS} IN ('forwarded', 'followed_up', 'completed')
+"""
+
 
 def _load(url: str, total: int) -> float:
     """Seconds to generate and index `total` complaints."""
@@ -103,14 +110,10 @@ def _load(url: str, total: int) -> float:
             values |= {"first": first, "last": last}
             conn.execute((_RECORDS % values).encode())  # type: ignore[arg-type]  # generated SQL, no user input
             conn.execute((_STATUS_CHANGES % {"first": first, "last": last}).encode())  # type: ignore[arg-type]
+            conn.execute((_DISPOSITIONS % {"first": first, "last": last, "agencies": AGENCIES}).encode())  # type: ignore[arg-type]
         conn.execute("SELECT setval(pg_get_serial_sequence('records', 'seq'), %s)", [total])
         cases, counts = rebuild("postgresql")
         conn.execute(cases.encode())  # type: ignore[arg-type]
-        conn.execute(  # the agencies of what was passed on: the clock starts a day after receipt
-            "UPDATE complaints SET agency = 'AG' || (seq %% %s), disposed_at = received_at + interval '1 day'"
-            " WHERE status IN ('forwarded', 'followed_up', 'completed')",
-            [AGENCIES],
-        )
         for definition in indexes:
             conn.execute(definition.encode())  # type: ignore[arg-type]
         conn.execute(counts.encode())  # type: ignore[arg-type]

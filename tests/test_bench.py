@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from bench.bundle import size_on_disk
 from bench.table import Figure, render
 
@@ -24,3 +26,19 @@ def test_size_on_disk_counts_files_once_and_links_not_at_all(tmp_path):
     (tmp_path / "lib" / "big.so").write_bytes(os.urandom(1 << 20))
     os.symlink("lib/big.so", tmp_path / "big.so")
     assert 1 << 20 <= size_on_disk(tmp_path) < (1 << 20) + 64 * 1024
+
+
+@pytest.mark.slow
+def test_the_national_casework_benchmark_loads_and_asks_every_question(monkeypatch):
+    """`bench casework` at a few thousand complaints: the generator's rows satisfy the hub's
+    schema and every question of the console is asked through the hub's own code."""
+    from postgres import installed_bin_dir
+
+    if installed_bin_dir() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    from bench import casework
+
+    monkeypatch.setattr(casework, "RECORDS", 5000)
+    figures = casework.measure()
+    assert len(figures) == 10 and all(figure.met for figure in figures)
+    assert "5,000 complaints" in figures[0].baseline

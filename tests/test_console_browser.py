@@ -10,18 +10,10 @@ import pytest
 import requests
 from test_console import PASSWORD, TIMEOUT, Office
 
+from hub.console.tour import FLAGS  # the console's tour drives Chromium as these tests do
+
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SHOTS = Path("/tmp/console-shots")
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1366,768",
-)
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,7 +38,7 @@ def browser():
     profile = tempfile.mkdtemp(prefix="console-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
+    for flag in (*FLAGS, "--window-size=1366,768", f"--user-data-dir={profile}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     viewport(driver, 1366, 768)

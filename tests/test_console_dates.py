@@ -70,7 +70,7 @@ def test_the_complaint_page_shows_its_times_readably_beside_the_exact_moment(hub
     verifier = signed_in(office, "verifikator")
     html = verifier.get(office.url(office.complaint_path(0)), timeout=TIMEOUT).text
     received = re.findall(r'<time datetime="([^"]+)">(\w+, \d{1,2} \w+ \d{4}, \d\d\.\d\d WIB)</time>', html)
-    assert len(received) == 2  # received at the hub, and the history's first step
+    assert len(received) == 3  # received at the hub, the history's first step, and the report alike
     for exact, shown in received:
         assert moment_text(exact, JAKARTA, "id") == shown
     due = re.search(r'<time class="due" datetime="(\d{4}-\d\d-\d\d)">([^<]+)</time>', html)

@@ -4,7 +4,14 @@ follow up within 5 of disposition), with fixed dates around a weekend."""
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from hub.console.workdays import add_working_days, clock, days_off, days_off_around, working_days_between
+from hub.console.workdays import (
+    add_working_days,
+    clock,
+    days_off,
+    days_off_around,
+    holiday_names,
+    working_days_between,
+)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 THURSDAY, FRIDAY, SATURDAY, MONDAY = date(2026, 3, 12), date(2026, 3, 13), date(2026, 3, 14), date(2026, 3, 16)
@@ -67,3 +74,37 @@ def test_the_follow_up_clock_runs_from_disposition_and_stops_after():
     assert forwarded is not None and forwarded.due == date(2026, 3, 18) and forwarded.left == 2
     assert clock("followed_up", "2026-03-02T03:00:00+00:00", "2026-03-11T03:00:00+00:00", MONDAY, JAKARTA) is None
     assert clock("archived", "2026-03-02T03:00:00+00:00", None, MONDAY, JAKARTA) is None
+
+
+def test_an_override_adds_a_day_off_or_makes_a_listed_day_a_working_day():
+    """The oracle with the admin's overrides: Thursday 26 March off moves the deadline to Monday
+    30 March; the joint leave of Tuesday 24 March made a working day brings it to Thursday 26."""
+    today = date(2026, 3, 26)
+    listed = days_off(2025) | days_off(2026) | days_off(2027)
+    assert days_off_around(today) == days_off_around(today, {}) == listed
+    closed = days_off_around(today, {date(2026, 3, 26): False})
+    assert closed == listed | {date(2026, 3, 26)}
+    assert add_working_days(date(2026, 3, 17), 3, closed) == date(2026, 3, 30)
+    cancelled = days_off_around(today, {date(2026, 3, 24): True})
+    assert cancelled == listed - {date(2026, 3, 24)}
+    assert add_working_days(date(2026, 3, 17), 3, cancelled) == date(2026, 3, 26)
+
+
+def test_overrides_on_days_the_package_agrees_with_change_nothing():
+    """A day off the package lists already, or a working day it does not list, leaves the set
+    as it was; overrides of far years are kept all the same, and both kinds apply together."""
+    today = date(2026, 3, 26)
+    listed = days_off_around(today)
+    assert days_off_around(today, {date(2026, 3, 19): False, date(2026, 3, 25): True}) == listed
+    assert days_off_around(today, {date(2030, 1, 2): False}) == listed | {date(2030, 1, 2)}
+    both = days_off_around(today, {date(2026, 3, 23): True, date(2026, 3, 24): True, date(2026, 3, 26): False})
+    assert add_working_days(date(2026, 3, 17), 3, both) == date(2026, 3, 25)
+
+
+def test_the_package_names_its_days_in_each_console_language():
+    """The admin's page shows the package's own names: Indonesian for id, English for en."""
+    indonesian, english = dict(holiday_names(2026, "id")), dict(holiday_names(2026, "en"))
+    assert indonesian.keys() == english.keys() == days_off(2026)
+    assert indonesian[date(2026, 3, 24)] == "Cuti Bersama Hari Raya Idul Fitri"
+    assert english[date(2026, 3, 24)] == "Eid al-Fitr Joint Holiday"
+    assert indonesian[date(2026, 8, 17)] == "Hari Kemerdekaan Republik Indonesia"

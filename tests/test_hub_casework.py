@@ -173,15 +173,94 @@ def test_a_hub_made_before_the_case_table_finds_its_complaints_there(tmp_path):
         device, complaints = _office(storage, random.Random(3))
         kept_cases, kept_counts = _table(storage, CASES), _table(storage, COUNTS)
     with sqlite3.connect(tmp_path / DB_FILE) as db:
-        db.execute("DROP TABLE complaint_counts")
-        db.execute("DROP TABLE complaints")
+        for statement in reversed(MIGRATIONS[3].sqlite):  # back to version 3: what migration 4 made, unmade
+            words = statement.split()
+            if words[:2] in (["CREATE", "TABLE"], ["CREATE", "INDEX"]):
+                db.execute(f"DROP {words[1]} {words[2]}")
+            elif words[:2] == ["ALTER", "TABLE"]:
+                db.execute(f"ALTER TABLE {words[2]} DROP COLUMN {words[5]}")
         db.execute("DELETE FROM hub_schema WHERE version = 4")
-        for statement in MIGRATIONS[3].sqlite:  # as at version 3: without what migration 4 added
-            if statement.startswith("ALTER TABLE devices ADD COLUMN"):
-                db.execute(f"ALTER TABLE devices DROP COLUMN {statement.split()[5]}")
-        db.execute("DROP TABLE days_off")
-        db.execute("DROP TABLE merges")
-        db.execute("DROP INDEX records_events")
     with closing(open_storage(tmp_path)) as storage:
         assert (_table(storage, CASES), _table(storage, COUNTS)) == (kept_cases, kept_counts)
         assert [device["records"] for device in storage.devices()] == [len(complaints)]
+
+
+def _changes_of(storage, device: str) -> list[tuple[str, str, str | None]]:
+    return [(c["uuid"], c["status"], c["note"]) for c in storage.changes(device, 0, 1000)[0]]
+
+
+def test_a_merged_duplicate_leaves_the_inbox_and_counts_and_its_reporter_hears_every_step(tmp_path, backend):  # noqa: F811
+    """Two kiosks report the same broken bridge; the later joins the earlier. It takes the earlier's
+    status (its kiosk hears, with the note), leaves the streams and the counts, cannot be moved
+    itself, and hears of each later step; a merge is refused where it would chain or close."""
+    with storage_of(tmp_path) as storage:
+        Staff(storage).add_agency("PUPR", "Dinas Pekerjaan Umum", "test")
+        first_kiosk, _ = storage.enroll(storage.create_enrollment_code())
+        second_kiosk, _ = storage.enroll(storage.create_enrollment_code())
+        place = {"province": "Jawa Barat", "regency": "Kabupaten Garut"}
+        first = factories.complaint(title="Jembatan Cikadu putus", location=place)
+        later = factories.complaint(title="Jembatan di Cikadu putus lagi", location=place)
+        third = factories.complaint(title="Lampu jalan mati", location=place)
+        storage.store_records(first_kiosk, [(first, digest(first)), (third, digest(third))])
+        storage.store_records(second_kiosk, [(later, digest(later))])
+        storage.set_status(first["uuid"], "verified", "diperiksa")
+        casework = Casework(storage)
+        casework.merge(later["uuid"], first["uuid"], "sama dengan laporan lain", "verifikator", "127.0.0.1")
+        assert _changes_of(storage, second_kiosk)[-1] == (later["uuid"], "verified", "sama dengan laporan lain")
+        inbox = [c.uuid for stage in STAGES for c in casework.stream(Filters(), stage)]
+        assert later["uuid"] not in inbox and first["uuid"] in inbox
+        assert casework.count(Filters()) == 2 == casework.count(Filters(province="Jawa Barat"))
+        assert (
+            casework.count(
+                Filters(overdue={"verify": "2999-01-01T00:00:00.000+00:00", "follow": "2999-01-01T00:00:00.000+00:00"})
+            )
+            == 2
+        )
+        with pytest.raises(HubError, match="merged"):
+            storage.set_status(later["uuid"], "forwarded", "x", "PUPR")
+        for one, other in (
+            (first["uuid"], later["uuid"]),
+            (third["uuid"], later["uuid"]),
+            (later["uuid"], third["uuid"]),
+        ):
+            with pytest.raises(HubError):
+                casework.merge(one, other, "x", "verifikator", "127.0.0.1")
+        storage.set_status(first["uuid"], "forwarded", "ke Dinas PUPR", "PUPR")
+        assert _changes_of(storage, second_kiosk)[-1] == (later["uuid"], "forwarded", "ke Dinas PUPR")
+        merged = casework.complaint(later["uuid"])
+        assert merged is not None and merged.merged_into == first["uuid"] and merged.agency == "PUPR"
+        with transaction(storage) as run:
+            assert run("SELECT target FROM audit_log WHERE action = 'merge'") == [
+                (f"{later['uuid']} -> {first['uuid']}",)
+            ]
+        assert sum(casework.tally("status").values()) == 2
+        with transaction(storage) as run:
+            assert run("SELECT uuid FROM dispositions") == [(first["uuid"],)]  # the duplicate was not passed on again
+
+
+def test_reports_alike_are_found_in_the_same_regency_and_weeks_and_each_view_is_audited(tmp_path, backend):  # noqa: F811
+    """The verifier sees a report told again in other words; a different matter in the same place,
+    or the same words in another regency, are not offered."""
+    with storage_of(tmp_path) as storage:
+        device, _ = storage.enroll(storage.create_enrollment_code())
+        garut = {"province": "Jawa Barat", "regency": "Kabupaten Garut"}
+        body = "Jembatan gantung di Dusun Cikadu putus sejak banjir, anak-anak tidak bisa ke sekolah."
+        mine = factories.complaint(title="Jembatan gantung Cikadu putus", body=body, location=garut)
+        again = factories.complaint(
+            title="Jembatan Cikadu putus",
+            body="Jembatan gantung Dusun Cikadu putus karena banjir, anak tidak bisa sekolah.",
+            location=garut,
+        )
+        other_matter = factories.complaint(
+            title="Puskesmas tutup",
+            body="Puskesmas desa tutup setiap hari Sabtu padahal jadwalnya buka.",
+            location=garut,
+        )
+        elsewhere = factories.complaint(title=mine["title"], body=body, location={**garut, "regency": "Kota Bandung"})
+        records = [mine, again, other_matter, elsewhere]
+        storage.store_records(device, [(r, digest(r)) for r in records])
+        found = Casework(storage).similar(mine["uuid"], "verifikator", "127.0.0.1")
+        assert [s.complaint.uuid for s in found] == [again["uuid"]]
+        assert found[0].score >= 70 and "karena banjir" in found[0].body
+        with transaction(storage) as run:
+            assert run("SELECT target FROM audit_log WHERE action = 'view_personal'") == [(again["uuid"],)]

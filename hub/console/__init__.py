@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from hub.console import attachments, auth, i18n, pages
+from hub.console import admin, attachments, auth, days_off, duplicates, i18n, pages
 from hub.console.web import PREFIX, ConsoleState, LoginRequired, Refused, login_required, refused
 from hub.settings import Console
 from hub.storage import Storage
@@ -24,4 +24,7 @@ def install(app: FastAPI, storage: Storage, settings: Console) -> None:
     app.include_router(auth.router, include_in_schema=False)
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(attachments.router, include_in_schema=False)
+    app.include_router(days_off.router, include_in_schema=False)
+    app.include_router(admin.router, include_in_schema=False)
+    app.include_router(duplicates.router, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=Path(__file__).parent / "static"), name="console-static")

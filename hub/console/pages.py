@@ -24,6 +24,7 @@ from hub.console.i18n import N_
 from hub.console.web import HEADERS, PREFIX, ConsoleState, Refused, address, language, page, state
 from hub.console.workdays import FOLLOW_UP_WITHIN, VERIFY_WITHIN, Clock, clock, days_off_around, overdue_before
 from hub.storage.base import HubError
+from hub.storage.calendar import DaysOff
 from hub.storage.casework import FOLLOW, STAGES, VERIFY, Complaint, Filters
 from hub.storage.evidence import Evidence
 from hub.storage.roles import LIAISON
@@ -47,12 +48,13 @@ class Row:
 
 
 class Calendar:
-    """Today and the days off around it in the hub's time zone, for every row of one request."""
+    """Today and the days off around it in the hub's time zone, for every row of one request;
+    the admin's overrides are read once for all of them."""
 
     def __init__(self, console: ConsoleState) -> None:
         self.zone = console.zone
         self.today = datetime.now(self.zone).date()
-        self.off = days_off_around(self.today)
+        self.off = days_off_around(self.today, DaysOff(console.casework.storage).working_by_day())
 
     def row(self, complaint: Complaint) -> Row:
         return Row(
@@ -158,7 +160,7 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: object) -> str:
+def spreadsheet_cell(value: object) -> str:
     """A spreadsheet reads a cell starting with = + - @ as a formula: such text gets a quote."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -180,7 +182,7 @@ def inbox_csv(request: Request, staffer: SignedIn) -> Response:
         for row in _rows(console, view, calendar):
             c, place = row.complaint, row.complaint.public.get("location") or {}
             writer.writerow(
-                _cell(value)
+                spreadsheet_cell(value)
                 for value in (
                     c.tracking_id,
                     c.public.get("title"),
@@ -221,6 +223,9 @@ def complaint_page(request: Request, staffer: SignedIn, uuid: str) -> Response:
     if rights.may_see_personal(staffer, complaint):
         personal = console.casework.personal(uuid, staffer.name, address(request))
         held = Evidence(console.casework.storage).held(uuid)
+    similar = (
+        console.casework.similar(uuid, staffer.name, address(request)) if rights.may_merge(staffer, complaint) else []
+    )
     citizen = i18n.translations(i18n.chosen(complaint.public.get("language")))
     return page(
         request,
@@ -229,6 +234,7 @@ def complaint_page(request: Request, staffer: SignedIn, uuid: str) -> Response:
         row=Calendar(console).row(complaint),
         personal=personal,
         held=held,
+        similar=similar,
         history=console.casework.history(uuid),
         actions=[(action, citizen.gettext(action.note)) for action in rights.actions(staffer, complaint)],
         agencies=console.staff.agencies(),

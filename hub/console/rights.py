@@ -10,7 +10,7 @@ from hub.console.i18n import N_
 from hub.storage.casework import Complaint
 from hub.storage.roles import ADMIN, LIAISON, VERIFIER
 from hub.storage.staff import Staffer
-from kiosk.records.protocol import ARCHIVED, COMPLETED, FOLLOWED_UP, FORWARDED, RECEIVED, VERIFIED
+from kiosk.records.protocol import ARCHIVED, COMPLETED, FINAL_STATUSES, FOLLOWED_UP, FORWARDED, RECEIVED, VERIFIED
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,16 @@ def may_see_personal(staffer: Staffer, complaint: Complaint) -> bool:
     return staffer.role in (ADMIN, VERIFIER)
 
 
+def may_merge(staffer: Staffer, complaint: Complaint) -> bool:
+    return staffer.role == VERIFIER and complaint.merged_into is None and complaint.status not in FINAL_STATUSES
+
+
 def actions(staffer: Staffer, complaint: Complaint) -> list[Action]:
     return [
         action
         for action in ACTIONS.values()
-        if action.role == staffer.role and complaint.status in action.after and may_open(staffer, complaint)
+        if action.role == staffer.role
+        and complaint.status in action.after
+        and complaint.merged_into is None  # a merged duplicate follows the report it joined
+        and may_open(staffer, complaint)
     ]

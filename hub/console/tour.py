@@ -51,6 +51,7 @@ PAGES = (
     Page("logout", PREFIX + "/logout", VERIFIER),
     Page("kiosks", PREFIX + "/kiosks", ADMIN),
     Page("audit", PREFIX + "/audit", ADMIN),
+    Page("days-off", PREFIX + "/days-off", ADMIN),
     Page("stats", PREFIX + "/stats", VIEWER),
 )
 SIZES: tuple[Size, ...] = ((1366, 768), (390, 844))  # an office laptop, a phone

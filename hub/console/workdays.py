@@ -2,15 +2,20 @@
 hub, follow-up within 5 working days of disposition.
 
 A working day is Monday to Friday outside Indonesia's national holidays and its joint leave
-(cuti bersama), both from the `holidays` package (its "public" and "government" categories).
-Joint leave is decreed year by year, so a new release of the package is what brings next year's.
+(cuti bersama), both from the `holidays` package (its "public" and "government" categories),
+as the admin's overrides correct them. Joint leave is decreed year by year, and sometimes
+cancelled, after the package's release; regions and offices close on days of their own. So an
+override adds a day off the package does not know, or makes one it lists a working day. This
+module is handed the overrides; the hub's database keeps them (hub.storage.calendar).
 Days are counted in the hub's time zone: a report received on Friday evening in Jakarta was
 received on Friday, whatever UTC says.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from kiosk.records.protocol import FORWARDED, RECEIVED, VERIFIED
@@ -18,20 +23,34 @@ from kiosk.records.protocol import FORWARDED, RECEIVED, VERIFIED
 VERIFY_WITHIN = 3
 FOLLOW_UP_WITHIN = 5
 SATURDAY = 5
+NO_OVERRIDES: Mapping[date, bool] = MappingProxyType({})
+HOLIDAY_LANGUAGES = {"id": "id", "en": "en_US"}  # the console's languages as the package names them
+
+
+@lru_cache(maxsize=16)  # each year in each language
+def holiday_names(year: int, language: str) -> tuple[tuple[date, str], ...]:
+    """Indonesia's national holidays and joint leave days of `year` in date order, each with
+    its name in the console's `language` (two on one day share it, joined by "; ")."""
+    import holidays
+
+    known = holidays.country_holidays(
+        "ID", years=year, categories=("public", "government"), language=HOLIDAY_LANGUAGES[language]
+    )
+    return tuple(sorted(known.items()))
 
 
 @lru_cache(maxsize=8)
 def days_off(year: int) -> frozenset[date]:
     """Indonesia's national holidays and joint leave days of `year`."""
-    import holidays
-
-    known = holidays.country_holidays("ID", years=year, categories=("public", "government"))
-    return frozenset(known)
+    return frozenset(day for day, _name in holiday_names(year, "id"))
 
 
-def days_off_around(today: date) -> frozenset[date]:
-    """Enough years for any deadline the console shows: last year's receipts to next year's."""
-    return days_off(today.year - 1) | days_off(today.year) | days_off(today.year + 1)
+def days_off_around(today: date, overrides: Mapping[date, bool] = NO_OVERRIDES) -> frozenset[date]:
+    """Enough years for any deadline the console shows (last year's receipts to next year's),
+    as the admin's `overrides` correct the package: each tells of a day whether it is a working
+    day (True) or a day off (False), whatever the package says of it."""
+    listed = frozenset[date]().union(*(days_off(year) for year in range(today.year - 1, today.year + 2)))
+    return listed.union(overrides).difference(day for day, working in overrides.items() if working)
 
 
 def is_working_day(day: date, holidays: frozenset[date] = frozenset()) -> bool:

@@ -8,7 +8,7 @@ looking first and inserting after.
 import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -167,6 +167,11 @@ class Storage(Protocol):
         ...
 
     # complaint status
+    def changing(self) -> AbstractContextManager[Run]:
+        """A write transaction in which status changes are numbered in the order they commit, so a
+        kiosk's cursor on /api/v1/changes never passes one not yet visible."""
+        ...
+
     def set_status(
         self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None
     ) -> str:

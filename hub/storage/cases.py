@@ -1,19 +1,21 @@
 """Keeping the case table and its counts (schema.py, migration 4) in step with the records,
 inside the transaction of the storage that stores a complaint or moves it on.
 
-The statements are shared by both databases (hub.storage.sql); the storages call `add` when a
-batch brings complaints and `move` when one changes status. Both write `complaint_counts` with
-keys in one order (statuses only move forward), so concurrent writers never deadlock on it.
+The statements are shared by both databases (hub.storage.sql). The storages call `add` when a
+batch brings complaints; a status change (`set_status`) and a merge (`merge`) run in the
+storage's `changing` transaction, which numbers status changes in commit order. Counts are
+written with keys in one order (statuses only move forward), so writers never deadlock on them.
 """
 
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from hub.storage.base import HubError, Record
+from hub.storage import rules
+from hub.storage.base import HubError, Record, now
 from hub.storage.schema import COUNT_KEY
 from hub.storage.sql import Run
-from kiosk.records.protocol import FORWARDED, RECEIVED
+from kiosk.records.protocol import FINAL_STATUSES, FORWARDED, RECEIVED
 
 CaseFields = tuple[str, str, str, str, str]  # classification, province, regency, category, event_uuid
 _CHUNK = 500  # rows per INSERT: well under either database's limit on parameters
@@ -64,25 +66,78 @@ def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str
     _count(run, counted)
 
 
-def move(run: Run, uuid: str, status: str, at: str, agency: str | None = None) -> None:
-    """The case follows a status change. Passing it on (FORWARDED) starts the agency's clock and
-    may name the agency; an officer's hub without agencies names it in the note."""
+def _change(run: Run, uuid: str, status: str, note: str | None, at: str) -> None:
+    run("INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (?, ?, ?, ?)", [uuid, status, note, at])
+
+
+def set_status(run: Run, uuid: str, status: str, note: str | None, agency: str | None) -> str:
+    """Move a complaint on, and every duplicate merged into it with it (each reporter's kiosk hears
+    of it by its own report); the status it had. `run` holds the lock that numbers status changes."""
+    rules.check_status(status)
     found = run(
-        "SELECT device_id, province, regency, classification, category, coalesce(agency, ''), status"
-        " FROM complaints WHERE uuid = ?",
+        "SELECT r.kind, c.status FROM records r LEFT JOIN complaints c ON c.uuid = r.uuid WHERE r.uuid = ?", [uuid]
+    )
+    current = rules.check_transition(uuid, (found[0][0], found[0][1]) if found else None, status)
+    if run("SELECT 1 FROM complaints WHERE uuid = ? AND merged_into IS NOT NULL", [uuid]):
+        raise HubError("merged", "this report was merged into another: move that one")
+    at = now()
+    _change(run, uuid, status, note, at)
+    _move(run, uuid, status, at, agency)
+    for (duplicate,) in run("SELECT uuid FROM complaints WHERE merged_into = ? ORDER BY seq", [uuid]):
+        _change(run, duplicate, status, note, at)
+        _move(run, duplicate, status, at, agency, disposition=False)
+    return current
+
+
+def merge(run: Run, uuid: str, into: str, note: str, actor: str) -> None:
+    """Join a duplicate to the report it repeats: it takes that report's status (its reporter's kiosk
+    hears of it, with `note`) and follows it from then on; it leaves the counts, its reporter stays."""
+    cases = {
+        row[0]: row[1:]
+        for row in run(
+            "SELECT uuid, status, merged_into, agency, disposed_at FROM complaints WHERE uuid IN (?, ?)", [uuid, into]
+        )
+    }
+    if uuid == into or len(cases) != 2:
+        raise HubError("unknown_complaint", "both reports must exist and differ")
+    (status, merged, _agency, _disposed), (into_status, into_merged, agency, disposed_at) = cases[uuid], cases[into]
+    if merged is not None or into_merged is not None or status in FINAL_STATUSES or into_status in FINAL_STATUSES:
+        raise HubError("bad_merge", "only open reports not merged already can be merged")
+    if run("SELECT 1 FROM complaints WHERE merged_into = ?", [uuid]):
+        raise HubError("bad_merge", "other reports were merged into this one: merge the other way")
+    at = now()
+    key = run(f"SELECT {', '.join(COUNT_KEY[:5])}, coalesce(agency, ''), status FROM complaints WHERE uuid = ?", [uuid])
+    run(f"UPDATE complaint_counts SET n = n - 1 WHERE {_KEY_MATCH}", list(key[0]))
+    run("INSERT INTO merges (uuid, into_uuid, merged_by, merged_at) VALUES (?, ?, ?, ?)", [uuid, into, actor, at])
+    run(
+        "UPDATE complaints SET merged_into = ?, status = ?, status_at = ?, agency = ?, disposed_at = ? WHERE uuid = ?",
+        [into, into_status, at, agency, disposed_at, uuid],
+    )
+    _change(run, uuid, into_status, note, at)
+
+
+def _move(run: Run, uuid: str, status: str, at: str, agency: str | None, disposition: bool = True) -> None:
+    """The case follows a status change. Passing it on (FORWARDED) starts the agency's clock and
+    may name the agency; an officer's hub without agencies names it in the note. A duplicate merged
+    into another moves without being counted."""
+    found = run(
+        f"SELECT {', '.join(COUNT_KEY[:5])}, coalesce(agency, ''), status, merged_into FROM complaints WHERE uuid = ?",
         [uuid],
     )
     if not found:
         raise HubError("unknown_complaint", f"no complaint {uuid}")
-    old = found[0]
-    run(f"UPDATE complaint_counts SET n = n - 1 WHERE {_KEY_MATCH}", list(old))
+    old, counted = found[0][:7], found[0][7] is None
+    if counted:
+        run(f"UPDATE complaint_counts SET n = n - 1 WHERE {_KEY_MATCH}", list(old))
     if agency is not None:
         if status != FORWARDED:
             raise HubError("bad_agency", "only a complaint passed on names an agency")
         if not run("SELECT 1 FROM agencies WHERE code = ?", [agency]):
             raise HubError("unknown_agency", f"no agency {agency}")
-        run("INSERT INTO dispositions (uuid, agency, disposed_at) VALUES (?, ?, ?)", [uuid, agency, at])
+        if disposition:
+            run("INSERT INTO dispositions (uuid, agency, disposed_at) VALUES (?, ?, ?)", [uuid, agency, at])
     if status == FORWARDED:  # the agency's clock starts, whether or not the hub knows the agency
         run("UPDATE complaints SET agency = ?, disposed_at = ? WHERE uuid = ?", [agency, at, uuid])
     run("UPDATE complaints SET status = ?, status_at = ? WHERE uuid = ?", [status, at, uuid])
-    _count(run, Counter([(*old[:5], agency or old[5], status)]))
+    if counted:
+        _count(run, Counter([(*old[:5], agency or old[5], status)]))

@@ -9,15 +9,18 @@ shows its most urgent reports from indexes however many it holds. Counts come fr
 
 Status changes go through the storage's own `set_status`, the path `kiosk-hub set-status`
 takes, so each one reaches the kiosk by `/api/v1/changes`; the audit entry is written in the
-same transaction. The personal part of a record is handed out only by `personal`, which
-writes the audit entry in the same transaction.
+same transaction. The personal part of a record is handed out only by `personal` and `similar`,
+which write the audit entry in the same transaction. A duplicate merged into another report
+(`merge`) leaves the inbox and the counts and follows that report.
 """
 
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hub.storage import cases
 from hub.storage.access import transaction
 from hub.storage.base import HubError, Storage
 from hub.storage.sql import Run
@@ -26,6 +29,12 @@ from kiosk.records.personal import split
 from kiosk.records.protocol import ARCHIVED, COMPLETED, FOLLOWED_UP, FORWARDED, RECEIVED, VERIFIED
 
 VIEW_PERSONAL = "view_personal"
+MERGE = "merge"
+OPEN = (RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP)
+SIMILAR_WITHIN = timedelta(days=14)  # a matter reported again is reported within days, not months
+SIMILAR_CANDIDATES = 500  # reports of one regency in four weeks compared at most
+SIMILAR_FROM = 70  # token-set similarity (0-100) of title and text from which two reports look alike
+SIMILAR_SHOWN = 5
 CHUNK = 200  # rows a stream reads at a time
 
 
@@ -65,7 +74,7 @@ class Filters:
     overdue: dict[str, str] | None = None
 
     def sql(self, stage: Stage) -> tuple[str, list[Any]]:
-        clauses, params = [stage.where], list[Any]()
+        clauses, params = [stage.where, "c.merged_into IS NULL"], list[Any]()
         for column in ("status", "classification", "device_id", "event_uuid", "province", "agency"):
             value = getattr(self, column)
             if value:
@@ -98,6 +107,14 @@ class Complaint:
     agency: str | None
     disposed_at: str | None
     seq: int
+    merged_into: str | None
+
+
+@dataclass(frozen=True)
+class Similar:
+    complaint: Complaint
+    score: int  # 0-100
+    body: str  # the other report's own words, for the verifier to compare
 
 
 @dataclass(frozen=True)
@@ -116,8 +133,16 @@ class Change:
 
 _COMPLAINTS = (
     "SELECT c.uuid, r.tracking_id, c.device_id, c.received_at, r.body, c.status, c.status_at, c.agency,"
-    " c.disposed_at, c.seq FROM complaints c JOIN records r ON r.uuid = c.uuid"
+    " c.disposed_at, c.seq, c.merged_into FROM complaints c JOIN records r ON r.uuid = c.uuid"
 )
+
+
+def _text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _words(record: dict[str, Any]) -> str:
+    return f"{record.get('title', '')} {record.get('body', '')}"
 
 
 def _complaint(row: tuple[Any, ...]) -> Complaint:
@@ -203,6 +228,57 @@ class Casework:
                 raise HubError("unknown_complaint", f"no complaint {uuid}")
             audit(run, actor, VIEW_PERSONAL, uuid, address)
         return split(json.loads(rows[0][0]))[1]
+
+    def similar(self, uuid: str, actor: str, address: str) -> list[Similar]:
+        """Open reports that may be this one again: from the same regency (or, where the citizen
+        named none, the same kiosk), received within SIMILAR_WITHIN of it, whose title and text
+        are alike. Their text is personal data read for the verifier: each view is audited."""
+        from rapidfuzz import fuzz, utils
+
+        with transaction(self.storage) as run:
+            found = run(
+                "SELECT c.province, c.regency, c.device_id, c.received_at, r.body FROM complaints c"
+                " JOIN records r ON r.uuid = c.uuid WHERE c.uuid = ? AND c.merged_into IS NULL",
+                [uuid],
+            )
+            if not found:
+                return []
+            province, regency, device_id, received_at, body = found[0]
+            moment = datetime.fromisoformat(received_at)
+            place = "c.province = ? AND c.regency = ?" if regency else "c.device_id = ?"
+            rows = run(
+                f"{_COMPLAINTS} WHERE {place} AND c.uuid <> ? AND c.merged_into IS NULL"
+                f" AND c.status IN ({', '.join(repr(s) for s in OPEN)}) AND c.received_at BETWEEN ? AND ?"
+                " ORDER BY c.seq LIMIT ?",
+                [
+                    *([province, regency] if regency else [device_id]),
+                    uuid,
+                    _text(moment - SIMILAR_WITHIN),
+                    _text(moment + SIMILAR_WITHIN),
+                    SIMILAR_CANDIDATES,
+                ],
+            )
+            mine = _words(json.loads(body))
+            scored = sorted(
+                (
+                    (fuzz.token_set_ratio(mine, _words(json.loads(row[4])), processor=utils.default_process), row)
+                    for row in rows
+                ),
+                key=lambda pair: -pair[0],
+            )
+            alike = [(score, row) for score, row in scored if score >= SIMILAR_FROM][:SIMILAR_SHOWN]
+            for _, row in alike:
+                audit(run, actor, VIEW_PERSONAL, row[0], address)
+        return [
+            Similar(_complaint(row), round(score), split(json.loads(row[4]))[1].get("body") or "")
+            for score, row in alike
+        ]
+
+    def merge(self, uuid: str, into: str, note: str, actor: str, address: str) -> None:
+        """Join a duplicate to the report it repeats, audited in the same transaction."""
+        with self.storage.changing() as run:
+            cases.merge(run, uuid, into, note, actor)
+            audit(run, actor, MERGE, f"{uuid} -> {into}", address)
 
     def change_status(
         self, uuid: str, status: str, note: str, actor: str, address: str, agency: str | None = None

@@ -37,7 +37,7 @@ from hub.storage.base import (
 from hub.storage.blobs import FolderBlobs, hashes_named, verify
 from hub.storage.keys import sealing_key
 from hub.storage.schema import LATEST, SCHEMA_TABLE, behind_message, pending, rebuild
-from hub.storage.sql import runner, text_time
+from hub.storage.sql import Run, runner, text_time
 from hub.storage.transfer import TABLES
 from kiosk.records.protocol import RECEIVED, compact_json
 
@@ -326,26 +326,19 @@ class PostgresStorage:
             )
 
     # complaint status
+    @contextmanager
+    def changing(self) -> Iterator[Run]:
+        with self.connection() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
+            yield runner(conn)
+
     def set_status(
         self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None
     ) -> str:
-        rules.check_status(status)
         if not _storable(uuid):
             raise HubError("unknown_complaint", f"no complaint {uuid!r}")
-        with self.connection() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
-            found = conn.execute(
-                "SELECT r.kind, c.status FROM records r LEFT JOIN complaints c ON c.uuid = r.uuid WHERE r.uuid = %s",
-                [uuid],
-            ).fetchone()
-            current = rules.check_transition(uuid, (found[0], found[1]) if found else None, status)
-            at = now()
-            conn.execute(
-                "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (%s, %s, %s, %s)",
-                [uuid, status, note, at],
-            )
-            run = runner(conn)
-            cases.move(run, uuid, status, at, agency)
+        with self.changing() as run:
+            current = cases.set_status(run, uuid, status, note, agency)
             if also is not None:
                 also(run)
         return current

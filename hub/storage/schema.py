@@ -41,7 +41,8 @@ _CASES = """CREATE TABLE complaints (
     status {text} NOT NULL,
     status_at {time} NOT NULL,
     agency {text},
-    disposed_at {time}
+    disposed_at {time},
+    merged_into {text} REFERENCES records (uuid)
 )"""
 # The two running clocks, each in the order its deadlines fall (a deadline is a fixed number
 # of working days after the clock starts), and the filters an inbox narrows by.
@@ -55,9 +56,15 @@ _CASE_INDEXES = (
     "CREATE INDEX complaints_by_event ON complaints (event_uuid, seq)",
     "CREATE INDEX records_events ON records (seq) WHERE kind = 'event'",  # the few events among millions
 )
-# How many complaints share each combination of these, kept in the same transaction as the
-# complaints themselves: a national count reads thousands of rows instead of millions. Every
-# key holds one kiosk's complaints, so kiosks syncing at once never wait on each other's rows.
+# The admin's audit page filters a log that only grows, by who and by what, newest first.
+_AUDIT_INDEXES = (
+    "CREATE INDEX audit_log_by_actor ON audit_log (actor, seq)",
+    "CREATE INDEX audit_log_by_action ON audit_log (action, seq)",
+)
+# How many complaints (duplicates merged into another left out) share each combination of these,
+# kept in the same transaction as the complaints themselves: a national count reads thousands of
+# rows instead of millions. Every key holds one kiosk's complaints, so kiosks syncing at once
+# never wait on each other's rows.
 COUNT_KEY = ("device_id", "province", "regency", "classification", "category", "agency", "status")
 _COUNTS = (
     "CREATE TABLE complaint_counts ("
@@ -82,21 +89,24 @@ def _field(dialect: str, path: str) -> str:
 _REBUILD = {
     dialect: (
         "INSERT INTO complaints (uuid, seq, device_id, received_at, classification, province, regency, category,"
-        " event_uuid, status, status_at, agency, disposed_at) SELECT r.uuid, r.seq, r.device_id, r.received_at, "
+        " event_uuid, status, status_at, agency, disposed_at, merged_into) SELECT r.uuid, r.seq, r.device_id,"
+        " r.received_at, "
         + ", ".join(
             _field(dialect, path)
             for path in ("classification", "location.province", "location.regency", "category", "event_uuid")
         )
-        + ", s.status, s.updated_at, d.agency, last.forwarded_at"
+        + ", s.status, s.updated_at, d.agency, last.forwarded_at, m.into_uuid"
         f" FROM (SELECT uuid, seq, device_id, received_at, {_FIELDS[dialect][0]} AS j FROM records"
         " WHERE kind = 'complaint') r"
         f" JOIN (SELECT uuid, max(seq) AS seq, min(CASE WHEN status = '{FORWARDED}' THEN updated_at END)"
         " AS forwarded_at FROM status_changes GROUP BY uuid) last ON last.uuid = r.uuid"
-        " JOIN status_changes s ON s.seq = last.seq LEFT JOIN dispositions d ON d.uuid = r.uuid",
+        " JOIN status_changes s ON s.seq = last.seq LEFT JOIN dispositions d ON d.uuid = r.uuid"
+        " LEFT JOIN merges m ON m.uuid = r.uuid",
         "INSERT INTO complaint_counts ("
         + ", ".join(COUNT_KEY)
         + ", n) SELECT device_id, province, regency, classification, category, coalesce(agency, ''), status,"
-        " count(*) FROM complaints GROUP BY device_id, province, regency, classification, category, agency, status",
+        " count(*) FROM complaints WHERE merged_into IS NULL"
+        " GROUP BY device_id, province, regency, classification, category, agency, status",
     )
     for dialect in _FIELDS
 }
@@ -306,6 +316,7 @@ MIGRATIONS = (
                 merged_at TEXT NOT NULL,
                 CHECK (uuid <> into_uuid)
             )""",
+            *_AUDIT_INDEXES,
             _CASES.format(text="TEXT", time="TEXT", seq="INTEGER"),
             *_CASE_INDEXES,
             _COUNTS.format(text="TEXT", count="INTEGER"),
@@ -331,6 +342,7 @@ MIGRATIONS = (
                 merged_at timestamptz NOT NULL,
                 CHECK (uuid <> into_uuid)
             )""",
+            *_AUDIT_INDEXES,
             _CASES.format(text="text", time="timestamptz", seq="bigint"),
             *_CASE_INDEXES,
             _COUNTS.format(text="text", count="bigint"),

@@ -20,7 +20,7 @@ from hub.storage.base import Also, Device, HubError, Record, Result, Row, Status
 from hub.storage.blobs import FolderBlobs, hashes_named, verify
 from hub.storage.keys import sealing_key
 from hub.storage.schema import SCHEMA_TABLE, pending, rebuild
-from hub.storage.sql import runner
+from hub.storage.sql import Run, runner
 from hub.storage.transfer import TABLES
 from kiosk.records.protocol import RECEIVED, compact_json
 
@@ -277,23 +277,16 @@ class SqliteStorage:
             )
 
     # complaint status
+    @contextmanager
+    def changing(self) -> Iterator[Run]:
+        with self._write() as conn:
+            yield runner(conn)
+
     def set_status(
         self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None
     ) -> str:
-        rules.check_status(status)
-        with self._write() as conn:
-            found = conn.execute(
-                "SELECT r.kind, c.status FROM records r LEFT JOIN complaints c ON c.uuid = r.uuid WHERE r.uuid = ?",
-                [uuid],
-            ).fetchone()
-            current = rules.check_transition(uuid, found, status)
-            at = now()
-            conn.execute(
-                "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (?, ?, ?, ?)",
-                [uuid, status, note, at],
-            )
-            run = runner(conn)
-            cases.move(run, uuid, status, at, agency)
+        with self.changing() as run:
+            current = cases.set_status(run, uuid, status, note, agency)
             if also is not None:
                 also(run)
         return current

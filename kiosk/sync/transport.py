@@ -6,6 +6,7 @@ request has a timeout; certificates are always verified.
 """
 
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 import requests
@@ -81,6 +82,8 @@ class HubClient:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> tuple[requests.Response, dict[str, Any]]:
         sent = datetime.now(UTC)
+        # The hub compares Date with its own clock, to show the admin how far off this kiosk's is.
+        kwargs["headers"] = {"Date": format_datetime(sent, usegmt=True), **kwargs.get("headers", {})}
         try:
             response = self.session.request(method, self.base_url + API + path, timeout=self.timeout, **kwargs)
             body = response.json()
