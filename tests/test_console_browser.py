@@ -123,3 +123,45 @@ def test_a_verifier_sees_the_photos_and_plays_the_voice_note(hub, browser):
     assert abs(read(player, "duration") - 3) < 0.1  # played through
     SHOTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(SHOTS / "complaint-files-1366x768.png"))
+
+
+def sign_in(browser, office: Office, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(office.url("/console/login"))
+    browser.find_element(By.ID, "username").send_keys(name)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.narrow button[type=submit]"))
+
+
+def test_three_people_take_a_report_to_its_end_and_a_viewer_sees_no_one(hub, browser):
+    """The verifier verifies and passes the report to an agency (chosen in the list), the agency's
+    liaison finds it in their inbox, records follow-up and completes it; a viewer then opens it
+    and finds its title but neither its words nor its reporter. The kiosk hears each step."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    from test_console import BODY, REPORTER
+
+    office = Office(hub)
+    sign_in(browser, office, "verifikator")
+    browser.get(office.url(office.complaint_path(0)))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=verify]"))
+    Select(browser.find_element(By.ID, "agency-dispose")).select_by_value("PUPR")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=dispose]"))
+    assert "PUPR" in browser.find_element(By.CSS_SELECTOR, ".fields").text
+
+    sign_in(browser, office, "penghubung")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, office.tracking[0]))
+    assert BODY in browser.page_source  # the report passed to their agency, in full
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=follow-up]"))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=complete]"))
+    assert "Selesai" in browser.find_element(By.CSS_SELECTOR, ".fields").text
+
+    sign_in(browser, office, "pemantau")
+    browser.get(office.url(office.complaint_path(0)))
+    assert browser.find_element(By.TAG_NAME, "h1").text == office.complaints[0]["title"]
+    assert BODY not in browser.page_source and REPORTER["name"] not in browser.page_source
+    assert REPORTER["phone"] not in browser.page_source
+    steps = [c["status"] for c in office.changes() if c["uuid"] == office.complaints[0]["uuid"]]
+    assert steps == ["received", "verified", "forwarded", "followed_up", "completed"]
