@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hub.storage import rules
-from hub.storage.base import HubError, Record, now
+from hub.storage.base import Also, HubError, Record, now
 from hub.storage.schema import COUNT_KEY
 from hub.storage.sql import Run
 from kiosk.records.protocol import FINAL_STATUSES, FORWARDED, RECEIVED
@@ -70,9 +70,10 @@ def _change(run: Run, uuid: str, status: str, note: str | None, at: str) -> None
     run("INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (?, ?, ?, ?)", [uuid, status, note, at])
 
 
-def set_status(run: Run, uuid: str, status: str, note: str | None, agency: str | None) -> str:
+def set_status(run: Run, uuid: str, status: str, note: str | None, agency: str | None, also: Also | None) -> str:
     """Move a complaint on, and every duplicate merged into it with it (each reporter's kiosk hears
-    of it by its own report); the status it had. `run` holds the lock that numbers status changes."""
+    of it by its own report), then run `also`; the status it had. `run` holds the lock that
+    numbers status changes."""
     rules.check_status(status)
     found = run(
         "SELECT r.kind, c.status FROM records r LEFT JOIN complaints c ON c.uuid = r.uuid WHERE r.uuid = ?", [uuid]
@@ -86,6 +87,8 @@ def set_status(run: Run, uuid: str, status: str, note: str | None, agency: str |
     for (duplicate,) in run("SELECT uuid FROM complaints WHERE merged_into = ? ORDER BY seq", [uuid]):
         _change(run, duplicate, status, note, at)
         _move(run, duplicate, status, at, agency, disposition=False)
+    if also is not None:
+        also(run)
     return current
 
 

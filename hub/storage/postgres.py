@@ -338,10 +338,7 @@ class PostgresStorage:
         if not _storable(uuid):
             raise HubError("unknown_complaint", f"no complaint {uuid!r}")
         with self.changing() as run:
-            current = cases.set_status(run, uuid, status, note, agency)
-            if also is not None:
-                also(run)
-        return current
+            return cases.set_status(run, uuid, status, note, agency, also)
 
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
         with self.connection() as conn:

@@ -286,10 +286,7 @@ class SqliteStorage:
         self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None
     ) -> str:
         with self.changing() as run:
-            current = cases.set_status(run, uuid, status, note, agency)
-            if also is not None:
-                also(run)
-        return current
+            return cases.set_status(run, uuid, status, note, agency, also)
 
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
         rows = (
