@@ -20,7 +20,6 @@ from test_console import TIMEOUT, Office, audited, csrf_of, query, signed_in
 from hub.api.deps import Contacts
 from hub.settings import Console
 from hub.storage import DatabaseUnavailable
-from hub.storage.access import transaction
 from hub.storage.fleet import Fleet
 from hub.storage.staff import audit
 from kiosk import __version__
@@ -221,7 +220,7 @@ def test_an_enrollment_code_is_shown_once_and_works_once(office):
 def test_the_audit_log_filters_pages_and_downloads(office):
     """Newest first, 100 to a page, the next page after the last entry shown; by user, action
     and days in the hub's time zone; the CSV holds every entry the filters let through."""
-    with storage_of(office.hub.data_dir) as storage, transaction(storage) as run:
+    with storage_of(office.hub.data_dir) as storage, storage.writing() as run:
         for n in range(130):
             audit(run, "robot", "user_add", f"user{n} (viewer)", None)
     long_ago = datetime.now(UTC) - timedelta(days=10)

@@ -11,7 +11,6 @@ import factories
 import pytest
 from postgres import backend, database, fresh_database, postgres_server, postgres_url, storage_of  # noqa: F401 - fixtures
 
-from hub.storage.access import transaction
 from hub.storage.base import HubError
 from hub.storage.casework import FOLLOW, REST, STAGES, VERIFY, Casework, Filters
 from hub.storage.schema import COUNT_KEY, MIGRATIONS
@@ -58,7 +57,7 @@ def _office(storage, rng: random.Random) -> tuple[str, list[dict]]:
 
 
 def _table(storage, sql: str) -> list[tuple]:
-    with transaction(storage) as run:
+    with storage.writing() as run:
         return sorted(run(sql))
 
 
@@ -229,12 +228,12 @@ def test_a_merged_duplicate_leaves_the_inbox_and_counts_and_its_reporter_hears_e
         assert _changes_of(storage, second_kiosk)[-1] == (later["uuid"], "forwarded", "ke Dinas PUPR")
         merged = casework.complaint(later["uuid"])
         assert merged is not None and merged.merged_into == first["uuid"] and merged.agency == "PUPR"
-        with transaction(storage) as run:
+        with storage.writing() as run:
             assert run("SELECT target FROM audit_log WHERE action = 'merge'") == [
                 (f"{later['uuid']} -> {first['uuid']}",)
             ]
         assert sum(casework.tally("status").values()) == 2
-        with transaction(storage) as run:
+        with storage.writing() as run:
             assert run("SELECT uuid FROM dispositions") == [(first["uuid"],)]  # the duplicate was not passed on again
 
 
@@ -262,5 +261,5 @@ def test_reports_alike_are_found_in_the_same_regency_and_weeks_and_each_view_is_
         found = Casework(storage).similar(mine["uuid"], "verifikator", "127.0.0.1")
         assert [s.complaint.uuid for s in found] == [again["uuid"]]
         assert found[0].score >= 70 and "karena banjir" in found[0].body
-        with transaction(storage) as run:
+        with storage.writing() as run:
             assert run("SELECT target FROM audit_log WHERE action = 'view_personal'") == [(again["uuid"],)]

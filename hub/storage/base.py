@@ -166,6 +166,11 @@ class Storage(Protocol):
         """Keep a verified attachment; False when it was already here (the PUT is idempotent)."""
         ...
 
+    def writing(self) -> AbstractContextManager[Run]:
+        """A transaction for statements written once for both databases (hub.storage.sql),
+        committed when the block ends without an exception; on SQLite behind its one writer."""
+        ...
+
     # complaint status
     def changing(self) -> AbstractContextManager[Run]:
         """A write transaction in which status changes are numbered in the order they commit, so a

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from hub.storage.base import HubError, full_disk_said
+from hub.storage.base import HubError, Storage, full_disk_said, now
 from hub.storage.keys import sealing_key
 
 if TYPE_CHECKING:
@@ -222,3 +222,19 @@ class UploadWriter:
                 os.fsync(self.out.fileno())
         finally:
             self.out.close()
+
+
+def keep(storage: Storage, sha256: str, data: bytes) -> bool:
+    """Storage.put_attachment for either database: the sealed file first, then its row, so a row
+    never names bytes the hub does not hold; False when the attachment was already here."""
+    verify(sha256, data)
+    if storage.has_attachment(sha256):
+        return False
+    storage.blobs.write(sha256, data)
+    with storage.writing() as run:
+        added = run(
+            "INSERT INTO attachments (sha256, size, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            " RETURNING sha256",
+            [sha256, len(data), now()],
+        )
+    return bool(added)

@@ -11,7 +11,6 @@ its note: the row keeps only the last one.
 from dataclasses import dataclass
 from datetime import date
 
-from hub.storage.access import transaction
 from hub.storage.base import Storage, now
 from hub.storage.staff import audit
 
@@ -33,7 +32,7 @@ class DaysOff:
 
     def overrides(self, year: int) -> list[Override]:
         """The overrides of `year`, in date order."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run(
                 "SELECT day, working, note, changed_by, changed_at FROM days_off"
                 " WHERE day >= ? AND day < ? ORDER BY day",
@@ -47,13 +46,13 @@ class DaysOff:
     def working_by_day(self) -> dict[date, bool]:
         """Every day an override names, and whether it is a working day: what deadlines count by.
         All of them, as there are a few dozen a year at most."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run("SELECT day, working FROM days_off")
         return {date.fromisoformat(day): bool(working) for day, working in rows}
 
     def set(self, day: date, working: bool, note: str, actor: str, address: str) -> None:
         """Makes `day` a working day or a day off, in place of what was set for it before."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             run(
                 "INSERT INTO days_off (day, working, note, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (day) DO UPDATE SET working = excluded.working, note = excluded.note,"
@@ -65,6 +64,6 @@ class DaysOff:
     def remove(self, day: date, actor: str, address: str) -> None:
         """The package's word on `day` counts again. Removing what is not there changes nothing
         and is not audited: a second click on the same button."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             if run("DELETE FROM days_off WHERE day = ? RETURNING day", [day.isoformat()]):
                 audit(run, actor, DAY_OFF_REMOVED, day.isoformat(), address)

@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hub.storage import cases
-from hub.storage.access import transaction
 from hub.storage.base import HubError, Storage
 from hub.storage.sql import Run
 from hub.storage.staff import audit
@@ -167,7 +166,7 @@ class Casework:
             resume = ""
             if after:
                 resume = f" AND (c.{stage.clock}, c.seq) > (?, ?)" if stage.clock else " AND c.seq > ?"
-            with transaction(self.storage) as run:
+            with self.storage.writing() as run:
                 rows = run(f"{_COMPLAINTS} WHERE {where}{resume} ORDER BY {order} LIMIT ?", [*params, *after, CHUNK])
             complaints = [_complaint(row) for row in rows]
             yield from complaints
@@ -184,10 +183,10 @@ class Casework:
                     clauses.append(f"{column} = ?")
                     params.append(value)
             sql = f"SELECT coalesce(sum(n), 0) FROM complaint_counts WHERE {' AND '.join(clauses)}"
-            with transaction(self.storage) as run:
+            with self.storage.writing() as run:
                 return int(run(sql, params)[0][0])
         total = 0
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             for stage in STAGES:
                 if not filters.status or filters.status in stage.statuses:
                     where, params = filters.sql(stage)
@@ -198,7 +197,7 @@ class Casework:
         """Complaints by one column of the counts' key (status, province, device_id, agency ...)."""
         if column not in ("device_id", "province", "regency", "classification", "category", "agency", "status"):
             raise ValueError(column)
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run(
                 f"SELECT {column}, sum(n) FROM complaint_counts GROUP BY {column} HAVING sum(n) > 0 ORDER BY {column}"
             )
@@ -206,23 +205,23 @@ class Casework:
 
     def events(self, limit: int = 100) -> list[Event]:
         """The latest events the kiosks announced, newest first."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run("SELECT uuid, body FROM records WHERE kind = 'event' ORDER BY seq DESC LIMIT ?", [limit])
         return [Event(uuid, body["name"], body["starts_on"]) for uuid, body in ((u, json.loads(b)) for u, b in rows)]
 
     def complaint(self, uuid: str) -> Complaint | None:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run(_COMPLAINTS + " WHERE c.uuid = ?", [uuid])
         return _complaint(rows[0]) if rows else None
 
     def history(self, uuid: str) -> list[Change]:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run("SELECT status, note, updated_at FROM status_changes WHERE uuid = ? ORDER BY seq", [uuid])
         return [Change(status, note, at) for status, note, at in rows]
 
     def personal(self, uuid: str, actor: str, address: str) -> dict[str, Any]:
         """The complaint's personal fields (empty once consent was withdrawn), the view audited."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run("SELECT body FROM records WHERE uuid = ? AND kind = 'complaint'", [uuid])
             if not rows:
                 raise HubError("unknown_complaint", f"no complaint {uuid}")
@@ -235,7 +234,7 @@ class Casework:
         are alike. Their text is personal data read for the verifier: each view is audited."""
         from rapidfuzz import fuzz, utils
 
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             found = run(
                 "SELECT c.province, c.regency, c.device_id, c.received_at, r.body FROM complaints c"
                 " JOIN records r ON r.uuid = c.uuid WHERE c.uuid = ? AND c.merged_into IS NULL",

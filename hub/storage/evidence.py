@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from hub.storage.access import transaction
 from hub.storage.base import Storage
 from hub.storage.blobs import FOLDER, FolderBlobs
 from hub.storage.sql import Run
@@ -50,7 +49,7 @@ class Evidence:
     def held(self, uuid: str) -> frozenset[str]:
         """The SHA-256 of each attachment of the complaint the hub can hand out (arrived, and the
         complaint not withdrawn): the page says which of those it names are missing."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             named = sorted({entry["sha256"] for entry in _attachments(run, uuid)})
             if not named:
                 return frozenset()
@@ -62,7 +61,7 @@ class Evidence:
         """One attachment the complaint names, of a type a browser shows by itself, its handing out
         audited; None when the complaint does not name it, it is of another type, or the hub does
         not hold its bytes."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             entry = next((entry for entry in _attachments(run, uuid) if entry["sha256"] == sha256), None)
             if entry is None or kind(entry["mime"]) is None:
                 return None

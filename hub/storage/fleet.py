@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hub.storage.access import transaction
 from hub.storage.base import HubError, Storage, now
 from hub.storage.staff import audit
 
@@ -68,7 +67,7 @@ class Fleet:
         self.storage = storage
 
     def kiosks(self) -> list[Kiosk]:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run(
                 "SELECT device_id, enrolled_at, revoked_at, last_seen_at, app_version, clock_skew_s, records"
                 " FROM devices ORDER BY enrolled_at, device_id"
@@ -79,7 +78,7 @@ class Fleet:
         """Notes that the kiosk called now; False when a contact within the last minute is noted
         already. A call that did not say its clock keeps the skew noted before."""
         at = now()
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             written = run(
                 "UPDATE devices SET last_seen_at = ?, app_version = ?, clock_skew_s = coalesce(?, clock_skew_s)"
                 " WHERE device_id = ? AND (last_seen_at IS NULL OR last_seen_at < ?) RETURNING device_id",
@@ -89,7 +88,7 @@ class Fleet:
 
     def revoke(self, device_id: str, actor: str, address: str) -> None:
         """Storage.revoke's UPDATE with its audit entry, in one transaction."""
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             if not run("UPDATE devices SET revoked_at = ? WHERE device_id = ? RETURNING device_id", [now(), device_id]):
                 raise HubError("unknown_device", f"no device {device_id}")
             audit(run, actor, REVOKE_KIOSK, device_id, address)
@@ -97,7 +96,7 @@ class Fleet:
     def enrollment_code(self, valid_for: timedelta, actor: str, address: str, device_id: str | None = None) -> str:
         """A one-time code, for a new kiosk or (with `device_id`) a new token of that one."""
         code = self.storage.create_enrollment_code(valid_for, device_id)
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             audit(run, actor, ENROLLMENT_CODE, device_id, address)
         return code
 
@@ -108,7 +107,7 @@ class Fleet:
         if before is not None:
             where += " AND seq < ?"
             params.append(before)
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run(
                 f"SELECT seq, at, actor, action, target, address FROM audit_log WHERE {where}"
                 " ORDER BY seq DESC LIMIT ?",

@@ -34,7 +34,7 @@ from hub.storage.base import (
     StorageFull,
     now,
 )
-from hub.storage.blobs import FolderBlobs, hashes_named, verify
+from hub.storage.blobs import FolderBlobs, hashes_named, keep
 from hub.storage.keys import sealing_key
 from hub.storage.schema import LATEST, SCHEMA_TABLE, behind_message, pending, rebuild
 from hub.storage.sql import Run, runner, text_time
@@ -312,25 +312,19 @@ class PostgresStorage:
             return conn.execute("SELECT 1 FROM attachments WHERE sha256 = %s", [sha256]).fetchone() is not None
 
     def put_attachment(self, sha256: str, data: bytes) -> bool:
-        verify(sha256, data)
-        if self.has_attachment(sha256):
-            return False
-        self.blobs.write(sha256, data)
-        with self.connection() as conn:
-            return (
-                conn.execute(
-                    "INSERT INTO attachments (sha256, size, received_at) VALUES (%s, %s, now()) ON CONFLICT DO NOTHING",
-                    [sha256, len(data)],
-                ).rowcount
-                == 1
-            )
+        return keep(self, sha256, data)
 
     # complaint status
     @contextmanager
-    def changing(self) -> Iterator[Run]:
+    def writing(self) -> Iterator[Run]:
         with self.connection() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGES_LOCK])
             yield runner(conn)
+
+    @contextmanager
+    def changing(self) -> Iterator[Run]:
+        with self.writing() as run:
+            run("SELECT pg_advisory_xact_lock(?)", [CHANGES_LOCK])
+            yield run
 
     def set_status(
         self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None

@@ -9,7 +9,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hub.storage import cases, rules
 from hub.storage.base import Also, Device, HubError, Record, Result, Row, StatusChange, StorageFull, now
-from hub.storage.blobs import FolderBlobs, hashes_named, verify
+from hub.storage.blobs import FolderBlobs, hashes_named, keep
 from hub.storage.keys import sealing_key
 from hub.storage.schema import SCHEMA_TABLE, pending, rebuild
 from hub.storage.sql import Run, runner
@@ -263,24 +263,17 @@ class SqliteStorage:
         return self._conn().execute("SELECT 1 FROM attachments WHERE sha256 = ?", [sha256]).fetchone() is not None
 
     def put_attachment(self, sha256: str, data: bytes) -> bool:
-        verify(sha256, data)
-        if self.has_attachment(sha256):
-            return False
-        self.blobs.write(sha256, data)
-        with self._write() as conn:
-            return (
-                conn.execute(
-                    "INSERT INTO attachments (sha256, size, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    [sha256, len(data), now()],
-                ).rowcount
-                == 1
-            )
+        return keep(self, sha256, data)
 
     # complaint status
     @contextmanager
-    def changing(self) -> Iterator[Run]:
+    def writing(self) -> Iterator[Run]:
         with self._write() as conn:
             yield runner(conn)
+
+    def changing(self) -> AbstractContextManager[Run]:
+        """The one writer already numbers status changes in the order they commit."""
+        return self.writing()
 
     def set_status(
         self, uuid: str, status: str, note: str | None = None, agency: str | None = None, also: Also | None = None

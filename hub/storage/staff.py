@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
-from hub.storage.access import transaction
 from hub.storage.base import HubError, Storage
 from hub.storage.roles import LIAISON, ROLES
 from hub.storage.rules import hash_secret
@@ -39,14 +38,6 @@ class User(TypedDict):
     agency: str | None
     created_at: str
     disabled_at: str | None
-
-
-class AuditEntry(TypedDict):
-    at: str
-    actor: str
-    action: str
-    target: str | None
-    address: str | None
 
 
 @dataclass(frozen=True)
@@ -94,14 +85,14 @@ class Staff:
     def add_agency(self, code: str, name: str, actor: str) -> None:
         if not code.strip() or not name.strip() or len(code) > 30 or len(name) > 200:
             raise HubError("bad_agency", "an agency needs a code (at most 30 characters) and a name (at most 200)")
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             if run("SELECT 1 FROM agencies WHERE code = ?", [code]):
                 raise HubError("agency_exists", f"agency {code} exists already")
             run("INSERT INTO agencies (code, name, created_at) VALUES (?, ?, ?)", [code, name, _iso(_now())])
             audit(run, actor, "agency_add", code)
 
     def agencies(self) -> list[Agency]:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run("SELECT code, name FROM agencies ORDER BY code")
         return [{"code": code, "name": name} for code, name in rows]
 
@@ -116,7 +107,7 @@ class Staff:
             raise HubError("weak_password", "a password needs at least 12 characters")
         salt = secrets.token_bytes(16)
         password_hash = hash_secret(password, salt)  # slow on purpose: outside the transaction
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             if agency is not None and not run("SELECT 1 FROM agencies WHERE code = ?", [agency]):
                 raise HubError("unknown_agency", f"no agency {agency} (kiosk-hub agency add CODE NAME)")
             if run("SELECT 1 FROM staff WHERE name = ?", [name]):
@@ -128,7 +119,7 @@ class Staff:
             audit(run, actor, "user_add", f"{name} ({role})")
 
     def users(self) -> list[User]:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             rows = run("SELECT name, role, agency, created_at, disabled_at FROM staff ORDER BY name")
         return [
             {"name": name, "role": role, "agency": agency, "created_at": created, "disabled_at": disabled}
@@ -136,7 +127,7 @@ class Staff:
         ]
 
     def disable_user(self, name: str, actor: str) -> None:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             if not run("UPDATE staff SET disabled_at = ? WHERE name = ? RETURNING name", [_iso(_now()), name]):
                 raise HubError("unknown_user", f"no user {name}")
             run("DELETE FROM staff_sessions WHERE name = ?", [name])
@@ -146,7 +137,7 @@ class Staff:
     def login(self, name: str, password: str, address: str) -> tuple[str, Staffer]:
         """A new session's token and who it is for; LoginRefused otherwise (each attempt audited)."""
         moment = _now()
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             since = _iso(moment - THROTTLE_WINDOW)
             (failures,) = run(
                 "SELECT count(*) FROM audit_log WHERE address = ? AND action = ? AND at > ?",
@@ -159,11 +150,11 @@ class Staff:
             )
         salt, stored, role, agency, locked_until = found[0] if found else (_DECOY_SALT, b"", "", None, None)
         if failures >= ADDRESS_FAILURES or (locked_until is not None and locked_until > _iso(moment)):
-            with transaction(self.storage) as run:
+            with self.storage.writing() as run:
                 audit(run, name, LOGIN_REFUSED, None, address)
             raise LoginRefused(locked=True)
         if not hmac.compare_digest(hash_secret(password, bytes(salt)), bytes(stored)) or not found:
-            with transaction(self.storage) as run:
+            with self.storage.writing() as run:
                 audit(run, name, LOGIN_FAILED, None, address)
                 run(
                     "UPDATE staff SET failed_logins = failed_logins + 1,"
@@ -172,7 +163,7 @@ class Staff:
                 )
             raise LoginRefused(locked=False)
         token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             run("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name])
             run(
                 "INSERT INTO staff_sessions (token_hash, name, csrf_token, created_at, last_seen)"
@@ -185,7 +176,7 @@ class Staff:
     def session(self, token: str, idle: timedelta) -> Staffer | None:
         """Who holds this session token, when it was used within `idle` (it is then used now)."""
         moment = _now()
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             found = run(
                 "UPDATE staff_sessions SET last_seen = ? WHERE token_hash = ? AND last_seen > ? AND created_at > ?"
                 " RETURNING name, csrf_token",
@@ -198,19 +189,11 @@ class Staff:
         return Staffer(name, user[0][0], user[0][1], csrf_token) if user else None
 
     def logout(self, token: str, staffer: Staffer, address: str) -> None:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             run("DELETE FROM staff_sessions WHERE token_hash = ?", [_token_hash(token)])
             audit(run, staffer.name, LOGOUT, None, address)
 
     # the audit log
     def record(self, actor: str, action: str, target: str | None, address: str | None) -> None:
-        with transaction(self.storage) as run:
+        with self.storage.writing() as run:
             audit(run, actor, action, target, address)
-
-    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
-        with transaction(self.storage) as run:
-            rows = run("SELECT at, actor, action, target, address FROM audit_log ORDER BY seq DESC LIMIT ?", [limit])
-        return [
-            {"at": at, "actor": actor, "action": action, "target": target, "address": address}
-            for at, actor, action, target, address in rows
-        ]
