@@ -56,6 +56,19 @@ def complaint(**fields) -> dict:
     }
 
 
+def feedback(complaint_uuid: str | None = None, **fields) -> dict:
+    return {
+        "uuid": new_uuid(),
+        "kind": "feedback",
+        "schema": 2,
+        "created_at": CREATED_AT,
+        "complaint_uuid": complaint_uuid or new_uuid(),
+        "rating": 3,
+        "language": "id",
+        **fields,
+    }
+
+
 def valid_mix(events=5, per_event=220, complaints=100) -> list[dict]:
     """1,205 records by default: events, their attendance, and complaints."""
     records = []

@@ -10,9 +10,9 @@ import factories
 import pytest
 
 from kiosk.privacy import erasure
-from kiosk.records import sealing
+from kiosk.records import refcode, sealing
 from kiosk.records.protocol import INVALID, STORED
-from kiosk.store import Store, attachments, intake, outbox, refcode
+from kiosk.store import Store, attachments, intake, outbox
 
 # Distinctive bytes, so a test can look for them in every file of the data folder.
 VOICE = b"OggS" + b"suara warga tentang jembatan putus " * 3000

@@ -13,8 +13,8 @@ from test_console import PASSWORD, TIMEOUT, csrf_of, signed_in
 
 from hub.storage.staff import Staff
 from kiosk.progress import describe
+from kiosk.records.refcode import ref_code
 from kiosk.store import Store
-from kiosk.store.refcode import ref_code
 from kiosk.sync.engine import Policy, run_sync
 
 POLICY = Policy(attempts=2, backoff_base=0.01, backoff_max=0.01)

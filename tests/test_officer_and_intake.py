@@ -7,8 +7,8 @@ import pytest
 from kiosk.errors import KioskError
 from kiosk.officer import access, config
 from kiosk.privacy import consent
+from kiosk.records.refcode import ALPHABET, normalize, ref_code
 from kiosk.store import intake
-from kiosk.store.refcode import ALPHABET, normalize, ref_code
 
 
 def test_pin_is_stored_only_as_a_salted_hash(store):

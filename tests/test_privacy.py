@@ -14,9 +14,9 @@ from conftest import write_jsonl
 
 from kiosk.privacy import erasure
 from kiosk.records import RecordInvalid, sealing
+from kiosk.records.refcode import ref_code
 from kiosk.reports import stats
 from kiosk.store import DB_FILE, Store, outbox
-from kiosk.store.refcode import ref_code
 
 PIN = "739164"
 NAME, PHONE, EMAIL = "Siti Rahmawati Kusuma", "081298765432", "siti.kusuma@contoh.id"

@@ -107,6 +107,21 @@ RULE_CASES = [
     (factories.event(device_id="kiosk 1"), "device_id", "not_device_id"),
     (factories.event(location=None), "location", "not_object"),
     (factories.event(organizer=None), "organizer", "not_text"),
+    (factories.feedback(schema=1), "kind", "new_in_schema_2"),
+    (factories.feedback(rating=4), "rating", "too_large"),
+    (factories.feedback(rating=0), "rating", "too_small"),
+    (factories.feedback(reason=""), "reason", "empty"),
+    (factories.feedback(reason="x" * 1001), "reason", "too_long"),
+    (factories.feedback(complaint_uuid="K7Q4-9XZM"), "complaint_uuid", "not_uuid4"),
+    (
+        factories.feedback(
+            attachments=[{"sha256": "a" * 64, "mime": "image/png", "size": 9, "name": "p.png", "role": "photo"}]
+        ),
+        "attachments.0.role",
+        "spoken_reason_only",
+    ),
+    (factories.complaint(sms_updates=True, reporter={"phone": "0812 3456 7890"}), "sms_updates", "new_in_schema_2"),
+    (factories.complaint(schema=2, sms_updates=True), "sms_updates", "sms_without_phone"),
 ]
 
 
@@ -350,3 +365,13 @@ def test_the_record_rules_do_not_look_for_pydantic_plugins():
     command that checks a record and by the demo's start; the kiosk and the hub use none."""
     result = fresh(NO_PLUGINS)
     assert result.stdout.strip() == "checked", result.stderr[-800:]
+
+
+def test_a_verdict_and_a_request_for_sms_updates_are_schema_2_records():
+    """A verdict with a spoken reason, and a complaint asking for SMS with a phone number, pass."""
+    spoken = {"sha256": "a" * 64, "mime": "audio/ogg", "size": 9, "name": "r.ogg", "role": "voice", "duration_s": 4}
+    for record in (
+        factories.feedback(rating=1, reason="Jalan masih berlubang", attachments=[spoken]),
+        factories.complaint(schema=2, sms_updates=True, reporter={"phone": "0812 3456 7890"}),
+    ):
+        assert validate(record) == record

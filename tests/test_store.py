@@ -102,9 +102,9 @@ def test_a_failing_step_leaves_no_trace_and_stays_pending(data_dir, monkeypatch)
 
 def test_an_old_database_is_upgraded_keeping_its_records(data_dir):
     """A kiosk with only the first step gets the second, with codes for its complaints."""
+    from kiosk.records.refcode import ref_code
     from kiosk.store import migrations
     from kiosk.store.database import Database
-    from kiosk.store.refcode import ref_code
 
     data_dir.mkdir()
     old = Database(connect(data_dir / "kiosk.sqlite3"))
@@ -276,7 +276,7 @@ def test_unusable_database_is_a_clear_error(data_dir):
 
 
 def test_complaints_are_found_by_reference_code(store):
-    from kiosk.store.refcode import ref_code
+    from kiosk.records.refcode import ref_code
 
     complaint = factories.complaint()
     store.add_records([complaint, factories.event()])

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from kiosk.cli.common import screen_size
-from kiosk.store.refcode import normalize
+from kiosk.records.refcode import normalize
 from kiosk.ui import tour
 
 

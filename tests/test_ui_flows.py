@@ -12,8 +12,8 @@ from windowscript import fresh
 from kiosk.errors import KioskError
 from kiosk.officer import access, config
 from kiosk.records.check import validate
+from kiosk.records.refcode import ref_code
 from kiosk.store import Store, intake
-from kiosk.store.refcode import ref_code
 from kiosk.ui.app import single_instance
 from kiosk.ui.wizard import Wizard
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from test_ui_flows import click, settle
 
 from kiosk.logs import log_to
+from kiosk.records.refcode import ref_code
 from kiosk.store import Store
-from kiosk.store.refcode import ref_code
 from kiosk.ui.screens import officer_stats
 
 NAME, PHONE, WORDS, PLACE = "Ratna Sari Dewi Pertiwi", "085712340987", "Kepala dusun meminta imbalan", "Blok Sawah"

@@ -12,8 +12,8 @@ from test_ui_accessibility import RecordingSpeech
 from test_ui_flows import click, settle, stored
 
 from kiosk.i18n import _, current_language
+from kiosk.records.refcode import ref_code
 from kiosk.store import DB_FILE, Store
-from kiosk.store.refcode import ref_code
 from kiosk.ui.screens import attendance as attendance_screen
 from kiosk.ui.screens import complaint as complaint_screen
 

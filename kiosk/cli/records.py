@@ -12,9 +12,9 @@ from kiosk.errors import KioskError
 from kiosk.files import atomic_write
 from kiosk.i18n import _
 from kiosk.progress import describe
-from kiosk.records import FieldError
+from kiosk.records import FieldError, refcode
 from kiosk.records.protocol import CONFLICT, DUPLICATE, INVALID, KINDS, STORED
-from kiosk.store import Store, attachments, refcode
+from kiosk.store import Store, attachments
 from kiosk.store.importer import import_stream
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.officer import config
-from kiosk.store import SEALING_KEY, Store, personal, refcode
+from kiosk.records import refcode
+from kiosk.store import SEALING_KEY, Store, personal
 from kiosk.store.personal import RETENTION, WITHDRAWN, seal_kept
 
 __all__ = ["RETENTION", "WITHDRAWN", "purge", "seal_kept", "summary", "withdraw"]

@@ -57,6 +57,8 @@ MESSAGES = {
     "new_in_schema_2": N_('is new in schema version 2: the record must say "schema": 2'),
     "body_or_voice": N_("is required unless a voice recording is attached"),
     "voice_only": N_("is for voice recordings only"),
+    "spoken_reason_only": N_("must be a voice recording: a verdict's reason is spoken or typed"),
+    "sms_without_phone": N_("needs the reporter's phone number (reporter.phone)"),
     "mime_for_role": N_("must be {choices} for a {role} attachment"),
     "attachment_missing": N_(
         "has no file at hand: give the attachments folder, holding a file named by its sha256 or by its name"

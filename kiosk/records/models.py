@@ -28,6 +28,7 @@ from kiosk.records.patterns import (
     SHA256_PATTERN,
     UUID4_PATTERN,
 )
+from kiosk.records.protocol import RATINGS
 
 # No pydantic plugins are used here (nor by the hub's request models, built after these).
 # Without this, the first model built looks for them in the metadata of every installed
@@ -115,6 +116,7 @@ Text1to50 = Annotated[str, Field(min_length=1, max_length=50), _CLEAN]
 Text1to200 = Annotated[str, Field(min_length=1, max_length=200), _CLEAN]
 Text5to150 = Annotated[str, Field(min_length=5, max_length=150), _CLEAN]
 Text20to4000 = Annotated[str, Field(min_length=20, max_length=4000), _CLEAN]
+Text1to1000 = Annotated[str, Field(min_length=1, max_length=1000), _CLEAN]
 
 Uuid4 = Annotated[str, Field(pattern=UUID4_PATTERN)]
 Day = Annotated[str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}), AfterValidator(_real_date)]
@@ -225,9 +227,27 @@ class Complaint(Common):
     event_uuid: Omissible[Uuid4] = None
     attachments: Annotated[list[Attachment], Field(max_length=MAX_ATTACHMENTS)]
     consent: Consent
+    # Schema 2: the reporter asked for an SMS at each step (needs reporter.phone; rules.py).
+    sms_updates: Omissible[bool] = None
 
 
-MODELS: dict[str, type[Common]] = {"event": Event, "attendance": Attendance, "complaint": Complaint}
+class Feedback(Common):
+    """Schema 2: the citizen's verdict on their completed report, given at the kiosk's status screen."""
+
+    kind: Literal["feedback"]
+    complaint_uuid: Uuid4
+    rating: Annotated[int, Field(ge=RATINGS[0], le=RATINGS[-1])]  # 1 not solved, 2 partly, 3 solved
+    reason: Omissible[Text1to1000] = None
+    language: Annotated[str, Field(max_length=35, pattern=LANGUAGE_PATTERN)]
+    attachments: Omissible[Annotated[list[Attachment], Field(max_length=1)]] = None  # a spoken reason
+
+
+MODELS: dict[str, type[Common]] = {
+    "event": Event,
+    "attendance": Attendance,
+    "complaint": Complaint,
+    "feedback": Feedback,
+}
 
 
 def _nested(info: FieldInfo) -> tuple[type[Strict] | None, bool]:

@@ -17,6 +17,7 @@ PERSONAL: dict[str, tuple[tuple[str, ...], ...]] = {
     "complaint": (("body",), ("reporter",), ("location", "text")),
     "attendance": (("name",), ("village",)),
     "event": (),
+    "feedback": (("reason",),),  # a citizen's own words may say who they are
 }
 
 

@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-KINDS = ("event", "attendance", "complaint")
+KINDS = ("event", "attendance", "complaint", "feedback")
 
 # A complaint moves along these in order, or is archived; completed and archived are final.
 RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED = (
@@ -21,6 +21,9 @@ RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED = (
 )
 COMPLAINT_STATUSES = (RECEIVED, VERIFIED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED)
 FINAL_STATUSES = (COMPLETED, ARCHIVED)
+# The citizen's verdict on a completed report (kind "feedback"): did the follow-up solve it?
+NOT_SOLVED, PARTLY_SOLVED, SOLVED = 1, 2, 3
+RATINGS = (NOT_SOLVED, PARTLY_SOLVED, SOLVED)
 
 # What became of one record of a batch (POST /api/v1/records), and of one imported line.
 STORED, DUPLICATE, CONFLICT, INVALID = "stored", "duplicate", "conflict", "invalid"

@@ -17,6 +17,7 @@ VOICE_TYPE_PREFIX = "audio/"
 # kiosk, a hub or an agency's staff would have to open with another program.
 DOCUMENT_TYPE_PREFIXES = ("audio/", "image/")
 SCHEMA_2_ATTACHMENT_FIELDS = ("role", "duration_s")
+SCHEMA_2_KINDS = ("feedback",)
 
 
 def _latest_today(created_at: str) -> date:
@@ -34,6 +35,8 @@ def cross_field_errors(record: dict[str, Any]) -> list[FieldError]:
     if ("lat" in location) != ("lon" in location):
         errors.append(FieldError("location.lat" if "lat" in location else "location.lon", "lat_lon_pair"))
     kind = record["kind"]
+    if kind in SCHEMA_2_KINDS and record["schema"] == 1:
+        errors.append(FieldError("kind", "new_in_schema_2"))
     if kind == "event":
         ends_on, starts_on = record.get("ends_on"), record["starts_on"]
         if ends_on is not None and date.fromisoformat(ends_on) < date.fromisoformat(starts_on):
@@ -50,7 +53,24 @@ def cross_field_errors(record: dict[str, Any]) -> list[FieldError]:
         if record["anonymous"] and any(record.get("reporter", {}).values()):
             errors.append(FieldError("reporter", "reporter_on_anonymous"))
         errors += _attachment_errors(record)
+        errors += _sms_errors(record)
+    elif kind == "feedback":
+        for index, attachment in enumerate(record.get("attachments", ())):
+            errors += _role_errors(f"attachments.{index}", attachment)
+            if attachment.get("role", "voice") != "voice":
+                errors.append(FieldError(f"attachments.{index}.role", "spoken_reason_only"))
     return errors
+
+
+def _sms_errors(record: dict[str, Any]) -> list[FieldError]:
+    """An SMS at each step needs a number to send it to, and is new in schema 2."""
+    if "sms_updates" not in record:
+        return []
+    if record["schema"] == 1:
+        return [FieldError("sms_updates", "new_in_schema_2")]
+    if record["sms_updates"] and not record.get("reporter", {}).get("phone"):
+        return [FieldError("sms_updates", "sms_without_phone")]
+    return []
 
 
 def _attachment_errors(record: dict[str, Any]) -> list[FieldError]:

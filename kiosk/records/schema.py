@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
-from kiosk.records.models import Attendance, Complaint, Event
+from kiosk.records.models import Attendance, Complaint, Event, Feedback
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
@@ -23,7 +23,10 @@ _RULES = (
     "location.lon come together; supersedes names another record. Schema 2 adds attachment "
     "role and duration_s, which schema 1 records must not carry: in schema 2 every attachment "
     "has a role; duration_s is given for a voice recording (audio/*) and only for one; a photo is "
-    "image/jpeg or image/png; a complaint's body may be left out when a voice recording is attached."
+    "image/jpeg or image/png; a complaint's body may be left out when a voice recording is attached. "
+    "Schema 2 also adds the kind feedback (a citizen's verdict on a completed complaint; its one "
+    "attachment, if any, is the spoken reason) and a complaint's sms_updates, which needs "
+    "reporter.phone."
 )
 
 
@@ -41,7 +44,7 @@ def _tidy(node: Any) -> Any:
 
 
 def schema_document() -> dict[str, Any]:
-    record = Annotated[Event | Attendance | Complaint, Field(discriminator="kind")]
+    record = Annotated[Event | Attendance | Complaint | Feedback, Field(discriminator="kind")]
     body = _tidy(TypeAdapter(record).json_schema(by_alias=True))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -21,10 +21,10 @@ from kiosk.i18n import _
 from kiosk.records import FieldError, RecordInvalid
 from kiosk.records.personal import SEALED, merge, split, transit
 from kiosk.records.protocol import CONFLICT, DUPLICATE, INVALID, STORED, compact_json, digest
+from kiosk.records.refcode import ref_code
 from kiosk.records.sealing import seal
 from kiosk.store import attachments, migrations
 from kiosk.store.database import Database
-from kiosk.store.refcode import ref_code
 
 DB_FILE = "kiosk.sqlite3"
 SEALING_KEY = "sealing_key"  # the hub's public key (settings), given at enrollment

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 from kiosk.records.personal import split
 from kiosk.records.protocol import COMPLAINT_STATUSES, compact_json
+from kiosk.records.refcode import ref_code
 from kiosk.store.database import Database
-from kiosk.store.refcode import ref_code
 
 MIGRATION_SET = "kiosk"
 Step = Callable[[Database], None]

@@ -18,8 +18,8 @@ from kiosk.accessibility.display import DisplayMode
 from kiosk.cli.demo import make_demo_dir
 from kiosk.i18n import LANGUAGES, _
 from kiosk.records.protocol import CONFLICT
+from kiosk.records.refcode import ref_code
 from kiosk.store import intake
-from kiosk.store.refcode import ref_code
 from kiosk.ui import background
 from kiosk.ui.app import WINDOW_SIZE, application
 from kiosk.ui.context import Context

@@ -19,7 +19,7 @@ from kiosk.i18n import _
 from kiosk.printing import printers
 from kiosk.printing.printers import PrinterUnavailable
 from kiosk.printing.receipt import ReceiptText, print_escpos, qr_png, receipt_text
-from kiosk.store.refcode import ref_code
+from kiosk.records.refcode import ref_code
 from kiosk.ui.context import Context
 from kiosk.ui.widgets import Screen, button, label, scrolling, set_text
 

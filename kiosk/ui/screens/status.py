@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
 
 from kiosk.i18n import _
 from kiosk.progress import describe
+from kiosk.records.refcode import normalize, ref_code
 from kiosk.store import Store
-from kiosk.store.refcode import normalize, ref_code
 from kiosk.ui.context import Context
 from kiosk.ui.widgets import Screen, button, column, label, scrolling, set_text
 
