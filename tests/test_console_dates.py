@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from test_console import TIMEOUT, Office, signed_in
 
-from hub.console import i18n
+from hub import i18n
 from hub.console.dates import DAY_PATTERNS, MOMENT_PATTERNS, day_text, moment_text
 
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -11,9 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hub import settings
+from hub import i18n, settings
 from hub.cli.common import CommandFailed
-from hub.console import i18n
 
 SIDES = (240, 7680)  # pixels: a small old phone to an 8K screen
 _SIZE = re.compile(r"(\d{1,5})x(\d{1,5})")

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from hub.console import admin, attachments, auth, days_off, duplicates, i18n, pages
+from hub import i18n
+from hub.console import admin, attachments, auth, days_off, duplicates, pages
 from hub.console.web import PREFIX, ConsoleState, LoginRequired, Refused, login_required, refused
 from hub.settings import Console
 from hub.storage import Storage

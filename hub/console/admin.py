@@ -20,11 +20,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from hub.console import i18n, words
+from hub import i18n
+from hub.console import words
 from hub.console.auth import Posted, SignedIn
-from hub.console.i18n import N_
 from hub.console.pages import NOT_ALLOWED, spreadsheet_cell
 from hub.console.web import HEADERS, PREFIX, Refused, address, language, page, state
+from hub.i18n import N_
 from hub.storage.base import HubError
 from hub.storage.calendar import DAY_OFF_REMOVED, DAY_OFF_SET
 from hub.storage.casework import MERGE, VIEW_PERSONAL

@@ -12,9 +12,9 @@ from fastapi.responses import Response
 
 from hub.console import rights
 from hub.console.auth import SignedIn
-from hub.console.i18n import N_
 from hub.console.pages import NOT_ALLOWED, NOT_FOUND
 from hub.console.web import HEADERS, PREFIX, Refused, address, state
+from hub.i18n import N_
 from hub.storage.evidence import Evidence
 
 # Opened on its own, a picture or a recording is shown in a page the browser makes around it,

@@ -15,8 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from hub.console import i18n
-from hub.console.i18n import N_
+from hub import i18n
 from hub.console.web import (
     LANGUAGE_COOKIE,
     LOGIN,
@@ -28,6 +27,7 @@ from hub.console.web import (
     set_cookie,
     state,
 )
+from hub.i18n import N_
 from hub.storage.staff import LOCKED_FOR, LoginRefused, Staffer
 
 SESSION_COOKIE = "lapor_console"

@@ -15,9 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from hub.console.admin import Admin, AdminPosted
-from hub.console.i18n import N_
 from hub.console.web import PREFIX, address, language, page, state
 from hub.console.workdays import SATURDAY, holiday_names
+from hub.i18n import N_
 from hub.storage.calendar import DaysOff, Override
 from hub.storage.staff import Staffer
 

@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from hub.console import i18n, rights
+from hub import i18n
+from hub.console import rights
 from hub.console.workdays import days_off_around, is_working_day
 from hub.settings import ENV_PREFIX, Console
 from hub.storage import HubError, migrate, open_storage

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from hub.console import i18n, rights
+from hub import i18n
+from hub.console import rights
 from hub.console.auth import Posted
-from hub.console.i18n import N_
 from hub.console.web import PREFIX, Refused, address, state
+from hub.i18n import N_
 from hub.storage.base import HubError
 from hub.storage.casework import Complaint
 

@@ -18,11 +18,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from hub.console import i18n, rights, words
+from hub import i18n
+from hub.console import rights, words
 from hub.console.auth import Posted, SignedIn
-from hub.console.i18n import N_
 from hub.console.web import HEADERS, PREFIX, ConsoleState, Refused, address, language, page, state
 from hub.console.workdays import FOLLOW_UP_WITHIN, VERIFY_WITHIN, Clock, clock, days_off_around, overdue_before
+from hub.i18n import N_
 from hub.storage.base import HubError
 from hub.storage.calendar import DaysOff
 from hub.storage.casework import FOLLOW, STAGES, VERIFY, Complaint, Filters

@@ -6,7 +6,7 @@ personal data; the verifier moves reports until they are passed on, the liaison 
 
 from dataclasses import dataclass
 
-from hub.console.i18n import N_
+from hub.i18n import N_
 from hub.storage.casework import Complaint
 from hub.storage.roles import ADMIN, LIAISON, VERIFIER
 from hub.storage.staff import Staffer

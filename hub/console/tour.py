@@ -19,7 +19,7 @@ from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hub.console import i18n
+from hub import i18n
 from hub.console.auth import SESSION_COOKIE
 from hub.console.demo import Demo
 from hub.console.web import LANGUAGE_COOKIE, LOGIN, PREFIX

@@ -13,7 +13,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from hub.console import dates, i18n, words
+from hub import i18n
+from hub.console import dates, words
 from hub.settings import Console
 from hub.storage import evidence
 from hub.storage.casework import Casework

@@ -1,6 +1,6 @@
 """The protocol's and the console's own words as staff read them, marked for translation."""
 
-from hub.console.i18n import N_
+from hub.i18n import N_
 from hub.storage.roles import ADMIN, LIAISON, VERIFIER, VIEWER
 from kiosk.records.protocol import ARCHIVED, COMPLETED, FOLLOWED_UP, FORWARDED, RECEIVED, VERIFIED
 

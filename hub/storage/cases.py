@@ -7,15 +7,20 @@ storage's `changing` transaction, which numbers status changes in commit order. 
 written with keys in one order (statuses only move forward), so writers never deadlock on them.
 """
 
+import json
 from collections import Counter
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from hub.storage import rules
 from hub.storage.base import Also, HubError, Record, now
 from hub.storage.schema import COUNT_KEY
 from hub.storage.sql import Run
-from kiosk.records.protocol import FINAL_STATUSES, FORWARDED, RECEIVED
+from kiosk.records.protocol import ARCHIVED, COMPLETED, FINAL_STATUSES, FOLLOWED_UP, FORWARDED, RECEIVED
+
+# The steps a reporter who asked for SMS is told of (checking it is the hub's own step).
+TOLD_BY_SMS = (RECEIVED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED)
 
 CaseFields = tuple[str, str, str, str, str]  # classification, province, regency, category, event_uuid
 _CHUNK = 500  # rows per INSERT: well under either database's limit on parameters
@@ -50,8 +55,47 @@ def _count(run: Run, counted: Counter[tuple[str, ...]]) -> None:
         run(_UPSERT.format(values=_placeholders(len(chunk), len(COUNT_KEY) + 1)), params)
 
 
-def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str, CaseFields]]) -> None:
-    """Cases for complaints a batch has just stored, as (seq, uuid, fields), all received."""
+def _wants_sms(record: Record) -> bool:
+    """Whether the reporter asked to be told by SMS and a number is still there (a withdrawal erases it)."""
+    return bool(record.get("sms_updates") and (record.get("reporter") or {}).get("phone"))
+
+
+def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str, Record]]) -> None:
+    """What a batch just stored, as (seq, uuid, record): a case for each complaint, all received
+    (and an SMS to send where the reporter asked for one), and each verdict on a complaint."""
+    new = list(new)
+    complaints = [(seq, uuid, record) for seq, uuid, record in new if record["kind"] == "complaint"]
+    if complaints:
+        _cases(run, device_id, received_at, ((seq, uuid, case_fields(record)) for seq, uuid, record in complaints))
+        told = [uuid for _, uuid, record in complaints if _wants_sms(record)]
+        for start in range(0, len(told), _CHUNK):
+            chunk = told[start : start + _CHUNK]
+            run(
+                "INSERT INTO sms_outbox (uuid, change_seq, status, state, next_at) SELECT uuid, seq, status,"
+                f" 'waiting', updated_at FROM status_changes WHERE uuid IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+    for _, _, record in new:
+        if record["kind"] == "feedback":
+            _verdict(run, device_id, record)
+
+
+def _verdict(run: Run, device_id: str, feedback: Record) -> None:
+    """The citizen's latest verdict on their complaint counts; a verdict from another kiosk than the
+    one the complaint was filed at, or on no known complaint, is kept as a record and not counted."""
+    given_at = datetime.fromisoformat(feedback["created_at"]).astimezone(UTC).isoformat(timespec="milliseconds")
+    uuid = feedback["complaint_uuid"]
+    if not run("SELECT 1 FROM complaints WHERE uuid = ? AND device_id = ?", [uuid, device_id]):
+        return
+    run(
+        "INSERT INTO verdicts (complaint_uuid, feedback_uuid, rating, given_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (complaint_uuid) DO UPDATE SET feedback_uuid = excluded.feedback_uuid,"
+        " rating = excluded.rating, given_at = excluded.given_at WHERE verdicts.given_at < excluded.given_at",
+        [uuid, feedback["uuid"], feedback["rating"], given_at],
+    )
+
+
+def _cases(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str, CaseFields]]) -> None:
     rows = [(uuid, seq, device_id, received_at, *fields, RECEIVED, received_at) for seq, uuid, fields in new]
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
@@ -67,7 +111,28 @@ def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str
 
 
 def _change(run: Run, uuid: str, status: str, note: str | None, at: str) -> None:
-    run("INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (?, ?, ?, ?)", [uuid, status, note, at])
+    """A status change the kiosk will hear of, and an SMS to its reporter where they asked for one."""
+    ((seq,),) = run(
+        "INSERT INTO status_changes (uuid, status, note, updated_at) VALUES (?, ?, ?, ?) RETURNING seq",
+        [uuid, status, note, at],
+    )
+    if status in TOLD_BY_SMS and _wants_sms(json.loads(run("SELECT body FROM records WHERE uuid = ?", [uuid])[0][0])):
+        run(
+            "INSERT INTO sms_outbox (uuid, change_seq, status, state, next_at) VALUES (?, ?, ?, 'waiting', ?)",
+            [uuid, seq, status, at],
+        )
+
+
+def announce(run: Run, uuid: str, note: str) -> None:
+    """Tell the reporter (and those of duplicates merged into it) something new without a new status,
+    such as the national number: a change repeating the status the complaint has."""
+    found = run("SELECT status FROM complaints WHERE uuid = ?", [uuid])
+    if not found:
+        raise HubError("unknown_complaint", f"no complaint {uuid}")
+    at = now()
+    merged = [each for (each,) in run("SELECT uuid FROM complaints WHERE merged_into = ? ORDER BY seq", [uuid])]
+    for each in (uuid, *merged):
+        _change(run, each, found[0][0], note, at)
 
 
 def set_status(run: Run, uuid: str, status: str, note: str | None, agency: str | None, also: Also | None) -> str:

@@ -241,13 +241,13 @@ class PostgresStorage:
                     " FROM unnest(%s::text[]) WITH ORDINALITY AS c (uuid, n) ORDER BY n",
                     [RECEIVED, received, [uuid for _, uuid in complaints]],
                 )
-                first = {record["uuid"]: record for record, _ in reversed(kept_rows)}  # the one stored, when sent twice
-                cases.add(
-                    runner(conn),
-                    device_id,
-                    received.isoformat(),
-                    ((seq, uuid, cases.case_fields(first[uuid])) for seq, uuid in complaints),
-                )
+            first = {record["uuid"]: record for record, _ in reversed(kept_rows)}  # the one stored, when sent twice
+            cases.add(
+                runner(conn),
+                device_id,
+                received.isoformat(),
+                ((seq, uuid, first[uuid]) for seq, uuid, kind, _ in sorted(added) if kind in ("complaint", "feedback")),
+            )
             new: dict[str, str | None] = {uuid: tracking for _, uuid, _, tracking in added}
             uuids = Counter(record["uuid"] for record, _ in kept_rows)
             others = [uuid for uuid, times in uuids.items() if uuid not in new or times > 1]  # duplicates, conflicts
@@ -368,7 +368,12 @@ class PostgresStorage:
                 with conn.cursor().copy(f"COPY {table} ({', '.join(TABLES[table])}) FROM STDIN") as copy:
                     for _, values in group:
                         copy.write_row(values)
-            for table in ("records", "status_changes", "audit_log"):  # the next numbers follow the copied ones
+            for table in (
+                "records",
+                "status_changes",
+                "audit_log",
+                "sms_outbox",
+            ):  # the next numbers follow the copied ones
                 conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'seq'), coalesce(max(seq), 0) + 1, false)"
                     f" FROM {table}"

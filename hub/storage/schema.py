@@ -110,6 +110,51 @@ _REBUILD = {
     )
     for dialect in _FIELDS
 }
+# The bridge's two outboxes and the verdicts (migration 5). A report is handed to SP4N-LAPOR! at
+# most once: its row holds where that stands (waiting, handed over to a folder without a number
+# yet, sent with its national number, or dead with the reason) and, once sent, the national
+# side's latest word. An SMS is one row per status change, so a change is told at most once.
+FORWARD_STATES = ("waiting", "handed", "sent", "dead")
+SMS_STATES = ("waiting", "sent", "failed", "dropped")
+_FORWARDS = f"""CREATE TABLE forwards (
+    uuid {{text}} PRIMARY KEY REFERENCES records (uuid),
+    queued_at {{time}} NOT NULL,
+    queued_by {{text}} NOT NULL,
+    state {{text}} NOT NULL CHECK (state IN ({", ".join(repr(s) for s in FORWARD_STATES)})),
+    attempts {{count}} NOT NULL DEFAULT 0,
+    next_at {{time}} NOT NULL,
+    last_error {{text}},
+    national_id {{text}} UNIQUE,
+    sent_at {{time}},
+    polled_at {{time}},
+    national_status {{text}},
+    national_note {{text}},
+    national_at {{text}}
+)"""
+_SMS = f"""CREATE TABLE sms_outbox (
+    seq {{seq}},
+    uuid {{text}} NOT NULL REFERENCES records (uuid),
+    change_seq {{count}} NOT NULL UNIQUE REFERENCES status_changes (seq),
+    status {{text}} NOT NULL,
+    state {{text}} NOT NULL CHECK (state IN ({", ".join(repr(s) for s in SMS_STATES)})),
+    attempts {{count}} NOT NULL DEFAULT 0,
+    next_at {{time}} NOT NULL,
+    last_error {{text}},
+    sent_at {{time}}
+)"""
+_VERDICTS = """CREATE TABLE verdicts (
+    complaint_uuid {text} PRIMARY KEY REFERENCES records (uuid),
+    feedback_uuid {text} NOT NULL REFERENCES records (uuid),
+    rating {count} NOT NULL CHECK (rating BETWEEN 1 AND 3),
+    given_at {time} NOT NULL
+)"""
+_BRIDGE_INDEXES = (
+    "CREATE INDEX forwards_due ON forwards (next_at) WHERE state = 'waiting'",
+    "CREATE INDEX forwards_open ON forwards (polled_at) WHERE state = 'sent'",
+    "CREATE INDEX forwards_dead ON forwards (queued_at) WHERE state = 'dead'",
+    "CREATE INDEX sms_due ON sms_outbox (next_at) WHERE state = 'waiting'",
+    "CREATE INDEX sms_by_uuid ON sms_outbox (uuid, state)",
+)
 DEVICE_RECORDS = (  # each kiosk's records received, counted as they arrive, for the kiosks' page of a national hub
     "UPDATE devices SET records = (SELECT count(*) FROM records r WHERE r.device_id = devices.device_id)"
 )
@@ -347,6 +392,22 @@ MIGRATIONS = (
             *_CASE_INDEXES,
             _COUNTS.format(text="text", count="bigint"),
             *_REBUILD["postgresql"],
+        ),
+    ),
+    Migration(
+        5,
+        "bridge",  # reports handed to SP4N-LAPOR!, SMS notices waiting or sent, citizens' verdicts
+        sqlite=(
+            _FORWARDS.format(text="TEXT", time="TEXT", count="INTEGER"),
+            _SMS.format(text="TEXT", time="TEXT", count="INTEGER", seq="INTEGER PRIMARY KEY AUTOINCREMENT"),
+            _VERDICTS.format(text="TEXT", time="TEXT", count="INTEGER"),
+            *_BRIDGE_INDEXES,
+        ),
+        postgresql=(
+            _FORWARDS.format(text="text", time="timestamptz", count="integer"),
+            _SMS.format(text="text", time="timestamptz", count="integer", seq="bigserial PRIMARY KEY"),
+            _VERDICTS.format(text="text", time="timestamptz", count="integer"),
+            *_BRIDGE_INDEXES,
         ),
     ),
 )

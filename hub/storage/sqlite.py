@@ -202,9 +202,11 @@ class SqliteStorage:
                 device_id,
                 received,
                 (
-                    (seq, uuid, cases.case_fields(first[uuid]))
+                    (seq, uuid, first[uuid])
                     for seq, uuid in conn.execute(
-                        "SELECT seq, uuid FROM records WHERE seq > ? AND kind = 'complaint' ORDER BY seq", [before]
+                        "SELECT seq, uuid FROM records WHERE seq > ? AND kind IN ('complaint', 'feedback')"
+                        " ORDER BY seq",
+                        [before],
                     )
                 ),
             )

@@ -60,6 +60,24 @@ TABLES: dict[str, tuple[str, ...]] = {
     "dispositions": ("uuid", "agency", "disposed_at"),
     "merges": ("uuid", "into_uuid", "merged_by", "merged_at"),
     "days_off": ("day", "working", "note", "changed_by", "changed_at"),
+    # The bridge's: a restored hub must not forward a report again, nor lose its national number.
+    "forwards": (
+        "uuid",
+        "queued_at",
+        "queued_by",
+        "state",
+        "attempts",
+        "next_at",
+        "last_error",
+        "national_id",
+        "sent_at",
+        "polled_at",
+        "national_status",
+        "national_note",
+        "national_at",
+    ),
+    "sms_outbox": ("seq", "uuid", "change_seq", "status", "state", "attempts", "next_at", "last_error", "sent_at"),
+    "verdicts": ("complaint_uuid", "feedback_uuid", "rating", "given_at"),
     "audit_log": ("seq", "at", "actor", "action", "target", "address"),
 }
 BYTES = frozenset({"salt", "token_hash", "password_hash"})  # kept as hex in the file

@@ -1,4 +1,5 @@
-"""The console's words in Indonesian (the default) and English, from the `hub` gettext domain.
+"""The hub's words (the console's pages, the notes and SMS to citizens) in Indonesian (the default)
+and English, from the `hub` gettext domain.
 
 Catalogs are compiled from `locales/<lang>/LC_MESSAGES/hub.po`; a missing catalog is an error
 at start, never a silent fall back to the source strings.
@@ -12,7 +13,7 @@ from babel.support import Translations
 DOMAIN = "hub"
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
-LOCALES = Path(__file__).resolve().parents[2] / "locales"
+LOCALES = Path(__file__).resolve().parents[1] / "locales"
 
 
 class CatalogMissing(Exception):
@@ -28,7 +29,7 @@ def N_(message: str) -> str:
 def translations(language: str) -> Translations:
     path = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not path.is_file():
-        raise CatalogMissing(f"no compiled '{language}' catalog of the console at {path}")
+        raise CatalogMissing(f"no compiled '{language}' catalog of the hub at {path}")
     with open(path, "rb") as catalog:
         return Translations(catalog, domain=DOMAIN)
 
