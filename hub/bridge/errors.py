@@ -10,6 +10,7 @@ class Retry(Exception):
         super().__init__(reason)
         self.reason = reason
         self.after_s = after_s
+        self.tries = 1  # attempts made before giving up (hub.bridge.worker.attempt)
 
 
 class Refused(Exception):
@@ -18,6 +19,7 @@ class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.tries = 1
 
 
 class ConfigError(Exception):

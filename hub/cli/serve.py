@@ -3,9 +3,11 @@
 import argparse
 import os
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 from hub import settings
+from hub.cli import bridge
 from hub.cli.common import CommandFailed, hub_settings
 from hub.storage import open_storage
 
@@ -46,15 +48,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CommandFailed(
             "--workers needs PostgreSQL (--database postgresql://...): SQLite takes one writer at a time"
         )
+    bridging = bridge.load_config(args.bridge_config) if args.bridge else None
+    stop = threading.Event()
     serving: dict[str, Any] = {"log_level": "warning", "access_log": False, "timeout_graceful_shutdown": 5}
     if chosen.workers == 1:
         from hub.api import create_app
 
-        app = create_app(open_storage(chosen.data_dir, chosen.database), chosen.limits, chosen.console)
+        opened = open_storage(chosen.data_dir, chosen.database)
+        app = create_app(opened, chosen.limits, chosen.console)
+        if bridging is not None:  # beside the API, on its storage: SQLite's one writer serves both
+            bridge.start(opened, bridging, stop)
         _tune()
         uvicorn.run(app, host=chosen.host, port=chosen.port, **serving)
+        stop.set()
         return 0
-    open_storage(chosen.data_dir, chosen.database).close()  # unreachable or behind: said once, here
+    opened = open_storage(chosen.data_dir, chosen.database)  # unreachable or behind: said once, here
+    if bridging is not None:  # one bridge in the parent process, whatever the number of workers
+        bridge.start(opened, bridging, stop)
+    else:
+        opened.close()
     for name in (
         "data_dir",
         "database",
@@ -68,6 +80,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     uvicorn.run(
         f"{__name__}:worker_app", factory=True, workers=chosen.workers, host=chosen.host, port=chosen.port, **serving
     )
+    stop.set()
     return 0
 
 
@@ -87,5 +100,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         type=int,
         metavar="BYTES",
         help=f"bytes of one attachment, whole or sent in chunks (default {settings.Limits.max_attachment})",
+    )
+    serve.add_argument(
+        "--bridge", action="store_true", help="also run the bridge to SP4N-LAPOR! and SMS (kiosk-hub bridge run)"
+    )
+    serve.add_argument(
+        "--bridge-config", metavar="FILE", help=f"the bridge's TOML configuration (or ${bridge.CONFIG_ENV})"
     )
     serve.set_defaults(func=cmd_serve)

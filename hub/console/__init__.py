@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from hub import i18n
-from hub.console import admin, attachments, auth, days_off, duplicates, pages
+from hub.console import admin, attachments, auth, days_off, duplicates, national, pages
 from hub.console.web import PREFIX, ConsoleState, LoginRequired, Refused, login_required, refused
 from hub.settings import Console
 from hub.storage import Storage
@@ -23,6 +23,7 @@ def install(app: FastAPI, storage: Storage, settings: Console) -> None:
     app.exception_handler(LoginRequired)(login_required)
     app.exception_handler(Refused)(refused)
     app.include_router(auth.router, include_in_schema=False)
+    app.include_router(national.router, include_in_schema=False)  # before pages' /complaints/{uuid}/{action}
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(attachments.router, include_in_schema=False)
     app.include_router(days_off.router, include_in_schema=False)

@@ -26,6 +26,7 @@ from hub.console.auth import Posted, SignedIn
 from hub.console.pages import NOT_ALLOWED, spreadsheet_cell
 from hub.console.web import HEADERS, PREFIX, Refused, address, language, page, state
 from hub.i18n import N_
+from hub.storage import forwards
 from hub.storage.base import HubError
 from hub.storage.calendar import DAY_OFF_REMOVED, DAY_OFF_SET
 from hub.storage.casework import MERGE, VIEW_PERSONAL
@@ -53,6 +54,9 @@ ACTIONS = {
     DAY_OFF_REMOVED: N_("Removed a day the admin had set"),
     REVOKE_KIOSK: N_("Revoked a kiosk's token"),
     ENROLLMENT_CODE: N_("Made an enrollment code"),
+    forwards.QUEUE_NATIONAL: N_("Sent a report to SP4N-LAPOR!"),
+    forwards.RETRY_NATIONAL: N_("Tried a refused report again"),
+    forwards.FORWARD_NATIONAL: N_("Handed a report with its personal data to SP4N-LAPOR!"),
     "agency_add": N_("Added an agency"),
     "user_add": N_("Added a user"),
     "user_disable": N_("Disabled a user"),

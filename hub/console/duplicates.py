@@ -17,7 +17,7 @@ from hub.storage.casework import Complaint
 
 router = APIRouter()
 JOINED = N_(
-    "Your report is about the same matter as report %(number)s, which is being handled."
+    "Your report is about the same matter as another report, which is being handled together with it."
     " You will hear of its progress here."
 )
 
@@ -38,7 +38,7 @@ async def merge(request: Request, staffer: Posted) -> Response:
     other = await run_in_threadpool(_open, request, staffer, form.get("other"))
     first, later = sorted((one, other), key=lambda complaint: complaint.seq)
     citizen = i18n.translations(i18n.chosen(later.public.get("language")))
-    note = citizen.gettext(JOINED) % {"number": first.tracking_id}
+    note = citizen.gettext(JOINED)
     try:
         await run_in_threadpool(
             state(request).casework.merge, later.uuid, first.uuid, note, staffer.name, address(request)

@@ -24,6 +24,7 @@ from hub.console.auth import Posted, SignedIn
 from hub.console.web import HEADERS, PREFIX, ConsoleState, Refused, address, language, page, state
 from hub.console.workdays import FOLLOW_UP_WITHIN, VERIFY_WITHIN, Clock, clock, days_off_around, overdue_before
 from hub.i18n import N_
+from hub.storage import forwards
 from hub.storage.base import HubError
 from hub.storage.calendar import DaysOff
 from hub.storage.casework import FOLLOW, STAGES, VERIFY, Complaint, Filters
@@ -31,6 +32,7 @@ from hub.storage.evidence import Evidence
 from hub.storage.roles import LIAISON
 from hub.storage.staff import Staffer
 from kiosk.records.protocol import COMPLAINT_STATUSES, FORWARDED
+from kiosk.records.refcode import ref_code
 
 MAX_NOTE = 1000
 NOT_ALLOWED = N_("Your role does not allow this.")
@@ -147,7 +149,7 @@ def inbox(request: Request, staffer: SignedIn) -> Response:
 
 
 CSV_COLUMNS = (
-    N_("Report number"),
+    N_("Intake number"),
     N_("Title"),
     N_("Type"),
     N_("Status"),
@@ -237,6 +239,10 @@ def complaint_page(request: Request, staffer: SignedIn, uuid: str) -> Response:
         held=held,
         similar=similar,
         history=console.casework.history(uuid),
+        receipt=ref_code(uuid),
+        forward=forwards.forward_of(console.casework.storage, uuid),
+        may_send=rights.may_send_national(staffer, complaint),
+        verdict=console.casework.verdict(uuid),
         actions=[(action, citizen.gettext(action.note)) for action in rights.actions(staffer, complaint)],
         agencies=console.staff.agencies(),
         max_note=MAX_NOTE,

@@ -84,6 +84,16 @@ def may_merge(staffer: Staffer, complaint: Complaint) -> bool:
     return staffer.role == VERIFIER and complaint.merged_into is None and complaint.status not in FINAL_STATUSES
 
 
+def may_send_national(staffer: Staffer, complaint: Complaint) -> bool:
+    """A checked report goes on to SP4N-LAPOR! by the verifier's hand (the bridge may also send
+    every checked report by itself: its setting forward_on_verify)."""
+    return (
+        staffer.role == VERIFIER
+        and complaint.merged_into is None
+        and complaint.status not in (RECEIVED, *FINAL_STATUSES)
+    )
+
+
 def actions(staffer: Staffer, complaint: Complaint) -> list[Action]:
     return [
         action

@@ -43,10 +43,27 @@ class Device(TypedDict):
 
 class StatusChange(TypedDict):
     uuid: str
-    tracking_id: str | None
+    tracking_id: str | None  # the hub's own intake number
     status: str
     note: str | None
     updated_at: str
+    national_tracking_id: NotRequired[str]  # the SP4N-LAPOR! number, once the report was handed over
+
+
+def status_change(
+    uuid: str, tracking_id: str | None, status: str, note: str | None, updated_at: str, national: str | None
+) -> StatusChange:
+    """One change as /api/v1/changes carries it: the national number only once there is one."""
+    change: StatusChange = {
+        "uuid": uuid,
+        "tracking_id": tracking_id,
+        "status": status,
+        "note": note,
+        "updated_at": updated_at,
+    }
+    if national is not None:
+        change["national_tracking_id"] = national
+    return change
 
 
 class HubError(Exception):

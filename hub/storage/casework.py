@@ -219,6 +219,24 @@ class Casework:
             rows = run("SELECT status, note, updated_at FROM status_changes WHERE uuid = ? ORDER BY seq", [uuid])
         return [Change(status, note, at) for status, note, at in rows]
 
+    def verdict(self, uuid: str) -> int | None:
+        """The citizen's verdict on the follow-up (1 not solved, 2 partly, 3 solved), if given."""
+        with self.storage.writing() as run:
+            rows = run("SELECT rating FROM verdicts WHERE complaint_uuid = ?", [uuid])
+        return int(rows[0][0]) if rows else None
+
+    def verdicts(self) -> dict[str, dict[int, int]]:
+        """How citizens judged the follow-up, per agency the reports were passed to ('' for none)."""
+        with self.storage.writing() as run:
+            rows = run(
+                "SELECT coalesce(c.agency, ''), v.rating, count(*) FROM verdicts v JOIN complaints c"
+                " ON c.uuid = v.complaint_uuid GROUP BY coalesce(c.agency, ''), v.rating"
+            )
+        found: dict[str, dict[int, int]] = {}
+        for agency, rating, n in rows:
+            found.setdefault(agency, {})[int(rating)] = int(n)
+        return found
+
     def personal(self, uuid: str, actor: str, address: str) -> dict[str, Any]:
         """The complaint's personal fields (empty once consent was withdrawn), the view audited."""
         with self.storage.writing() as run:

@@ -33,6 +33,7 @@ from hub.storage.base import (
     StatusChange,
     StorageFull,
     now,
+    status_change,
 )
 from hub.storage.blobs import FolderBlobs, hashes_named, keep
 from hub.storage.keys import sealing_key
@@ -337,15 +338,18 @@ class PostgresStorage:
     def changes(self, device_id: str, cursor: int, limit: int) -> tuple[list[StatusChange], int, bool]:
         with self.connection() as conn:
             rows = conn.execute(
-                "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at FROM status_changes c"
-                " JOIN records r ON r.uuid = c.uuid WHERE c.seq > %s AND r.device_id = %s ORDER BY c.seq LIMIT %s",
+                "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at, f.national_id"
+                " FROM status_changes c"
+                " JOIN records r ON r.uuid = c.uuid LEFT JOIN complaints k ON k.uuid = c.uuid"
+                " LEFT JOIN forwards f ON f.uuid = coalesce(k.merged_into, c.uuid)"
+                " WHERE c.seq > %s AND r.device_id = %s ORDER BY c.seq LIMIT %s",
                 [cursor, device_id, limit + 1],
             ).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
         found: list[StatusChange] = [
-            {"uuid": uuid, "tracking_id": tracking, "status": status, "note": note, "updated_at": _text(at) or ""}
-            for _seq, uuid, tracking, status, note, at in rows
+            status_change(uuid, tracking, status, note, _text(at) or "", national)
+            for _seq, uuid, tracking, status, note, at, national in rows
         ]
         next_cursor: int = rows[-1][0] if rows else cursor
         return found, next_cursor, more

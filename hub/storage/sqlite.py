@@ -16,7 +16,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from hub.storage import cases, rules
-from hub.storage.base import Also, Device, HubError, Record, Result, Row, StatusChange, StorageFull, now
+from hub.storage.base import Also, Device, HubError, Record, Result, Row, StatusChange, StorageFull, now, status_change
 from hub.storage.blobs import FolderBlobs, hashes_named, keep
 from hub.storage.keys import sealing_key
 from hub.storage.schema import SCHEMA_TABLE, pending, rebuild
@@ -287,8 +287,11 @@ class SqliteStorage:
         rows = (
             self._conn()
             .execute(
-                "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at FROM status_changes c"
-                " JOIN records r ON r.uuid = c.uuid WHERE c.seq > ? AND r.device_id = ? ORDER BY c.seq LIMIT ?",
+                "SELECT c.seq, c.uuid, r.tracking_id, c.status, c.note, c.updated_at, f.national_id"
+                " FROM status_changes c"
+                " JOIN records r ON r.uuid = c.uuid LEFT JOIN complaints k ON k.uuid = c.uuid"
+                " LEFT JOIN forwards f ON f.uuid = coalesce(k.merged_into, c.uuid)"
+                " WHERE c.seq > ? AND r.device_id = ? ORDER BY c.seq LIMIT ?",
                 [cursor, device_id, limit + 1],
             )
             .fetchall()
@@ -296,8 +299,8 @@ class SqliteStorage:
         more = len(rows) > limit
         rows = rows[:limit]
         found: list[StatusChange] = [
-            {"uuid": uuid, "tracking_id": tracking_id, "status": status, "note": note, "updated_at": updated_at}
-            for _seq, uuid, tracking_id, status, note, updated_at in rows
+            status_change(uuid, tracking_id, status, note, updated_at, national)
+            for _seq, uuid, tracking_id, status, note, updated_at, national in rows
         ]
         next_cursor: int = rows[-1][0] if rows else cursor
         return found, next_cursor, more
