@@ -18,7 +18,15 @@ pytestmark = [
         reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
     ),
 ]
-SHOWN_NOW = ("login", "inbox", "inbox-overdue", "complaint-verifier", "complaint-liaison", "complaint-viewer")
+SHOWN_NOW = (
+    "login",
+    "inbox",
+    "inbox-overdue",
+    "complaint-verifier",
+    "complaint-liaison",
+    "complaint-viewer",
+    "national",
+)
 
 
 def tour(*args: str) -> subprocess.CompletedProcess:

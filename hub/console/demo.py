@@ -30,7 +30,7 @@ from hub import i18n
 from hub.console import rights
 from hub.console.workdays import days_off_around, is_working_day
 from hub.settings import ENV_PREFIX, Console
-from hub.storage import HubError, migrate, open_storage
+from hub.storage import HubError, forwards, migrate, open_storage
 from hub.storage.base import Row, Value
 from hub.storage.casework import Casework
 from hub.storage.roles import ADMIN, LIAISON, VERIFIER, VIEWER
@@ -76,6 +76,9 @@ class Story:
     steps: tuple[Step, ...] = field(default=())
 
 
+# What the national side answered when it refused the demonstration's report (the mapping named a
+# field it does not know), as the bridge keeps it.
+REFUSED = 'SP4N-LAPOR! answered 400: {"error": "field kategori: unknown category Jalan dan jembatan"}'
 STORIES = (
     Story(
         "followed_up",
@@ -355,6 +358,9 @@ def _play(url: str, storage_dir: Path, password: str) -> dict[str, str]:
             casework.change_status(
                 complaints[story.key], action.status, note, USERS[action.role], LOOPBACK, step.agency
             )
+        with storage.writing() as run:  # a report SP4N-LAPOR! refused, for its page and the report's
+            forwards.queue(run, complaints["verified"], USERS[VERIFIER])
+            forwards.bury(run, complaints["verified"], 3, REFUSED)
     return complaints
 
 

@@ -52,6 +52,7 @@ PAGES = (
     Page("kiosks", PREFIX + "/kiosks", ADMIN),
     Page("audit", PREFIX + "/audit", ADMIN),
     Page("days-off", PREFIX + "/days-off", ADMIN),
+    Page("national", PREFIX + "/national", VERIFIER),
     Page("stats", PREFIX + "/stats", VIEWER),
 )
 SIZES: tuple[Size, ...] = ((1366, 768), (390, 844))  # an office laptop, a phone

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hub.storage import cases
 from hub.storage.base import HubError, Record, Storage
@@ -54,6 +55,8 @@ class Forward:
     national_id: str | None
     national_status: str | None
     national_note: str | None
+    hub_number: str  # the hub's intake number, and the report's title, for staff to know it by
+    title: str
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,15 @@ class Word:
     updated_at: str | None
 
 
-_FORWARD_COLUMNS = (
-    "uuid, state, attempts, queued_at, queued_by, next_at, last_error, national_id, national_status, national_note"
+_FORWARDS = (
+    "SELECT f.uuid, f.state, f.attempts, f.queued_at, f.queued_by, f.next_at, f.last_error, f.national_id,"
+    " f.national_status, f.national_note, r.tracking_id, r.body FROM forwards f JOIN records r ON r.uuid = f.uuid"
 )
+
+
+def _forward(row: tuple[Any, ...]) -> Forward:
+    values: list[Any] = [*row[:-1], json.loads(row[-1])["title"]]
+    return Forward(*values)
 
 
 def queue(run: Run, uuid: str, actor: str) -> bool:
@@ -245,18 +254,16 @@ def hear(run: Run, word: Word, note: Callable[[str | None, str], str]) -> bool:
 
 def forward_of(storage: Storage, uuid: str) -> Forward | None:
     with storage.writing() as run:
-        rows = run(f"SELECT {_FORWARD_COLUMNS} FROM forwards WHERE uuid = ?", [uuid])
-    return Forward(*rows[0]) if rows else None
+        rows = run(f"{_FORWARDS} WHERE f.uuid = ?", [uuid])
+    return _forward(rows[0]) if rows else None
 
 
 def dead_letters(storage: Storage, limit: int = 200) -> tuple[list[Forward], dict[str, int]]:
     """The reports the national side refused, newest first, and how many entries are in each state."""
     with storage.writing() as run:
-        rows = run(
-            f"SELECT {_FORWARD_COLUMNS} FROM forwards WHERE state = ? ORDER BY queued_at DESC LIMIT ?", [DEAD, limit]
-        )
+        rows = run(f"{_FORWARDS} WHERE f.state = ? ORDER BY f.queued_at DESC LIMIT ?", [DEAD, limit])
         counts = {state: int(n) for state, n in run("SELECT state, count(*) FROM forwards GROUP BY state")}
-    return [Forward(*row) for row in rows], counts
+    return [_forward(row) for row in rows], counts
 
 
 # SMS
