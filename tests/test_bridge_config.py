@@ -46,6 +46,8 @@ def test_the_example_loads(tmp_path):
     sms = config.sms
     assert sms.adapter == "http" and sms.url == "https://sms-gateway.example/api/send" and sms.token is None
     assert (sms.to_field, sms.text_field, sms.max_attempts, sms.command) == ("to", "message", 5, ())
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"```toml\n{EXAMPLE}```" in readme  # the README shows the example as the code has it
 
 
 def test_folder_adapter_and_defaults(tmp_path):
