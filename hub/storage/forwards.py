@@ -126,14 +126,19 @@ def queue_verified(run: Run, actor: str) -> int:
     )
 
 
-def claim(run: Run, limit: int, moment: datetime) -> list[Outgoing]:
-    """Reports due for an attempt, each leased for LEASE."""
-    rows = run(
-        "UPDATE forwards SET next_at = ? WHERE state = ? AND next_at <= ? AND uuid IN"
-        " (SELECT uuid FROM forwards WHERE state = ? AND next_at <= ? ORDER BY next_at LIMIT ?)"
-        " RETURNING uuid, attempts",
+def _lease(run: Run, table: str, key: str, returning: str, limit: int, moment: datetime) -> list[tuple[Any, ...]]:
+    """The entries of an outbox due at `moment`, oldest due first, each leased for LEASE."""
+    return run(
+        f"UPDATE {table} SET next_at = ? WHERE state = ? AND next_at <= ? AND {key} IN"
+        f" (SELECT {key} FROM {table} WHERE state = ? AND next_at <= ? ORDER BY next_at, {key} LIMIT ?)"
+        f" RETURNING {returning}",
         [_text(moment + LEASE), WAITING, _text(moment), WAITING, _text(moment), limit],
     )
+
+
+def claim(run: Run, limit: int, moment: datetime) -> list[Outgoing]:
+    """Reports due for an attempt."""
+    rows = _lease(run, "forwards", "uuid", "uuid, attempts", limit, moment)
     claimed = []
     for uuid, attempts in rows:
         body, hub_number, received_at = run(
@@ -268,12 +273,8 @@ def dead_letters(storage: Storage, limit: int = 200) -> tuple[list[Forward], dic
 
 # SMS
 def claim_notices(run: Run, limit: int, moment: datetime) -> list[Notice]:
-    rows = run(
-        "UPDATE sms_outbox SET next_at = ? WHERE state = ? AND next_at <= ? AND seq IN"
-        " (SELECT seq FROM sms_outbox WHERE state = ? AND next_at <= ? ORDER BY next_at, seq LIMIT ?)"
-        " RETURNING seq, uuid, status, attempts",
-        [_text(moment + LEASE), WAITING, _text(moment), WAITING, _text(moment), limit],
-    )
+    """SMS due for an attempt, in the order their changes happened."""
+    rows = _lease(run, "sms_outbox", "seq", "seq, uuid, status, attempts", limit, moment)
     notices = []
     for seq, uuid, status, attempts in sorted(rows):
         body, national_id = run(
