@@ -290,3 +290,48 @@ def test_serve_runs_the_bridge_beside_the_api_until_it_stops(tmp_path):
 def _no_leftover_threads():
     yield
     assert not [thread for thread in threading.enumerate() if thread.name == "bridge"]
+
+
+def test_an_sms_about_a_step_long_past_is_not_sent(tmp_path):
+    """A gateway configured days after the reports arrived does not send news that is no longer news."""
+    with FakeGateway() as gateway, storage_of(tmp_path / "hub") as storage:
+        old, new = _asking(), _asking()
+        _kiosk(storage, [old, new])
+        with storage.writing() as run:
+            run(
+                "UPDATE status_changes SET updated_at = ? WHERE uuid = ?",
+                [(datetime.now(UTC) - timedelta(days=4)).isoformat(timespec="milliseconds"), old["uuid"]],
+            )
+        bridge = Bridge(storage, _config(tmp_path, gateway=gateway), pause=0.001)
+        try:
+            done = bridge.round()
+        finally:
+            bridge.close()
+        assert (done.sms_sent, done.sms_dropped) == (1, 1)
+        assert [message.text for message in gateway.messages] == [
+            f"LAPOR!: Laporan {ref_code(new['uuid'])} sudah kami terima. Cek perkembangannya di kios dengan nomor ini."
+        ]
+
+
+def test_a_national_number_given_twice_by_mistake_holds_up_no_other_news(tmp_path):
+    """A CSV line giving a second report a number another report has is skipped; the lines after it apply."""
+    with storage_of(tmp_path / "hub") as storage:
+        first, second, third = (factories.complaint() for _ in range(3))
+        device = _kiosk(storage, [first, second, third])
+        for record in (first, second, third):
+            storage.set_status(record["uuid"], "verified", "diperiksa")
+        bridge = Bridge(storage, _config(tmp_path, folder="lapor", forward_on_verify=True), pause=0.001)
+        try:
+            assert bridge.round().handed == 3
+            incoming = tmp_path / "lapor" / "incoming"
+            incoming.mkdir(parents=True, exist_ok=True)
+            lines = [f"{first['uuid']},111", f"{second['uuid']},111", f"{third['uuid']},333"]
+            (incoming / "nomor.csv").write_text("uuid,tracking_id\n" + "\n".join(lines) + "\n")
+            bridge.last_poll = None
+            assert bridge.round().heard == 2
+        finally:
+            bridge.close()
+        latest = _latest_changes(storage, device)
+        assert latest[first["uuid"]]["national_tracking_id"] == "111"
+        assert "national_tracking_id" not in latest[second["uuid"]] and latest[second["uuid"]]["status"] == "verified"
+        assert latest[third["uuid"]]["national_tracking_id"] == "333"

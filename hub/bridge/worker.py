@@ -27,7 +27,7 @@ from hub.bridge.national import National, News, open_national
 from hub.bridge.report import mapped, view
 from hub.bridge.sms import Gateway, normalized_phone, open_gateway
 from hub.i18n import N_, chosen, translations
-from hub.storage import Storage, forwards
+from hub.storage import HubError, Storage, forwards
 from hub.storage.staff import audit
 from kiosk.records.protocol import ARCHIVED, COMPLETED, FOLLOWED_UP, FORWARDED
 from kiosk.records.refcode import ref_code
@@ -37,6 +37,7 @@ ACTOR = "bridge"  # who the audit log names for what the worker does
 QUICK_TRIES = 3  # attempts within one round before the entry waits in the outbox
 QUICK_WAIT_MAX_S = 10.0  # a Retry-After longer than this ends the round's attempts
 BATCH = 50  # entries taken per round and outbox
+STALE = timedelta(days=3)  # an SMS about a step older than this is no longer news: not sent
 POLL_BATCH = 500
 
 # Notes the citizen reads at the kiosk when the national side moves their report without a note.
@@ -223,8 +224,11 @@ class Bridge:
             word = forwards.Word(
                 news.uuid, news.tracking_id, news.status, news.national_status, news.note, news.updated_at
             )
-            with self.storage.changing() as run:
-                done.heard += forwards.hear(run, word, note)
+            try:
+                with self.storage.changing() as run:
+                    done.heard += forwards.hear(run, word, note)
+            except HubError as refused:  # one report's news that cannot apply holds up no other
+                log.warning("news of report %s from SP4N-LAPOR! not applied: %s", news.uuid, refused)
         self.national.done(heard)
 
     # SMS
@@ -236,8 +240,15 @@ class Bridge:
         for item in due:
             phone = normalized_phone(str((item.record.get("reporter") or {}).get("phone") or ""))
             with self.storage.writing() as run:
-                if phone is None or not item.record.get("sms_updates") or forwards.number_failed(run, item.uuid):
-                    forwards.notice_done(run, item.seq, forwards.SMS_DROPPED, item.attempts, "no number to send to")
+                why = None
+                if phone is None or not item.record.get("sms_updates"):
+                    why = "no number to send to"
+                elif forwards.number_failed(run, item.uuid):
+                    why = "an earlier message to this number failed"
+                elif datetime.fromisoformat(item.changed_at) < datetime.now(UTC) - STALE:
+                    why = "too old to be news"
+                if why is not None or phone is None:
+                    forwards.notice_done(run, item.seq, forwards.SMS_DROPPED, item.attempts, why)
                     done.sms_dropped += 1
                     continue
             text = notices.notice(item.status, ref_code(item.uuid), item.national_id, item.record.get("language", ""))

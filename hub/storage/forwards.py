@@ -8,6 +8,7 @@ twice is harmless anyway: its uuid is the national side's idempotency key.
 """
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from hub.storage.base import HubError, Record, Storage
 from hub.storage.sql import Run
 from kiosk.records.protocol import ARCHIVED, COMPLAINT_STATUSES, FINAL_STATUSES, FORWARDED, RECEIVED, VERIFIED
 
+log = logging.getLogger(__name__)
 WAITING, HANDED, SENT, DEAD = "waiting", "handed", "sent", "dead"  # schema.FORWARD_STATES
 SMS_SENT, SMS_FAILED, SMS_DROPPED = "sent", "failed", "dropped"  # and WAITING: schema.SMS_STATES
 LEASE = timedelta(minutes=10)
@@ -69,6 +71,7 @@ class Notice:
     attempts: int
     record: Record
     national_id: str | None
+    changed_at: str  # when the status it tells of was reached
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,9 @@ def numbered(
     known = run("SELECT national_id FROM forwards WHERE uuid = ?", [uuid])
     if not known or known[0][0] == national_id:
         return False
+    if run("SELECT 1 FROM forwards WHERE national_id = ? AND uuid <> ?", [national_id, uuid]):
+        log.warning("national number %s is already another report's; not given to %s", national_id, uuid)
+        return False
     at = _text(datetime.now(UTC))
     run(
         "UPDATE forwards SET state = ?, national_id = ?, sent_at = coalesce(sent_at, ?), polled_at = ?,"
@@ -277,12 +283,13 @@ def claim_notices(run: Run, limit: int, moment: datetime) -> list[Notice]:
     rows = _lease(run, "sms_outbox", "seq", "seq, uuid, status, attempts", limit, moment)
     notices = []
     for seq, uuid, status, attempts in sorted(rows):
-        body, national_id = run(
-            "SELECT r.body, f.national_id FROM records r LEFT JOIN complaints c ON c.uuid = r.uuid"
-            " LEFT JOIN forwards f ON f.uuid = coalesce(c.merged_into, r.uuid) WHERE r.uuid = ?",
-            [uuid],
+        body, national_id, changed_at = run(
+            "SELECT r.body, f.national_id, s.updated_at FROM sms_outbox o JOIN records r ON r.uuid = o.uuid"
+            " JOIN status_changes s ON s.seq = o.change_seq LEFT JOIN complaints c ON c.uuid = r.uuid"
+            " LEFT JOIN forwards f ON f.uuid = coalesce(c.merged_into, r.uuid) WHERE o.seq = ?",
+            [seq],
         )[0]
-        notices.append(Notice(int(seq), uuid, status, int(attempts), json.loads(body), national_id))
+        notices.append(Notice(int(seq), uuid, status, int(attempts), json.loads(body), national_id, changed_at))
     return notices
 
 
