@@ -7,7 +7,8 @@ from kiosk.i18n import _
 
 
 def describe(progress: dict[str, Any]) -> list[str]:
-    """Lines for `Store.complaint_progress()`: the status from the hub, else where the report is."""
+    """Lines for `Store.complaint_progress()`: the status from the hub, else where the report is;
+    its tracking numbers; and the citizen's verdict, once given."""
     if progress.get("withdrawn"):
         return [
             _(
@@ -26,4 +27,22 @@ def describe(progress: dict[str, Any]) -> list[str]:
         lines = [_("Status: saved on this kiosk, to be sent when the kiosk is online.")]
     if progress.get("tracking_id"):
         lines.append(_("Number at the intake office: {tracking}").format(tracking=progress["tracking_id"]))
+    if progress.get("national_tracking_id"):
+        lines.append(
+            _("SP4N-LAPOR! number: {number}. Check it at lapor.go.id or by SMS to 1708.").format(
+                number=progress["national_tracking_id"]
+            )
+        )
+    verdict = progress.get("verdict")
+    if verdict:
+        lines.append(_answered(verdict["rating"]))
+        if verdict["written"] or verdict["spoken"]:
+            lines.append(_("You also told us why."))
     return lines
+
+
+def _answered(rating: int) -> str:
+    """The verdict given, in the words of its question and answer."""
+    value = next(value for value, number in questions.RATING.items() if number == rating)
+    words = dict((value, title) for value, title, _detail in questions.VERDICT)[value]
+    return _("Did the follow-up solve your problem? You answered: {answer}").format(answer=_(words))

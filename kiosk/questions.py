@@ -5,7 +5,17 @@ record's 1–4 scale. Shared by the screens, read aloud, and by reports that lab
 """
 
 from kiosk.i18n import N_
-from kiosk.records.protocol import ARCHIVED, COMPLETED, FOLLOWED_UP, FORWARDED, RECEIVED, VERIFIED
+from kiosk.records.protocol import (
+    ARCHIVED,
+    COMPLETED,
+    FOLLOWED_UP,
+    FORWARDED,
+    NOT_SOLVED,
+    PARTLY_SOLVED,
+    RECEIVED,
+    SOLVED,
+    VERIFIED,
+)
 
 GENDER = [
     ("female", N_("Woman"), ""),
@@ -63,3 +73,17 @@ COMPLAINT_STATUS = {
     COMPLETED: N_("Completed"),
     ARCHIVED: N_("Archived"),
 }
+SMS_QUESTION = N_("Do you want an SMS each time your report moves forward?")
+SMS = [
+    ("sms", N_("Yes, send me an SMS"), ""),
+    ("no", N_("No, thank you"), ""),
+]
+# The citizen's verdict on a completed report. The screen's answers are words (each its own
+# pictogram); the record keeps the rating they stand for.
+VERDICT_QUESTION = N_("Did the follow-up solve your problem?")
+VERDICT = [
+    ("solved", N_("Yes, it is solved"), ""),
+    ("partly", N_("Partly solved"), ""),
+    ("not_solved", N_("No, it is not solved"), ""),
+]
+RATING = {"solved": SOLVED, "partly": PARTLY_SOLVED, "not_solved": NOT_SOLVED}

@@ -122,7 +122,7 @@ def test_doctor_reports_a_healthy_kiosk(kiosk):
     media = [line for line in lines if line.split("] ")[1].startswith(("Microphone:", "Camera:"))]
     assert [line.split("]")[0] for line in lines if line not in media] == ["[OK"] * 10
     assert len(media) == 2  # either can be missing on a kiosk: a warning, never a failure
-    assert any("schema version 6 (m006_attachments)" in line for line in lines)
+    assert any("schema version 7 (m007_feedback_and_national_numbers)" in line for line in lines)
     assert "[OK] Outreach materials: id: 4 shipped, 0 added by officers; en: 4 shipped, 0 added by officers" in lines
 
 

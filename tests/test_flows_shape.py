@@ -44,8 +44,9 @@ def assert_steady(seen, changes) -> None:
     assert seen[-1][1] == seen[-1][2], seen  # the last step says "step M of M"
 
 
-def complaint_answers(wizard, anonymous, demographics):
-    """How a citizen answers each step: `demographics` is "skip", "no" or "yes" (some difficulty)."""
+def complaint_answers(wizard, anonymous, demographics, phone="081234567890"):
+    """How a citizen answers each step: `demographics` is "skip", "no" or "yes" (some difficulty);
+    `phone` is the number given on the contact step ("" for none)."""
 
     def answer(step):
         wizard_next = step.advance
@@ -64,8 +65,10 @@ def complaint_answers(wizard, anonymous, demographics):
                 step.anonymous.setChecked(anonymous)
                 wizard_next()
             case "contact":
-                step.form.inputs["phone"].setText("081234567890")
+                step.form.inputs["phone"].setText(phone)
                 wizard_next()
+            case "sms":
+                step.choices.tiles["sms"].click()
             case "reach" if demographics == "skip":
                 wizard.skip_button.click()
             case "reach":
@@ -90,27 +93,37 @@ def test_every_complaint_path_counts_steadily(qtbot, window, data_dir, anonymous
         complaint_answers(wizard, anonymous, demographics),
         lambda: window.stack.currentWidget() is window.receipt,
     )
-    changes = {"identity": -1 if anonymous else 0, "reach": len(WGSS_DOMAINS) if demographics == "yes" else 0}
+    changes = {
+        "identity": -1 if anonymous else 0,
+        "contact": 1,  # a phone number given: the SMS question joins
+        "reach": len(WGSS_DOMAINS) if demographics == "yes" else 0,
+    }
     assert_steady(seen, changes)
     keys = [key for key, _n, _m in seen]
     assert keys[0] == "consent"  # before anything is collected
-    assert ("contact" in keys) is not anonymous
+    assert ("contact" in keys) is not anonymous and ("sms" in keys) is not anonymous
     assert len([key for key in keys if key.startswith("wgss-")]) == (6 if demographics == "yes" else 0)
     assert seen[0][2] == 11  # what the first screen promises holds unless an answer changes it
     (record,) = stored(data_dir, "complaint")
     assert record["anonymous"] is anonymous and ("reporter" in record) is not anonymous
+    assert record.get("sms_updates", False) is not anonymous
     assert ("gender" in record) is (demographics != "skip")
     assert ("wgss" in record) is (demographics == "yes")
 
 
-def test_the_common_complaint_path_is_at_most_twelve_screens(qtbot, window):
-    """Not anonymous, "who you are" answered with no difficulty: the path most people take."""
+@pytest.mark.parametrize("phone", ["", "081234567890"], ids=["no-phone", "phone"])
+def test_the_common_complaint_path_is_at_most_twelve_screens(qtbot, window, phone):
+    """Not anonymous, "who you are" answered with no difficulty: the path most people take. A
+    phone number given adds one screen, the offer of SMS notices, and only that one."""
     wizard = window.complaint.wizard
     window.go("complaint")
     seen = walk(
-        qtbot, wizard, complaint_answers(wizard, False, "no"), lambda: window.stack.currentWidget() is window.receipt
+        qtbot,
+        wizard,
+        complaint_answers(wizard, False, "no", phone),
+        lambda: window.stack.currentWidget() is window.receipt,
     )
-    assert len(seen) + 1 <= COMPLAINT_MAX_SCREENS  # and the receipt
+    assert len(seen) + 1 <= COMPLAINT_MAX_SCREENS + bool(phone)  # and the receipt
     assert [key for key, _n, _m in seen] == [
         "consent",
         "classification",
@@ -121,6 +134,7 @@ def test_the_common_complaint_path_is_at_most_twelve_screens(qtbot, window):
         "topic",
         "identity",
         "contact",
+        *(["sms"] if phone else []),
         "reach",
         "review",
     ]

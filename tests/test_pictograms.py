@@ -13,7 +13,7 @@ from kiosk.ui.widgets import CheckBox, Tile
 NAMED = {**pictograms.HOME, **pictograms.ANSWERS, **pictograms.CHECKS, **pictograms.MEDIA}
 MODES = [DisplayMode(), DisplayMode(scale=2.0), DisplayMode(high_contrast=True)]
 CHOICE_STEPS = {
-    "complaint": {"classification": ["complaint", "aspiration", "information_request"]},
+    "complaint": {"classification": ["complaint", "aspiration", "information_request"], "sms": ["sms", "no"]},
     "attendance": {
         "gender": ["female", "male", "unspecified"],
         "age": ["0-15", "16-30", "31-45", "46-60", "61+", "unspecified"],
@@ -106,3 +106,24 @@ def test_check_boxes_draw_their_pictogram_as_icon_in_the_text_colour(qtbot, mode
         assert box.iconSize().width() == pictograms.side_for(box, 1.8)
         assert drawn_colours(pixmap) == {mode.palette.text.lower()}, key
         assert box.accessibleName() in ("", key)
+
+
+@pytest.mark.parametrize("mode", MODES, ids=["normal", "large", "contrast"])
+def test_the_verdicts_faces_are_drawn_in_the_text_colour_beside_their_words(window, mode):
+    """Solved, partly, not solved: three faces, each with its words, as big as the home tiles'
+    pictograms; side by side at the usual text size, one under the other at larger sizes."""
+    window.set_mode(mode)
+    window.go("status")
+    faces = window.status.faces
+    faces.setVisible(True)
+    QCoreApplication.processEvents()
+    tiles = faces.choices.tiles
+    assert [tiles[value].picture.name for value in ("solved", "partly", "not_solved")] == [
+        "face-solved",
+        "face-partly",
+        "face-not-solved",
+    ]
+    for tile in tiles.values():
+        assert_pictogram(tile, mode.palette.text)
+        assert tile.picture.pixmap().width() == window.home.tiles["status"].picture.pixmap().width()
+    assert faces.choices.columns == (3 if mode.scale == 1 else 1)

@@ -69,8 +69,15 @@ def test_the_receipt_does_not_claim_the_national_system_knows_the_number():
     text = receipt_text(CODE)
     words = " ".join(text.paragraphs)
     assert "only on this kiosk, not at lapor.go.id or by SMS 1708" in words
-    assert "national tracking number: that number works at lapor.go.id" in words
+    assert "its SP4N-LAPOR! number: that number works at lapor.go.id" in words
     assert '"Check report status" on this kiosk' in words
+
+
+def test_the_receipt_says_when_sms_notices_were_asked_for():
+    """Only a citizen who asked for SMS notices reads that they will come, and when."""
+    assert not any("SMS each time" in paragraph for paragraph in receipt_text(CODE).paragraphs)
+    (said,) = [p for p in receipt_text(CODE, sms=True).paragraphs if "SMS each time" in p]
+    assert "once this kiosk has sent it" in said
 
 
 def _strip_raster(output: bytes) -> tuple[bytes, list[Image.Image]]:

@@ -1,12 +1,13 @@
 """The local store: durable settings on every connection, immutability, dedup by uuid."""
 
+import hashlib
 import json
 import sqlite3
 
 import factories
 import pytest
 
-from kiosk.store import CONFLICT, DUPLICATE, INVALID, STORED, Store, connect
+from kiosk.store import CONFLICT, DUPLICATE, INVALID, STORED, Store, attachments, connect
 
 
 def test_every_connection_is_durable(store):
@@ -25,6 +26,7 @@ STEPS = [
     "m004_attendance_facts",
     "m005_personal_fields_apart",
     "m006_attachments",
+    "m007_feedback_and_national_numbers",
 ]
 
 
@@ -287,8 +289,10 @@ def test_complaints_are_found_by_reference_code(store):
         "status": None,
         "note": None,
         "tracking_id": None,
+        "national_tracking_id": None,
         "status_updated_at": None,
         "withdrawn": False,
+        "verdict": None,
     }
 
 
@@ -299,3 +303,91 @@ def test_events_and_attendance_counts(store):
     assert [e["uuid"] for e in store.events()] == [second["uuid"], first["uuid"]]
     assert store.attendance_counts() == {first["uuid"]: 3, second["uuid"]: 1}
     assert store.attendance_counts(stored_since="9999") == {}
+
+
+def test_a_kiosk_from_before_verdicts_keeps_every_row_index_and_trigger_and_takes_verdicts(data_dir, monkeypatch):
+    """m007 rebuilds `records` to accept feedback: on a kiosk filled under m006, every record
+    (seq and order too), the tables that refer to them, the indexes, the triggers and the
+    AUTOINCREMENT counter are as they were, foreign keys are on again, and a verdict is stored."""
+    from kiosk.records.protocol import COMPLETED
+    from kiosk.store import migrations, outbox
+    from kiosk.store.personal import withdraw
+
+    photo = b"\xff\xd8 photo of the road"
+    event = factories.event()
+    complaints = [
+        factories.complaint(
+            schema=2,
+            reporter={"name": "Siti Aminah", "phone": "081234567890"},
+            attachments=[
+                {
+                    "sha256": hashlib.sha256(photo).hexdigest(),
+                    "mime": "image/jpeg",
+                    "size": len(photo),
+                    "name": "jalan.jpg",
+                    "role": "photo",
+                }
+            ],
+        ),
+        factories.complaint(),
+        factories.complaint(),
+    ]
+    records = [event, factories.attendance(event["uuid"], name="Budi"), *complaints]
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:-1])
+    with Store(data_dir) as old:
+        assert "m007_feedback_and_national_numbers" not in old.applied_migrations()
+        old.add_records(records, files=attachments.in_memory(photo))
+        outbox.mark_acked(old, [(complaints[0]["uuid"], "LPR-2026-0000001")])
+        old.db.execute(
+            "INSERT INTO complaint_status (uuid, tracking_id, status, note, updated_at) VALUES (?, ?, ?, ?, ?)",
+            [complaints[0]["uuid"], "LPR-2026-0000001", COMPLETED, "Jalan sudah diperbaiki.", "2026-11-20T02:00:00Z"],
+        )
+        withdraw(old, complaints[2]["uuid"], "K7Q4-9XZM", "officer")
+        with pytest.raises(sqlite3.IntegrityError):
+            old.add_records([factories.feedback(complaints[0]["uuid"])])  # the CHECK of m001 refuses the kind
+        before = _schema_and_rows(old)
+    monkeypatch.undo()
+
+    with Store(data_dir) as store:
+        assert store.pending_migrations() == []
+        after = _schema_and_rows(store)
+        assert after["records"] == before["records"] and after["others"] == before["others"]
+        assert after["sequence"] == before["sequence"]
+        assert set(after["schema"]) == set(before["schema"]) | {"records_by_complaint"}
+        for name, sql in before["schema"].items():
+            if name not in ("records", "complaint_status"):  # a kind more, a column more
+                assert after["schema"][name] == sql, name
+        assert "'feedback'" in after["schema"]["records"]
+        assert store.db.execute("SELECT national_tracking_id FROM complaint_status").fetchall() == [(None,)]
+        assert store.db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert store.attachment(complaints[0]["uuid"], hashlib.sha256(photo).hexdigest()) == photo
+        assert store.complaint_progress(complaints[0]["uuid"])["tracking_id"] == "LPR-2026-0000001"
+        with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+            store.db.execute("UPDATE records SET body = '{}' WHERE uuid = ?", [event["uuid"]])
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            store.db.execute("DELETE FROM records WHERE uuid = ?", [event["uuid"]])
+        verdict = factories.feedback(complaints[0]["uuid"])
+        assert [o.status for o in store.add_records([verdict])] == [STORED]
+        (seq,) = store.db.execute("SELECT seq FROM records WHERE uuid = ?", [verdict["uuid"]]).fetchone()
+        assert seq == before["sequence"] + 1  # numbering goes on where it stopped
+        batch, _after = outbox.next_batch(store, 100, 1 << 20)
+        waiting = [event["uuid"], records[1]["uuid"], complaints[1]["uuid"], verdict["uuid"]]
+        assert [item.uuid for item in batch] == waiting  # acked and withdrawn ones stay as they were
+
+
+def _schema_and_rows(store):
+    """Everything m007 must keep: the schema's statements, every row of every table, and the counter."""
+    schema = dict(store.db.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall())
+    tables = [name for (name,) in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    others = {
+        name: sorted(store.db.execute(f"SELECT {'' if 'WITHOUT ROWID' in schema[name] else 'rowid, '}* FROM {name}"))
+        for name in tables
+        if name not in ("records", "sqlite_sequence", "_sqlite_migrations", "complaint_status")
+    }
+    others["complaint_status"] = store.db.execute(
+        "SELECT uuid, tracking_id, status, note, updated_at FROM complaint_status"
+    ).fetchall()
+    (sequence,) = store.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'records'").fetchone()
+    records = store.db.execute("SELECT * FROM records ORDER BY seq").fetchall()
+    return {"schema": schema, "others": others, "records": records, "sequence": sequence}

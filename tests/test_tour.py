@@ -16,6 +16,31 @@ def test_the_tours_status_screen_shows_the_code_it_typed(open_window, data_dir, 
     assert normalize(window.status.code.text()) == shown_code
 
 
+def test_the_tour_shows_the_verdict_and_the_sms_offer_as_a_citizen_meets_them(open_window, data_dir, event):
+    """The status answer with its LAPOR! number, the verdict's faces, the reason (written or spoken),
+    the thank-you, a verdict given, and the SMS question: each tour picture is that screen."""
+    window = open_window(data_dir)
+    shown = tour.screens(window)
+    status = window.status
+    shown["status"](window)
+    assert "LAPOR!: 4127795" in status.result.text() and not status.faces.isVisibleTo(window)
+    shown["status-verdict"](window)
+    assert status.faces.isVisibleTo(window) and status.pages.currentWidget() is status.lookup
+    shown["status-reason"](window)
+    assert status.pages.currentWidget() is status.verdict and status.verdict.wizard.step.key == "reason"
+    shown["status-reason-voice"](window)
+    reason = status.verdict.reason
+    assert reason.pages.currentWidget() is reason.voice_panel and reason.voice is not None
+    shown["status-thanks"](window)
+    assert status.verdict.currentWidget() is status.verdict.thanks
+    shown["status-verdict-given"](window)
+    assert not status.faces.isVisibleTo(window) and "Jawaban Anda: Sebagian selesai" in status.result.text()
+    shown["complaint-sms"](window)
+    assert window.complaint.wizard.step.key == "sms" and window.complaint.wizard.step.choices.value() == "sms"
+    shown["receipt"](window)
+    assert "SMS setiap ada kabar" in window.receipt.follow_up.text()
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="Linux names its display in the environment")
 def test_run_without_a_display_says_so_in_one_line_instead_of_aborting(kiosk):
     no_screen = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}

@@ -63,6 +63,8 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
     qtbot.keyClicks(steps["contact"].form.inputs["name"], "Siti Aminah")
     qtbot.keyClicks(steps["contact"].form.inputs["phone"], "081234567890")
     click(qtbot, wizard.next_button)
+    assert wizard.step.key == "sms"  # a phone to send it to: SMS notices are offered
+    click(qtbot, steps["sms"].choices.tiles["sms"])
     reach = steps["reach"].groups
     for field, value in (("gender", "female"), ("age_band", "31-45"), ("_difficulty", "yes")):
         click(qtbot, reach[field].choices.tiles[value])
@@ -80,6 +82,7 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
         click(qtbot, steps[f"wgss-{domain}"].choices.tiles[answer])
     assert wizard.step.key == "review"
     assert "Lampu jalan mati" in steps["review"].summary.text()
+    assert "SMS setiap ada kabar laporan Anda" in steps["review"].summary.text()
     click(qtbot, wizard.next_button)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt, timeout=10_000)
 
@@ -105,6 +108,8 @@ def test_complaint_flow_end_to_end(qtbot, window, data_dir):
         "communication": 1,
     }
     assert record["category"] == "Penerangan jalan" and record["language"] == "id"
+    assert record["sms_updates"] is True and record["schema"] == 2
+    assert "SMS" in " ".join(window.receipt.follow_up.text().split())
     assert "_difficulty" not in record and "incident_date" in record
 
     click(qtbot, window.receipt.done_button)

@@ -88,6 +88,7 @@ def answer_complaint(qtbot, window) -> dict:
     for key, value in CONTACT.items():
         qtbot.keyClicks(steps["contact"].form.inputs[key], value)
     click(qtbot, wizard.next_button)
+    click(qtbot, steps["sms"].choices.tiles["no"])  # no SMS notices
     reach = steps["reach"].groups
     for field, value in (("gender", "female"), ("age_band", "31-45"), ("_difficulty", "no")):
         click(qtbot, reach[field].choices.tiles[value])

@@ -103,6 +103,12 @@ def test_tour_writes_every_screen(tmp_path, qapp):
         "attendance-gender-id-normal.png",
         "complaint-review-id-normal.png",
         "idle-warning-id-normal.png",
+        "complaint-sms-id-normal.png",
+        "status-verdict-id-contrast.png",
+        "status-reason-id-normal.png",
+        "status-reason-voice-id-normal.png",
+        "status-thanks-id-contrast.png",
+        "status-verdict-given-id-normal.png",
     } <= names
     for path in written:
         image = QImage(str(path))

@@ -26,7 +26,13 @@ class ReceiptText:
     paragraphs: tuple[str, ...]
 
 
-def receipt_text(code: str) -> ReceiptText:
+def receipt_text(code: str, sms: bool = False) -> ReceiptText:
+    """`sms`: the citizen asked for an SMS at each step of their report."""
+    asked = (
+        (_("You will get an SMS each time your report moves forward, once this kiosk has sent it to the agency."),)
+        if sms
+        else ()
+    )
     return ReceiptText(
         heading=_("Thank you. Your report is saved."),
         caption=_("Your report number"),
@@ -38,9 +44,10 @@ def receipt_text(code: str) -> ReceiptText:
             ),
             _(
                 "This number works only on this kiosk, not at lapor.go.id or by SMS 1708. When the agency "
-                "forwards your report to SP4N-LAPOR!, the status screen on this kiosk shows the national "
-                "tracking number: that number works at lapor.go.id and by SMS to 1708."
+                "forwards your report to SP4N-LAPOR!, the status screen on this kiosk shows its SP4N-LAPOR! "
+                "number: that number works at lapor.go.id and by SMS to 1708."
             ),
+            *asked,
         ),
     )
 

@@ -84,8 +84,10 @@ class Store:
             owner_only(self.path)
             if migrations.pending(self.db.conn):
                 # One process migrates at a time: the others wait here, then find nothing pending.
-                with self.db.atomic():
-                    migrations.apply(self.db)
+                with migrations.foreign_keys_off(self.db), self.db.atomic():
+                    upgraded = migrations.apply(self.db)
+                if upgraded:  # a step that rebuilt a table left a copy of it in the write-ahead log
+                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError as exc:
             raise KioskError(_("Cannot open the database {path}: {reason}").format(path=self.path, reason=exc)) from exc
         except OSError as exc:
@@ -282,25 +284,59 @@ class Store:
         return _readable(*row) if row else None
 
     def complaint_progress(self, uuid: str) -> dict[str, Any]:
-        """What the kiosk knows of a complaint: its sync state and the last status from the hub."""
+        """What the kiosk knows of a complaint: its sync state, the last status from the hub with
+        its tracking numbers, and the citizen's verdict on it (None until one is given)."""
         row = self.db.execute(
-            "SELECT s.state, c.status, c.note, c.tracking_id, c.updated_at, w.uuid IS NOT NULL FROM sync_state s"
-            " LEFT JOIN complaint_status c ON c.uuid = s.uuid LEFT JOIN withdrawals w ON w.uuid = s.uuid"
-            " WHERE s.uuid = ?",
+            "SELECT s.state, c.status, c.note, c.tracking_id, c.national_tracking_id, c.updated_at,"
+            " w.uuid IS NOT NULL FROM sync_state s LEFT JOIN complaint_status c ON c.uuid = s.uuid"
+            " LEFT JOIN withdrawals w ON w.uuid = s.uuid WHERE s.uuid = ?",
             [uuid],
         ).fetchone()
-        keys = ("sync_state", "status", "note", "tracking_id", "status_updated_at")
-        return {**dict(zip(keys, row[:-1], strict=True)), "withdrawn": bool(row[-1])} if row else {}
+        if not row:
+            return {}
+        keys = ("sync_state", "status", "note", "tracking_id", "national_tracking_id", "status_updated_at")
+        return {**dict(zip(keys, row[:-1], strict=True)), "withdrawn": bool(row[-1]), "verdict": self.verdict(uuid)}
+
+    def verdict(self, complaint_uuid: str) -> dict[str, Any] | None:
+        """The verdict that counts, the latest given (by its own clock, offsets minded): its
+        rating, and whether a reason came with it, written or spoken (the reason itself is
+        personal: it is not read back here)."""
+        rows = self.db.execute(
+            "SELECT r.body, p.uuid IS NOT NULL FROM records r LEFT JOIN personal p ON p.uuid = r.uuid"
+            " WHERE r.kind = 'feedback' AND json_extract(r.body, '$.complaint_uuid') = ? ORDER BY r.seq",
+            [complaint_uuid],
+        ).fetchall()
+        if not rows:
+            return None
+        given = [(json.loads(body), bool(written)) for body, written in rows]
+        # max() keeps the first of equals: reversed, so that of two given at the same moment the later stored counts.
+        body, written = max(reversed(given), key=lambda pair: datetime.fromisoformat(pair[0]["created_at"]))
+        return {
+            "uuid": body["uuid"],
+            "rating": body["rating"],
+            "written": written,
+            "spoken": bool(body.get("attachments")),
+            "created_at": body["created_at"],
+        }
 
     def status_lines(self) -> Iterator[str]:
         """One JSON line per complaint: reference code, sync state, and the hub's last status."""
         cursor = self.db.execute(
-            "SELECT r.uuid, c.code, s.state, coalesce(st.tracking_id, s.tracking_id), st.status, st.note,"
-            " st.updated_at FROM records r JOIN sync_state s ON s.uuid = r.uuid"
+            "SELECT r.uuid, c.code, s.state, coalesce(st.tracking_id, s.tracking_id), st.national_tracking_id,"
+            " st.status, st.note, st.updated_at FROM records r JOIN sync_state s ON s.uuid = r.uuid"
             " LEFT JOIN ref_codes c ON c.uuid = r.uuid LEFT JOIN complaint_status st ON st.uuid = r.uuid"
             " WHERE r.kind = 'complaint' ORDER BY r.seq"
         )
-        keys = ("uuid", "reference", "sync_state", "tracking_id", "status", "note", "updated_at")
+        keys = (
+            "uuid",
+            "reference",
+            "sync_state",
+            "tracking_id",
+            "national_tracking_id",
+            "status",
+            "note",
+            "updated_at",
+        )
         while rows := cursor.fetchmany(1000):
             for row in rows:
                 yield json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)

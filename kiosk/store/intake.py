@@ -40,12 +40,13 @@ def attachment(data: bytes, mime: str, role: str, name: str, duration_s: int | N
 
 def new_complaint(answers: dict[str, Any], device_id: str | None = None) -> dict[str, Any]:
     """`answers` holds the complaint's own fields; consent is implied by reaching submit. A
-    record says schema 2 only when it uses what is new there (attachments with a role)."""
+    record says schema 2 only when it uses what is new there (attachments with a role, SMS
+    notices)."""
     with_roles = any("role" in entry for entry in answers.get("attachments", []))
     return validate(
         {
             **_common("complaint", device_id),
-            "schema": 2 if with_roles else 1,
+            "schema": 2 if with_roles or "sms_updates" in answers else 1,
             "location": {},
             "attachments": [],
             "anonymous": False,
@@ -64,6 +65,14 @@ def new_attendance(event_uuid: str, answers: dict[str, Any], device_id: str | No
             **_given(answers),
             "consent": {"given": True, "text_version": consent.VERSION},
         }
+    )
+
+
+def new_feedback(complaint_uuid: str, answers: dict[str, Any], device_id: str | None = None) -> dict[str, Any]:
+    """The citizen's verdict on their completed report (`rating`, `language`, and a `reason`
+    or a spoken one in `attachments` if they gave one); a kind new in schema 2."""
+    return validate(
+        {**_common("feedback", device_id), "schema": 2, "complaint_uuid": complaint_uuid, **_given(answers)}
     )
 
 

@@ -9,7 +9,8 @@ and the record of it are one transaction taken with the write lock (Database.ato
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from kiosk.records.personal import split
@@ -40,8 +41,9 @@ def pending(conn: sqlite3.Connection) -> list[str]:
     return [function.__name__ for function in STEPS if function.__name__ not in done]
 
 
-def apply(db: Database, stop_before: str | None = None) -> None:
-    """The pending steps, each in its own transaction with the record of it (up to `stop_before`)."""
+def apply(db: Database, stop_before: str | None = None) -> list[str]:
+    """The pending steps, each in its own transaction with the record of it (up to `stop_before`);
+    returns the names of those applied."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS _sqlite_migrations"
         " (id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT)"
@@ -51,9 +53,10 @@ def apply(db: Database, stop_before: str | None = None) -> None:
         " ON _sqlite_migrations (migration_set, name)"
     )
     done = set(applied(db.conn))
+    now_applied: list[str] = []
     for function in STEPS:
         if function.__name__ == stop_before:
-            return
+            break
         if function.__name__ in done:
             continue
         with db.atomic():
@@ -62,6 +65,8 @@ def apply(db: Database, stop_before: str | None = None) -> None:
                 "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
                 [MIGRATION_SET, function.__name__, str(datetime.now(UTC))],
             )
+        now_applied.append(function.__name__)
+    return now_applied
 
 
 SYNC_STATES = ("pending", "sending", "acked", "quarantined")
@@ -263,3 +268,65 @@ def m006_attachments(db: Database) -> None:
         "CREATE INDEX attachments_by_sha256 ON attachments (sha256)",
         "CREATE TABLE uploads (sha256 TEXT PRIMARY KEY, uploaded_at TEXT NOT NULL)",
     )
+
+
+@contextmanager
+def foreign_keys_off(db: Database) -> Iterator[None]:
+    """Foreign keys off while the steps run: a step that rebuilds a table others refer to (m007)
+    drops the old one, which SQLite would otherwise refuse as deleting every parent row. SQLite
+    takes this switch only outside a transaction; such a step checks the keys itself before its
+    transaction ends."""
+    (was_on,) = db.execute("PRAGMA foreign_keys").fetchone()
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        if was_on:
+            db.execute("PRAGMA foreign_keys = ON")
+
+
+@step
+def m007_feedback_and_national_numbers(db: Database) -> None:
+    """Records schema 2 adds the citizen's verdict (kind `feedback`), which the CHECK on `records`
+    refuses: SQLite cannot change a constraint, so the table is built anew (SQLite's documented
+    procedure), keeping every row with its `seq`, the AUTOINCREMENT counter, and every index and
+    trigger. An index finds a complaint's verdicts; complaint status keeps the SP4N-LAPOR! number
+    the hub passes on."""
+    (foreign_keys,) = db.execute("PRAGMA foreign_keys").fetchone()
+    if foreign_keys:  # dropping `records` would delete every row the other tables refer to
+        raise sqlite3.OperationalError("m007 needs foreign keys off (migrations.foreign_keys_off)")
+    kept = [
+        sql
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'records' AND type IN ('index', 'trigger')"
+            " AND sql IS NOT NULL ORDER BY type, name"
+        ).fetchall()
+    ]
+    counter = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'records'").fetchone()
+    _run(
+        db,
+        """CREATE TABLE records_new (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('event', 'attendance', 'complaint', 'feedback')),
+            created_at TEXT NOT NULL,
+            event_uuid TEXT,
+            supersedes TEXT,
+            digest TEXT NOT NULL,
+            body TEXT NOT NULL CHECK (json_valid(body)),
+            stored_at TEXT NOT NULL
+        )""",
+        "INSERT INTO records_new (seq, uuid, kind, created_at, event_uuid, supersedes, digest, body, stored_at)"
+        " SELECT seq, uuid, kind, created_at, event_uuid, supersedes, digest, body, stored_at FROM records"
+        " ORDER BY seq",
+        "DROP TABLE records",
+        "ALTER TABLE records_new RENAME TO records",
+        *kept,
+        "CREATE INDEX records_by_complaint ON records (json_extract(body, '$.complaint_uuid')) WHERE kind = 'feedback'",
+        "ALTER TABLE complaint_status ADD COLUMN national_tracking_id TEXT",
+    )
+    if counter is not None:
+        db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'records'", [counter[0]])
+    broken = db.execute("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        raise sqlite3.IntegrityError(f"m007 left a row of {broken[0]} without its record")

@@ -139,18 +139,22 @@ def queue_counts(store: Store) -> tuple[int, int]:
 
 
 def apply_changes(store: Store, changes: list[dict[str, Any]], cursor: str) -> int:
-    """Store complaint status from the hub with the cursor that follows it, in one transaction."""
+    """Store complaint status from the hub with the cursor that follows it, in one transaction.
+    A tracking number, the hub's or SP4N-LAPOR!'s, once known stays known: a later change
+    without it keeps it."""
     with store.db.atomic():
         applied = 0
         for change in changes:
             applied += store.db.execute(
-                "INSERT INTO complaint_status (uuid, tracking_id, status, note, updated_at)"
-                " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE uuid = ? AND kind = 'complaint')"
+                "INSERT INTO complaint_status (uuid, tracking_id, national_tracking_id, status, note, updated_at)"
+                " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM records WHERE uuid = ? AND kind = 'complaint')"
                 " ON CONFLICT (uuid) DO UPDATE SET tracking_id = coalesce(excluded.tracking_id, tracking_id),"
+                " national_tracking_id = coalesce(excluded.national_tracking_id, national_tracking_id),"
                 " status = excluded.status, note = excluded.note, updated_at = excluded.updated_at",
                 [
                     change["uuid"],
                     change.get("tracking_id"),
+                    change.get("national_tracking_id") or None,
                     change["status"],
                     change.get("note"),
                     change["updated_at"],

@@ -77,17 +77,28 @@ def complaint_with_code(store: Store, reference: str) -> str | None:
 
 
 def withdraw(store: Store, uuid: str, reference: str, actor: str) -> None:
-    """Erases a report's personal fields, keeps it from being sent if it has not been, and
-    queues the hub's copy for erasure."""
+    """Erases a report's personal fields, and those of the citizen's verdicts on it (their words
+    about the same report), keeps them from being sent if they have not been, and queues the
+    hub's copies for erasure."""
     with store.db.atomic():
-        _erase(store, [uuid], WITHDRAWN)
-        store.db.execute(
+        verdicts = [
+            feedback
+            for (feedback,) in store.db.execute(
+                "SELECT uuid FROM records WHERE kind = 'feedback' AND json_extract(body, '$.complaint_uuid') = ?",
+                [uuid],
+            ).fetchall()
+        ]
+        uuids = [uuid, *verdicts]
+        now = utc_now()
+        _erase(store, uuids, WITHDRAWN)
+        store.db.conn.executemany(
             "UPDATE sync_state SET state = 'withdrawn', updated_at = ? WHERE uuid = ? AND state IN ('pending',"
             " 'quarantined')",
-            [utc_now(), uuid],
+            [[now, one] for one in uuids],
         )
-        store.db.execute(
-            "INSERT INTO withdrawals (uuid, requested_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [uuid, utc_now()]
+        store.db.conn.executemany(
+            "INSERT INTO withdrawals (uuid, requested_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [[one, now] for one in uuids],
         )
         store.audit(actor, "consent_withdrawn", reference=reference)
     _forget_old_pages(store)

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 LOCK_FILE = "sync.lock"
 LARGE_SKEW_S = 300
 IN_FLIGHT = 3  # batches on their way at once
+ATTACHING_KINDS = ("complaint", "feedback")  # a voice note or photos; a spoken reason for a verdict
 
 ERRORS = {
     "offline": N_("The hub cannot be reached. The records wait safely on this kiosk and are sent later."),
@@ -192,7 +193,7 @@ class _Run:
         hub is quarantined with the reason, and the others go on."""
         ready, refused = [], []
         for item in batch:
-            entries = item.record.get("attachments", []) if item.kind == "complaint" else []
+            entries = item.record.get("attachments", []) if item.kind in ATTACHING_KINDS else []
             problem = next(filter(None, (self.upload(entry["sha256"]) for entry in entries)), None)
             if problem:
                 refused.append((item.uuid, problem))

@@ -206,6 +206,7 @@ class HubClient:
                 and isinstance(change.get("uuid"), str)
                 and isinstance(change.get("status"), str)
                 and isinstance(change.get("updated_at"), str)
+                and isinstance(change.get("national_tracking_id", ""), str | None)
             ):
                 raise Offline("malformed change")
         return body

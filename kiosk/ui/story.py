@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
+from kiosk.store import intake
 from kiosk.ui import pictograms
 from kiosk.ui.background import in_background
 from kiosk.ui.devices import Devices
@@ -38,6 +39,7 @@ LIMIT_S = 180  # kiosk.media.LIMIT_S, without loading kiosk.media before a story
 PREVIEW_MS = 150  # about seven frames a second: enough to aim, little work
 PREVIEW_SIZE = QSize(320, 240)
 THUMBNAIL_PX = 72
+STORY_PROMPT = N_("Press Start recording, then say what happened. You have up to three minutes.")
 
 
 def clock(seconds: float) -> str:
@@ -76,8 +78,10 @@ class VoicePanel(QWidget):
     closed = Signal()
     recording_started = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, prompt: str = STORY_PROMPT) -> None:
+        """`prompt`: the msgid that says what to speak about, before the first take."""
         super().__init__()
+        self.prompt = prompt
         self.devices = Devices()
         self.recorder: Recorder | None = None
         self.note: VoiceNote | None = None
@@ -122,7 +126,7 @@ class VoicePanel(QWidget):
             self.instruction.setText(
                 _("Your recording is ready. Listen to it, record it again, or press Done.")
                 if self.note
-                else _("Press Start recording, then say what happened. You have up to three minutes.")
+                else _(self.prompt)
             )
         self.record.setAccessibleName(self.record.text()[2:])
         self.listen.setVisible(self.note is not None and not recording and self.devices.speaker is not None)
@@ -441,9 +445,12 @@ class StoryStep(TextStep):
         limits: tuple[int, int],
         hint: str,
         devices: Callable[[], Devices | None],
-        choose_files: Callable[[], list[str]],
+        choose_files: Callable[[], list[str]] | None = None,
+        voice_prompt: str = STORY_PROMPT,
     ) -> None:
-        self.devices, self.choose_files = devices, choose_files
+        """`choose_files`: how an officer picks photo files; None where photos are not asked for
+        (a verdict's reason is words, written or spoken). `voice_prompt`: see VoicePanel."""
+        self.devices, self.choose_files, self.voice_prompt = devices, choose_files, voice_prompt
         self.voice: VoiceNote | None = None
         self.photos: list[Photo] = []
         super().__init__(key, question, field, limits, hint=hint, multiline=True)
@@ -461,8 +468,8 @@ class StoryStep(TextStep):
         layout = writing.layout()
         assert isinstance(layout, QVBoxLayout)  # TextStep's column
         layout.insertLayout(layout.count() - 1, tiles)  # above the stretch at the foot
-        self.voice_panel = VoicePanel()
-        self.photo_panel = PhotoPanel(lambda: self.choose_files())
+        self.voice_panel = VoicePanel(self.voice_prompt)
+        self.photo_panel = PhotoPanel(lambda: self.choose_files() if self.choose_files else [])
         self.voice_panel.kept.connect(self._voice_kept)
         self.voice_panel.recording_started.connect(lambda: self.hush())
         self.photo_panel.changed.connect(self._photos_changed)
@@ -497,7 +504,9 @@ class StoryStep(TextStep):
     def refresh_tiles(self) -> None:
         devices = self.devices() or Devices()
         self.speak.setVisible(devices.recorder is not None or self.voice is not None)
-        self.show_photos.setVisible(devices.cameras is not None or devices.photo_files or bool(self.photos))
+        self.show_photos.setVisible(
+            self.choose_files is not None and (devices.cameras is not None or devices.photo_files or bool(self.photos))
+        )
         self.speak.set_texts(
             _("Your recording ({time})").format(time=clock(self.voice.duration_s))
             if self.voice
@@ -557,3 +566,17 @@ class StoryStep(TextStep):
         self.photo_panel.forget()
         self.voice, self.photos = None, []
         self.pages.setCurrentIndex(0)
+
+
+def attachments_of(answers: Answers) -> tuple[list[dict[str, Any]], tuple[bytes, ...]]:
+    """The record's entries for the voice note and photos, and their bytes for the store."""
+    entries, blobs = [], []
+    voice = answers.get(VOICE)
+    if voice is not None:
+        seconds = min(LIMIT_S, max(1, round(voice.duration_s)))
+        entries.append(intake.attachment(voice.data, voice.mime, "voice", "voice.ogg", seconds))
+        blobs.append(voice.data)
+    for number, photo in enumerate(answers.get(PHOTOS, []), 1):
+        entries.append(intake.attachment(photo.data, "image/jpeg", "photo", f"photo-{number}.jpg"))
+        blobs.append(photo.data)
+    return entries, tuple(blobs)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.accessibility.display import DisplayMode
 from kiosk.cli.demo import make_demo_dir
 from kiosk.i18n import LANGUAGES, _
-from kiosk.records.protocol import CONFLICT
+from kiosk.records.protocol import CONFLICT, PARTLY_SOLVED
 from kiosk.records.refcode import ref_code
 from kiosk.store import intake
 from kiosk.ui import background
@@ -25,6 +25,7 @@ from kiosk.ui.app import WINDOW_SIZE, application
 from kiosk.ui.context import Context
 from kiosk.ui.dbworker import DbWorker
 from kiosk.ui.devices import Devices
+from kiosk.ui.screens.complaint import SMS_ANSWER
 from kiosk.ui.window import KioskWindow
 from kiosk.ui.wizard import FieldsStep, TextStep
 
@@ -78,7 +79,7 @@ def _save_failed(flow: str, key: str, answers: dict[str, Any]) -> Callable[[Kios
 
 
 def _receipt(window: KioskWindow) -> None:
-    window.show_receipt(intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"}))
+    window.show_receipt(intake.new_complaint({**SAMPLE_ANSWERS, "language": "id", "sms_updates": True}))
 
 
 def _thanks(window: KioskWindow) -> None:
@@ -86,21 +87,51 @@ def _thanks(window: KioskWindow) -> None:
     window.attendance._thank(_("Thank you. You are registered."))
 
 
-def _status(window: KioskWindow) -> None:
-    window.go("status")
-    record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
-    window.status.code.setText(ref_code(record["uuid"]))  # the code of the report it shows
-    window.status._show(
-        (
-            record,
-            {
-                "status": "forwarded",
-                "note": "Diteruskan ke Dinas PUPR Kabupaten Garut.",
-                "tracking_id": "LAP-2026-118734",
-                "sync_state": "acked",
-            },
-        )
-    )
+# What the hub last said of the tour's report: forwarded to SP4N-LAPOR!, then completed.
+FORWARDED_REPORT = {
+    "status": "forwarded",
+    "note": "Diteruskan ke Dinas PUPR Kabupaten Garut.",
+    "tracking_id": "LPR-2026-0118734",
+    "national_tracking_id": "4127795",
+    "sync_state": "acked",
+}
+COMPLETED_REPORT = {
+    **FORWARDED_REPORT,
+    "status": "completed",
+    "note": "Jalan di depan SDN 1 Sukamaju sudah ditambal pada 3 Desember.",
+}
+VERDICT_GIVEN = {"rating": PARTLY_SOLVED, "written": True, "spoken": False}
+
+
+def _status(progress: dict[str, Any]) -> Callable[[KioskWindow], None]:
+    """The status screen with the tour's report looked up, as the hub last reported it."""
+
+    def show(window: KioskWindow) -> None:
+        window.go("status")
+        record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
+        window.status.code.setText(ref_code(record["uuid"]))  # the code of the report it shows
+        window.status._looked_up((record, progress))
+
+    return show
+
+
+def _verdict(page: str) -> Callable[[KioskWindow], None]:
+    """After a face was tapped ("partly"): the reason's question (`reason`), with a spoken reason
+    kept (`voice`), or the thank-you (`thanks`)."""
+
+    def show(window: KioskWindow) -> None:
+        from kiosk.media import Take, encode
+
+        _status(COMPLETED_REPORT)(window)
+        window.status.faces.choices.tiles["partly"].click()
+        flow = window.status.verdict
+        if page == "voice":
+            flow.reason.voice = encode(Take(_tone()[: TONE_RATE * 2 * 12], TONE_RATE))
+            flow.reason.open_panel(flow.reason.voice_panel)
+        elif page == "thanks":
+            flow._thank({})
+
+    return show
 
 
 def _keyboard(step: str, field: str = "", page: str = "") -> Callable[[KioskWindow], None]:
@@ -205,7 +236,9 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
     """Every screen by file name, with what puts the window there."""
     shown = {"home": lambda window: None}
     for key in (step.key for step in window.complaint.wizard.steps):
-        shown[f"complaint-{key}"] = _wizard_step("complaint", key, {**SAMPLE_ANSWERS, "_difficulty": "yes"})
+        shown[f"complaint-{key}"] = _wizard_step(
+            "complaint", key, {**SAMPLE_ANSWERS, "_difficulty": "yes", SMS_ANSWER: "sms"}
+        )
     shown["complaint-voice"] = _story("voice")
     shown["complaint-photos"] = _story("photos")
     shown["complaint-save-failed"] = _save_failed("complaint", "review", SAMPLE_ANSWERS)
@@ -214,7 +247,12 @@ def screens(window: KioskWindow) -> dict[str, Callable[[KioskWindow], None]]:
         shown[f"attendance-{key}"] = _wizard_step("attendance", key, {"_difficulty": "yes"})
     shown["attendance-save-failed"] = _save_failed("attendance", "consent", {"_difficulty": "no"})
     shown["attendance-done"] = _thanks
-    shown["status"] = _status
+    shown["status"] = _status(FORWARDED_REPORT)
+    shown["status-verdict"] = _status(COMPLETED_REPORT)
+    shown["status-reason"] = _verdict("reason")
+    shown["status-reason-voice"] = _verdict("voice")
+    shown["status-thanks"] = _verdict("thanks")
+    shown["status-verdict-given"] = _status({**COMPLETED_REPORT, "verdict": VERDICT_GIVEN})
     shown["about"] = lambda window: window.go("about")
     shown["keyboard-letters"] = _keyboard("title")
     shown["keyboard-symbols"] = _keyboard("title", page="symbols")

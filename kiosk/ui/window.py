@@ -179,6 +179,8 @@ class KioskWindow(QWidget):
 
         screen = StatusScreen(self.context)
         screen.shown.connect(self.narrator.read_screen)
+        screen.alerted.connect(self.narrator.say)
+        screen.hushed.connect(self.narrator.stop)
         screen.left.connect(self.start_over)
         return self._add("status", screen)
 

@@ -63,13 +63,13 @@ class RadioGroup(QGroupBox):
     """Answers of which one is chosen, as assistive technology should hear them: each tile a radio
     button, in one group named by its question (a bare ChoiceList is a pane of check boxes)."""
 
-    def __init__(self, options: Sequence[tuple[object, str, str]], compact: bool = False):
+    def __init__(self, options: Sequence[tuple[object, str, str]], compact: bool = False, factor: float = 2.0):
         """`compact`: three tiles a row (two at large text), a little less tall and with smaller
         pictograms, for a screen of several questions that must fit 600 px at 100% text (each tile
-        stays at least 48 px high)."""
+        stays at least 48 px high). `factor`: the pictograms' size otherwise, as for Tile."""
         super().__init__()
         self.compact = compact
-        self.choices = ChoiceList(options, factor=1.4 if compact else 2.0)
+        self.choices = ChoiceList(options, factor=1.4 if compact else factor)
         for tile in self.choices.tiles.values():
             tile.setAutoExclusive(True)  # its accessible role; the ChoiceList's group keeps the choice
             if compact:
@@ -437,9 +437,10 @@ class Wizard(QWidget):
     alerted = Signal(str)  # a save failed: read the message aloud
     retried = Signal()  # "Try again" after a failed save: send what failed once more
 
-    def __init__(self, steps: list[Step]):
+    def __init__(self, steps: list[Step], counted: bool = True):
+        """`counted`: shows "step N of M"; a single question that follows another screen goes without."""
         super().__init__()
-        self.steps = steps
+        self.steps, self.counted = steps, counted
         self.answers: Answers = {}
         self.index = 0
         self.failure = ""  # the message (msgid) of a save that failed, while Next offers to try again
@@ -490,6 +491,8 @@ class Wizard(QWidget):
         layout.addWidget(self.alert_box)
         layout.addLayout(nav)
         self.guard = TapGuard(self)
+        if not counted:
+            self.set_typing(False)
         self.retranslate()
 
     @property
@@ -505,8 +508,8 @@ class Wizard(QWidget):
 
     def set_typing(self, typing: bool) -> None:
         """Hides the progress line while the on-screen keyboard fills half a small screen."""
-        self.step_label.setVisible(not typing)
-        self.progress.setVisible(not typing)
+        self.step_label.setVisible(self.counted and not typing)
+        self.progress.setVisible(self.counted and not typing)
 
     def set_busy(self, busy: bool) -> None:
         """While the answers are being saved, Back and Next do nothing (no double records)."""

@@ -33,6 +33,10 @@ ANSWERS: dict[object, str] = {
     "yes": "yes",
     "no": "no",
     "skip": "skip",
+    "sms": "sms",
+    "solved": "face-solved",
+    "partly": "face-partly",
+    "not_solved": "face-not-solved",
 }
 CHECKS = {"anonymous": "anonymous", "confidential": "confidential"}
 MEDIA = {"voice": "microphone", "photo": "camera"}  # "speak instead of typing", "add photos"

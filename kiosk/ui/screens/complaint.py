@@ -20,10 +20,11 @@ from kiosk.ui import pictograms
 from kiosk.ui.context import Context
 from kiosk.ui.saving import RecordSaver
 from kiosk.ui.steps import ConsentStep, ReachStep, record_answers, wgss_steps
-from kiosk.ui.story import PHOTOS, VOICE, StoryStep, clock
+from kiosk.ui.story import PHOTOS, VOICE, StoryStep, attachments_of, clock
 from kiosk.ui.widgets import CheckBox, Screen, column, label
-from kiosk.ui.wizard import Answers, ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard
+from kiosk.ui.wizard import Answers, ChoiceStep, DateStep, FieldsStep, Step, TextStep, Wizard, get_path
 
+SMS_ANSWER = "_sms"  # the screen's answer; the record says `sms_updates` only when there is a phone to send to
 SAVE_FAILED = N_(
     "Your report could not be saved. Nothing was lost: your answers are still here. "
     "Please try again, or call the officer."
@@ -107,6 +108,14 @@ def told_otherwise(answers: Answers) -> list[tuple[str, str]]:
     return rows
 
 
+def sms_wanted(answers: Answers) -> bool:
+    """The citizen asked for SMS notices and still has a number to send them to (Back may have
+    taken it away, or made the report anonymous)."""
+    return (
+        answers.get(SMS_ANSWER) == "sms" and bool(get_path(answers, "reporter.phone")) and not answers.get("anonymous")
+    )
+
+
 class ReviewStep(Step):
     """Everything the citizen answered, to read once more before sending."""
 
@@ -148,23 +157,11 @@ class ReviewStep(Step):
         ]
         if not answers.get("anonymous"):
             rows.append((_("Contact"), ", ".join(v for v in reporter.values() if v) or _("Not given")))
+        if sms_wanted(answers):
+            rows.append((_("An SMS each time your report moves forward"), _("Yes")))
         self.summary.setText(
             "".join(f"<p><b>{escape(name)}</b><br>{escape(value).replace(chr(10), '<br>')}</p>" for name, value in rows)
         )
-
-
-def attachments_of(answers: Answers) -> tuple[list[dict[str, Any]], tuple[bytes, ...]]:
-    """The record's entries for the voice note and photos, and their bytes for the store."""
-    entries, blobs = [], []
-    voice = answers.get(VOICE)
-    if voice is not None:
-        seconds = min(180, max(1, round(voice.duration_s)))
-        entries.append(intake.attachment(voice.data, voice.mime, "voice", "voice.ogg", seconds))
-        blobs.append(voice.data)
-    for number, photo in enumerate(answers.get(PHOTOS, []), 1):
-        entries.append(intake.attachment(photo.data, "image/jpeg", "photo", f"photo-{number}.jpg"))
-        blobs.append(photo.data)
-    return entries, tuple(blobs)
 
 
 class ComplaintScreen(Screen):
@@ -241,6 +238,14 @@ class ComplaintScreen(Screen):
                 when=lambda answers: not answers.get("anonymous"),
                 model=Reporter,
             ),
+            ChoiceStep(
+                "sms",
+                questions.SMS_QUESTION,
+                SMS_ANSWER,
+                questions.SMS,
+                optional=True,  # Next without a tap: no SMS, as for "no"
+                when=lambda answers: bool(get_path(answers, "reporter.phone")) and not answers.get("anonymous"),
+            ),
             ReachStep("reach"),
             *wgss_steps(),
             ReviewStep(),
@@ -288,7 +293,12 @@ class ComplaintScreen(Screen):
         entries, blobs = attachments_of(answers)
         try:
             record = intake.new_complaint(
-                {**record_answers(answers), "attachments": entries, "language": current_language() or "id"},
+                {
+                    **record_answers(answers),
+                    "attachments": entries,
+                    "language": current_language() or "id",
+                    **({"sms_updates": True} if sms_wanted(answers) else {}),
+                },
                 self.context.device_id,
             )
         except RecordInvalid as exc:

@@ -13,7 +13,12 @@ from kiosk.ui.syncer import NOT_ENROLLED, OFFLINE, ONLINE, SYNCING, SyncControll
 from kiosk.ui.tables import fill_table
 from kiosk.ui.widgets import button, fit_wrapped, label, set_text
 
-KIND_NAMES = {"event": N_("Event"), "attendance": N_("Attendance"), "complaint": N_("Report")}
+KIND_NAMES = {
+    "event": N_("Event"),
+    "attendance": N_("Attendance"),
+    "complaint": N_("Report"),
+    "feedback": N_("Verdict on a report"),
+}
 
 
 class Panel(Protocol):

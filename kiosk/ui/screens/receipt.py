@@ -108,6 +108,7 @@ class ReceiptScreen(Screen):
         super().__init__()
         self.context = context
         self.code = ""
+        self.sms = False  # the citizen asked for SMS notices
         self.ticket = 0  # which receipt is on show; answers for another one are dropped
         self.printer_state, self.problem = LOOKING, ""
         self.relay = _Relay()
@@ -151,6 +152,7 @@ class ReceiptScreen(Screen):
 
     def show_record(self, record: dict[str, Any]) -> None:
         self.code = ref_code(record["uuid"])
+        self.sms = bool(record.get("sms_updates"))
         self.ticket += 1
         self.code_label.setText(self.code)
         self.qr.setPixmap(QPixmap.fromImage(qr_image(self.code)))
@@ -172,7 +174,7 @@ class ReceiptScreen(Screen):
         self.done_button.setFocus()
 
     def reset(self) -> None:
-        self.code = ""
+        self.code, self.sms = "", False
         self.ticket += 1
         self.printer_state, self.problem = LOOKING, ""
         self.code_label.clear()
@@ -181,7 +183,7 @@ class ReceiptScreen(Screen):
         self.print_status.hide()
 
     def retranslate(self) -> None:
-        text = receipt_text(self.code)
+        text = receipt_text(self.code, self.sms)
         self.heading.setText(text.heading)
         self.caption.setText(text.caption)
         self.code_label.setAccessibleName(_("Your report number: {code}").format(code=" ".join(self.code)))
@@ -212,7 +214,7 @@ class ReceiptScreen(Screen):
         draw on instead of the one chosen in officer mode."""
         self.printer_state = PRINTING
         self.retranslate()
-        text = receipt_text(self.code)
+        text = receipt_text(self.code, self.sms)
         setting = self.printer_setting()
         if printer is not None or setting["kind"] == printers.SYSTEM:
             printer = printer or QPrinter(QPrinterInfo.defaultPrinter())
