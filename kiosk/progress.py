@@ -25,14 +25,14 @@ def describe(progress: dict[str, Any]) -> list[str]:
         lines = [_("Status: sent to the agency, waiting for verification.")]
     else:
         lines = [_("Status: saved on this kiosk, to be sent when the kiosk is online.")]
-    if progress.get("tracking_id"):
-        lines.append(_("Number at the intake office: {tracking}").format(tracking=progress["tracking_id"]))
-    if progress.get("national_tracking_id"):
+    if progress.get("national_tracking_id"):  # the one number that works beyond this kiosk
         lines.append(
             _("SP4N-LAPOR! number: {number}. Check it at lapor.go.id or by SMS to 1708.").format(
                 number=progress["national_tracking_id"]
             )
         )
+    elif progress.get("tracking_id"):  # until then, the number the agency's office finds it by
+        lines.append(_("Number at the intake office: {tracking}").format(tracking=progress["tracking_id"]))
     verdict = progress.get("verdict")
     if verdict:
         lines.append(_answered(verdict["rating"]))
