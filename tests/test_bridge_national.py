@@ -16,8 +16,8 @@ from factories import complaint, new_uuid
 from fake_national import FakeNational
 
 from hub.bridge.config import NationalConfig
-from hub.bridge.errors import Refused, Retry
-from hub.bridge.national import FolderNational, HttpNational, News, open_national, retry_after
+from hub.bridge.errors import Refused, Retry, retry_after
+from hub.bridge.national import FolderNational, HttpNational, News, open_national
 from hub.bridge.report import VIEW_KEYS, mapped, view
 
 TOKEN = "s3cret-token-for-tests"

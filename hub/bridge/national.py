@@ -9,12 +9,10 @@ later, honouring Retry-After) or Refused (a dead letter for staff), never left a
 """
 
 import csv
-import email.utils
 import json
 import logging
 import os
 import re
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,12 +23,11 @@ from urllib.parse import quote
 import requests
 
 from hub.bridge.config import NationalConfig
-from hub.bridge.errors import ConfigError, Refused, Retry
+from hub.bridge.errors import ConfigError, Refused, Retry, retry_after
 from kiosk.records.patterns import UUID4_PATTERN
 
 log = logging.getLogger(__name__)
 
-MAX_RETRY_AFTER_S = 3600.0
 MAX_TRACKING_ID = 64
 MAX_EXCERPT = 200  # characters of the national side's error message kept in a refusal
 _RETRY_STATUSES = frozenset({408, 429})
@@ -79,25 +76,6 @@ def usable_tracking_id(value: object) -> str | None:
     if isinstance(value, str) and 0 < len(value) <= MAX_TRACKING_ID and value.isprintable() and value == value.strip():
         return value
     return None
-
-
-def retry_after(header: str | None, now: float | None = None) -> float | None:
-    """Seconds a Retry-After header asks for (delay-seconds or an HTTP-date), at most an hour;
-    None when it is absent or unreadable."""
-    if not header or not header.strip():
-        return None
-    value = header.strip()
-    if value.isascii() and value.isdigit():
-        seconds = float(value)
-    else:
-        try:
-            moment = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:  # "-0000" in the date: UTC, though the sender did not say so
-            moment = moment.replace(tzinfo=UTC)
-        seconds = moment.timestamp() - (time.time() if now is None else now)
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
 
 
 def _excerpt(response: requests.Response) -> str:

@@ -8,20 +8,17 @@ fixes it, and must not mark a citizen's number as failed. Reasons end up in the 
 console, so they never carry a token or a phone number in full.
 """
 
-import email.utils
 import re
 import subprocess
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
 
-from hub.bridge.errors import ConfigError, Refused, Retry
+from hub.bridge.errors import ConfigError, Refused, Retry, retry_after
 
-MAX_WAIT_S = 3600.0  # the longest Retry-After honoured: a gateway's "come back tomorrow" is its own fault
 EXCERPT_CHARS = 200  # of an answer's body or a program's last line, kept in a reason
 # Statuses that say the set-up is wrong (token, address, proxy), not this message: retried.
 SETUP_STATUSES = (401, 403, 404, 405, 407)
@@ -117,24 +114,6 @@ def _number(phone: str) -> str:
     return number
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds asked for by a Retry-After header (seconds or an HTTP date), within 0..MAX_WAIT_S."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        seconds = float(value)
-    else:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return min(max(seconds, 0.0), MAX_WAIT_S)
-
-
 class HttpGateway:
     """A provider's web API: one JSON POST per message, with the field names the provider expects."""
 
@@ -174,7 +153,7 @@ class HttpGateway:
                 if 200 <= status < 300:
                     return
                 said = next(answer.iter_content(EXCERPT_CHARS * 4), b"").decode("utf-8", "replace")
-                retry_after = answer.headers.get("Retry-After")
+                retry_after_header = answer.headers.get("Retry-After")
         except requests.RequestException as exc:
             said = _excerpt(str(_innermost(exc)), self._secrets)
             raise Retry(f"gateway not reached: {type(exc).__name__}: {said}") from exc
@@ -182,7 +161,7 @@ class HttpGateway:
         if status in SETUP_STATUSES or status < 400:
             raise Retry(f"{reason} (check sms.url and sms.token)")
         if status in _RETRY_STATUSES or status >= 500:
-            raise Retry(reason, _retry_after(retry_after))
+            raise Retry(reason, retry_after(retry_after_header))
         raise Refused(reason)
 
     def close(self) -> None:
