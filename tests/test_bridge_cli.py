@@ -2,9 +2,13 @@
 the configuration from --config or the environment and prints what it did; a missing or broken
 configuration, for `bridge run` as for `serve --bridge`, is one line naming the file and the key."""
 
+import time
+
 import factories
+import requests
 from fake_national import FakeNational
-from hubproc import run_cli
+from hubproc import Hub, run_cli
+from postgres import postgres_server, postgres_url  # noqa: F401 - fixtures
 from test_bridge_flow import write_config
 
 from hub.storage import open_storage
@@ -49,3 +53,39 @@ def test_a_missing_or_broken_configuration_is_one_line(tmp_path):
     assert str(broken) in done.stderr and "forward_on_verfy" in done.stderr
     served = run_cli(tmp_path / "hub", "serve", "--bridge", "--port", "1")
     assert served.returncode == 2 and "--config FILE" in served.stderr
+
+
+def test_a_fleet_hub_runs_one_bridge_beside_its_workers(tmp_path, postgres_url):  # noqa: F811
+    """`serve --workers 2 --bridge` on PostgreSQL: the bridge in the parent process forwards a checked report."""
+    with FakeNational() as fake:
+        hub = Hub(
+            tmp_path / "hub",
+            "--workers",
+            "2",
+            "--bridge",
+            "--bridge-config",
+            str(write_config(tmp_path, fake, forward_on_verify=True)),
+            database=postgres_url,
+        )
+        try:
+            token = requests.post(hub.url + "/api/v1/enroll", json={"code": hub.enroll_code()}, timeout=30).json()[
+                "token"
+            ]
+            record = factories.complaint()
+            stored = requests.post(
+                hub.url + "/api/v1/records",
+                json={"records": [record]},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
+            assert stored.json()["results"][0]["status"] == "stored"
+            assert (
+                run_cli(tmp_path / "hub", "set-status", record["uuid"], "verified", database=postgres_url).returncode
+                == 0
+            )
+            deadline = time.monotonic() + 30
+            while record["uuid"] not in fake.tracking_ids() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert list(fake.tracking_ids()) == [record["uuid"]]
+        finally:
+            hub.stop()
