@@ -1,73 +1,27 @@
 """Participation statistics for organizers: who the outreach reached, and what was reported.
 
 SQLite does the counting: one GROUP BY over attendance gives a small cube (event x gender
-x age band x WG-SS answered x disability), and every breakdown is summed from that cube,
-never from the records one by one. A person has a disability by the Washington Group
-cut-off (any domain 3 "a lot of difficulty" or 4 "cannot do at all"); youth is the age
-band 16-30 (UU 40/2009). Dates filter on the day a record was made on the device.
+x age band x worst WG-SS answer), and every breakdown is summed from that cube by
+kiosk.records.statistics, the code the hub sums every kiosk's cube with. Dates filter on the
+day a record was made on the device.
 """
 
 from typing import Any
 
-from kiosk.records.models import AGE_BANDS, CLASSIFICATIONS, GENDERS
-from kiosk.records.protocol import COMPLAINT_STATUSES, DISABILITY_FROM, YOUTH_BAND
+from kiosk.records.models import CLASSIFICATIONS
+from kiosk.records.protocol import COMPLAINT_STATUSES
+from kiosk.records.statistics import FactRow, people
 from kiosk.store import Store, statistics
 from kiosk.store.statistics import NOT_SENT, WAITING, Filters
 
 __all__ = ["NOT_SENT", "SMALL", "WAITING", "Filters", "compute", "open_data"]
 
 SMALL = 5  # open data: counts of 1 to 4 could single a person out
-CubeRow = tuple[str, str, str, bool, bool, int]  # event, gender, age band, answered WG-SS, disability, count
 
 
-def _cube(store: Store, filters: Filters) -> list[CubeRow]:
-    """(event, gender, age band, answered WG-SS, has a disability, count) rows."""
-    return [
-        (event, gender, band, worst > 0, worst >= DISABILITY_FROM, count)
-        for event, gender, band, worst, count in statistics.attendance_facts(store, filters)
-    ]
-
-
-def _share(count: int, total: int) -> float:
-    return round(100 * count / total, 1) if total else 0.0
-
-
-def _percent(value: Any, total: int) -> Any:
-    if isinstance(value, dict):
-        return {key: _percent(item, total) for key, item in value.items()}
-    return _share(value, total)
-
-
-def _people(rows: list[CubeRow]) -> dict[str, Any]:
-    """The attendance breakdowns of DESIGN.md's JSON, from cube rows."""
-    counts: dict[str, Any] = {
-        "total": 0,
-        "by_gender": dict.fromkeys(GENDERS, 0),
-        "by_age_band": dict.fromkeys(AGE_BANDS, 0),
-        "youth": 0,
-        "with_disability": 0,
-        "wgss_answered": 0,
-        "by_gender_disability": dict.fromkeys(GENDERS, 0),
-        "by_gender_youth": dict.fromkeys(GENDERS, 0),
-    }
-    for _event, gender, band, answered, disabled, count in rows:
-        counts["total"] += count
-        counts["by_gender"][gender] += count
-        counts["by_age_band"][band] += count
-        counts["wgss_answered"] += count if answered else 0
-        if disabled:
-            counts["with_disability"] += count
-            counts["by_gender_disability"][gender] += count
-        if band == YOUTH_BAND:
-            counts["youth"] += count
-            counts["by_gender_youth"][gender] += count
-    counts["percent"] = _percent({k: v for k, v in counts.items() if k != "total"}, counts["total"])
-    return counts
-
-
-def _events(store: Store, filters: Filters, cube: list[CubeRow]) -> list[dict[str, Any]]:
+def _events(store: Store, filters: Filters, cube: list[FactRow]) -> list[dict[str, Any]]:
     """Each event with attendance in the filters (or starting in the date range), with its headline shares."""
-    by_event: dict[str, list[CubeRow]] = {}
+    by_event: dict[str, list[FactRow]] = {}
     for row in cube:
         by_event.setdefault(row[0], []).append(row)
     events = []
@@ -77,16 +31,16 @@ def _events(store: Store, filters: Filters, cube: list[CubeRow]) -> list[dict[st
         )
         if uuid not in by_event and not in_range:
             continue
-        people = _people(by_event.get(uuid, []))
+        counted = people(by_event.get(uuid, []))
         events.append(
             {
                 "uuid": uuid,
                 "name": name,
                 "starts_on": starts_on,
-                "total": people["total"],
-                "female": people["by_gender"]["female"],
-                "youth": people["youth"],
-                "with_disability": people["with_disability"],
+                "total": counted["total"],
+                "female": counted["by_gender"]["female"],
+                "youth": counted["youth"],
+                "with_disability": counted["with_disability"],
             }
         )
     return events
@@ -118,8 +72,8 @@ def _complaints(store: Store, filters: Filters) -> dict[str, Any]:
 def compute(store: Store, filters: Filters | None = None) -> dict[str, Any]:
     """Every figure of the report, in DESIGN.md's JSON keys (plus events and complaints)."""
     filters = filters or Filters()
-    cube = _cube(store, filters)
-    result = _people(cube)
+    cube = statistics.attendance_facts(store, filters)
+    result = people(cube)
     result["event_list"] = _events(store, filters, cube)
     if not filters.event_uuid:
         result["events"] = len(result["event_list"])

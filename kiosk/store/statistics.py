@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from kiosk.records.statistics import FactRow
 from kiosk.store import Store
 
 NOT_SENT, WAITING = "on_kiosk", "sent"  # a complaint's state before the hub reports a status
-FactRow = tuple[str, str, str, int, int]  # event, gender, age band, worst WG-SS answer (0: none), count
 
 
 @dataclass(frozen=True)
