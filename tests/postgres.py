@@ -129,3 +129,19 @@ def storage_of(data_dir):
     from hub.storage import open_storage
 
     return closing(open_storage(data_dir, os.environ.get(DATABASE_ENV, "")))
+
+
+@contextmanager
+def elsewhere(data_dir, backend, request):
+    """A second, empty hub database of the same kind as the test's (`backend`)."""
+    from hub.storage import open_storage
+
+    if not backend:
+        with closing(open_storage(data_dir)) as storage:
+            yield storage
+        return
+    with (
+        fresh_database(request.getfixturevalue("postgres_server")) as url,
+        closing(open_storage(data_dir, url)) as storage,
+    ):
+        yield storage

@@ -5,11 +5,11 @@ schema before them finds its complaints there."""
 
 import random
 import sqlite3
-from contextlib import closing, contextmanager
+from contextlib import closing
 
 import factories
 import pytest
-from postgres import backend, database, fresh_database, postgres_server, postgres_url, storage_of  # noqa: F401 - fixtures
+from postgres import backend, database, elsewhere, fresh_database, postgres_server, postgres_url, storage_of  # noqa: F401 - fixtures
 
 from hub.storage.base import HubError
 from hub.storage.casework import FOLLOW, REST, STAGES, VERIFY, Casework, Filters
@@ -77,26 +77,10 @@ def test_cases_and_counts_follow_every_batch_and_change_as_a_rebuild_finds_them(
         assert len(kept_cases) == 40
         assert sum(row[-1] for row in kept_counts) == 40
         backup(storage, tmp_path / "hub.backup")
-    with _elsewhere(tmp_path / "restored", backend, request) as restored:
+    with elsewhere(tmp_path / "restored", backend, request) as restored:
         restore(restored, tmp_path / "hub.backup")
         assert _table(restored, CASES) == kept_cases
         assert _table(restored, COUNTS) == kept_counts
-
-
-@contextmanager
-def _elsewhere(data_dir, backend, request):  # noqa: F811
-    """A second, empty hub database of the same kind."""
-    from hub.storage import open_storage
-
-    if not backend:
-        with closing(open_storage(data_dir)) as storage:
-            yield storage
-        return
-    with (
-        fresh_database(request.getfixturevalue("postgres_server")) as url,
-        closing(open_storage(data_dir, url)) as storage,
-    ):
-        yield storage
 
 
 def test_an_agency_is_named_only_when_a_complaint_is_passed_on_and_must_exist(tmp_path, backend):  # noqa: F811

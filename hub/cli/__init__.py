@@ -11,7 +11,7 @@ import sys
 
 from pydantic import ValidationError
 
-from hub.cli import admin, bridge, database, serve, tour, users
+from hub.cli import admin, bridge, database, serve, stats, tour, users
 from hub.cli.common import EXIT_FAILED, EXIT_REFUSED, CommandFailed, Parser
 from hub.settings import DATA_DIR_ENV, ENV_PREFIX
 from hub.storage import DatabaseUnavailable, HubError, SchemaBehind, StorageFull
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = Parser(prog="kiosk-hub", parents=[common], description="The LAPOR! intake hub.")
     commands = parser.add_subparsers(dest="command", required=True)
-    for area in (serve, admin, database, users, tour, bridge):
+    for area in (serve, admin, database, users, tour, bridge, stats):
         area.add_commands(commands, common)
     return parser
 

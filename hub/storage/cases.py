@@ -15,7 +15,7 @@ from typing import Any
 
 from hub.storage import rules
 from hub.storage.base import Also, HubError, Record, now
-from hub.storage.schema import COUNT_KEY
+from hub.storage.schema import ATTENDANCE_KEY, COUNT_KEY
 from hub.storage.sql import Run
 from kiosk.records.protocol import ARCHIVED, COMPLETED, FINAL_STATUSES, FOLLOWED_UP, FORWARDED, RECEIVED
 
@@ -62,7 +62,8 @@ def _wants_sms(record: Record) -> bool:
 
 def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str, Record]]) -> None:
     """What a batch just stored, as (seq, uuid, record): a case for each complaint, all received
-    (and an SMS to send where the reporter asked for one), and each verdict on a complaint."""
+    (and an SMS to send where the reporter asked for one), each verdict on a complaint, and the
+    attendance counted."""
     new = list(new)
     complaints = [(seq, uuid, record) for seq, uuid, record in new if record["kind"] == "complaint"]
     if complaints:
@@ -78,6 +79,27 @@ def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str
     for _, _, record in new:
         if record["kind"] == "feedback":
             _verdict(run, device_id, record)
+    attended = Counter(
+        (
+            record["event_uuid"],
+            record["created_at"][:10],
+            record["gender"],
+            record["age_band"],
+            max((record.get("wgss") or {}).values(), default=0),
+            device_id,
+        )
+        for _, _, record in new
+        if record["kind"] == "attendance"
+    )
+    ordered = sorted(attended)  # in one order, so batches of two kiosks never wait on each other in turn
+    for start in range(0, len(ordered), _CHUNK):
+        part = ordered[start : start + _CHUNK]
+        run(
+            f"INSERT INTO attendance_counts ({', '.join(ATTENDANCE_KEY)}, n) VALUES"
+            f" {_placeholders(len(part), len(ATTENDANCE_KEY) + 1)} ON CONFLICT ({', '.join(ATTENDANCE_KEY)})"
+            " DO UPDATE SET n = attendance_counts.n + excluded.n",
+            [value for key in part for value in (*key, attended[key])],
+        )
 
 
 def _verdict(run: Run, device_id: str, feedback: Record) -> None:

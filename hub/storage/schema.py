@@ -160,8 +160,40 @@ DEVICE_RECORDS = (  # each kiosk's records received, counted as they arrive, for
 )
 
 
+# Attendance counted the way each kiosk counts its own (kiosk.store.statistics): per event, gender,
+# age band, worst Washington Group answer (0 when none was given) and the day on the device's
+# clock, per kiosk; registrations, as one person registered at two kiosks cannot be told apart
+# without names. Kept with each batch (cases.add), rebuilt from the records like the cases.
+ATTENDANCE_KEY = ("event_uuid", "day", "gender", "age_band", "wgss_worst", "device_id")
+_ATTENDANCE = """CREATE TABLE attendance_counts (
+    device_id {text} NOT NULL,
+    event_uuid {text} NOT NULL,
+    gender {text} NOT NULL,
+    age_band {text} NOT NULL,
+    wgss_worst {count} NOT NULL,
+    day {text} NOT NULL,
+    n {count} NOT NULL,
+    PRIMARY KEY (event_uuid, day, gender, age_band, wgss_worst, device_id)
+)"""
+_WORST = {
+    "sqlite": "(SELECT ifnull(max(value), 0) FROM json_each(r.j, '$.wgss'))",
+    "postgresql": "coalesce((SELECT max(value::int) FROM jsonb_each_text(r.j -> 'wgss')), 0)",
+}
+_ATTENDANCE_REBUILD = {
+    dialect: (
+        "INSERT INTO attendance_counts (device_id, event_uuid, gender, age_band, wgss_worst, day, n)"
+        f" SELECT r.device_id, {_field(dialect, 'event_uuid')}, {_field(dialect, 'gender')},"
+        f" {_field(dialect, 'age_band')}, {_WORST[dialect]}, substr(r.device_created_at, 1, 10), count(*)"
+        f" FROM (SELECT device_id, device_created_at, {_FIELDS[dialect][0]} AS j FROM records"
+        " WHERE kind = 'attendance') r GROUP BY 1, 2, 3, 4, 5, 6",
+    )
+    for dialect in _FIELDS
+}
+
+
 def rebuild(dialect: str) -> tuple[str, ...]:
-    return _REBUILD[dialect]
+    """The derived tables from the source tables, into an empty database (a restore, a copy)."""
+    return _REBUILD[dialect] + _ATTENDANCE_REBUILD[dialect]
 
 
 MIGRATIONS = (
@@ -409,6 +441,12 @@ MIGRATIONS = (
             _VERDICTS.format(text="text", time="timestamptz", count="integer"),
             *_BRIDGE_INDEXES,
         ),
+    ),
+    Migration(
+        6,
+        "participation",  # attendance counted per event, day, gender, age band, WG-SS and kiosk
+        sqlite=(_ATTENDANCE.format(text="TEXT", count="INTEGER"), *_ATTENDANCE_REBUILD["sqlite"]),
+        postgresql=(_ATTENDANCE.format(text="text", count="bigint"), *_ATTENDANCE_REBUILD["postgresql"]),
     ),
 )
 LATEST = MIGRATIONS[-1].version

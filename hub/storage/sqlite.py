@@ -204,8 +204,7 @@ class SqliteStorage:
                 (
                     (seq, uuid, first[uuid])
                     for seq, uuid in conn.execute(
-                        "SELECT seq, uuid FROM records WHERE seq > ? AND kind IN ('complaint', 'feedback')"
-                        " ORDER BY seq",
+                        "SELECT seq, uuid FROM records WHERE seq > ? AND kind <> 'event' ORDER BY seq",
                         [before],
                     )
                 ),
