@@ -112,11 +112,12 @@ def _load(url: str, total: int) -> float:
             conn.execute((_STATUS_CHANGES % {"first": first, "last": last}).encode())  # type: ignore[arg-type]
             conn.execute((_DISPOSITIONS % {"first": first, "last": last, "agencies": AGENCIES}).encode())  # type: ignore[arg-type]
         conn.execute("SELECT setval(pg_get_serial_sequence('records', 'seq'), %s)", [total])
-        cases, counts = rebuild("postgresql")
+        cases, counts, *others = rebuild("postgresql")
         conn.execute(cases.encode())  # type: ignore[arg-type]
         for definition in indexes:
             conn.execute(definition.encode())  # type: ignore[arg-type]
-        conn.execute(counts.encode())  # type: ignore[arg-type]
+        for statement in (counts, *others):
+            conn.execute(statement.encode())  # type: ignore[arg-type]
         conn.execute(
             "UPDATE devices SET records = (SELECT count(*) FROM records r WHERE r.device_id = devices.device_id)"
         )
