@@ -10,6 +10,7 @@ hub the tour looks at, the way `kiosk-hub copy` moves a hub.
 """
 
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -306,6 +307,7 @@ def _send(url: str, code: str) -> dict[str, str]:
     records = [
         _complaint(story, enrolled["device_id"], now - _back(story.working_days_ago, today)) for story in STORIES
     ]
+    records += _gatherings(enrolled["device_id"], today)
     answer = requests.post(
         url + "/api/v1/records",
         json={"records": [_sealed(record, enrolled["sealing_key"]) for record in records]},
@@ -315,7 +317,56 @@ def _send(url: str, code: str) -> dict[str, str]:
     refused = [result for result in answer.json()["results"] if result["status"] != STORED]
     if refused:
         raise DemoFailed(f"the demonstration hub refused a complaint: {refused[0]}")
-    return {story.key: record["uuid"] for story, record in zip(STORIES, records, strict=True)}
+    return {story.key: record["uuid"] for story, record in zip(STORIES, records[: len(STORIES)], strict=True)}
+
+
+# Outreach the kiosk went to, for the statistics: (name, type, province, regency, days ago, people).
+GATHERINGS = (
+    ("Sosialisasi LAPOR! Desa Sukamaju", "socialization", "Jawa Barat", "Garut", 40, 64),
+    ("Kelas warga Kecamatan Cibatu", "workshop", "Jawa Barat", "Garut", 12, 38),
+    ("Kunjungan desa Lhoknga", "village_visit", "Aceh", "Aceh Besar", 25, 45),
+)
+
+
+def _gatherings(device_id: str, today: date) -> list[dict[str, Any]]:
+    """Events and their registrations, the same every time (a seeded draw)."""
+    draw = random.Random(2026)
+    records: list[dict[str, Any]] = []
+    for name, kind, province, regency, days_ago, people in GATHERINGS:
+        day = today - timedelta(days=days_ago)
+        event = validate(
+            {
+                "uuid": str(uuid.UUID(int=draw.getrandbits(128), version=4)),
+                "kind": "event",
+                "schema": 1,
+                "created_at": f"{day.isoformat()}T08:00:00+07:00",
+                "device_id": device_id,
+                "name": name,
+                "type": kind,
+                "starts_on": day.isoformat(),
+                "location": {"province": province, "regency": regency},
+            }
+        )
+        records.append(event)
+        for _ in range(people):
+            answered = draw.random() < 0.7
+            records.append(
+                validate(
+                    {
+                        "uuid": str(uuid.UUID(int=draw.getrandbits(128), version=4)),
+                        "kind": "attendance",
+                        "schema": 1,
+                        "created_at": f"{day.isoformat()}T{draw.randrange(8, 15):02d}:30:00+07:00",
+                        "device_id": device_id,
+                        "event_uuid": event["uuid"],
+                        "gender": draw.choices(("female", "male", "unspecified"), (55, 42, 3))[0],
+                        "age_band": draw.choices(("16-30", "31-45", "46-60", "61+"), (35, 30, 22, 13))[0],
+                        **({"wgss": {"seeing": draw.choices((1, 2, 3, 4), (70, 18, 9, 3))[0]}} if answered else {}),
+                        "consent": {"given": True, "text_version": CONSENT_VERSION},
+                    }
+                )
+            )
+    return records
 
 
 def _back(working_days: int, today: date) -> timedelta:

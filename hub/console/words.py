@@ -50,3 +50,10 @@ SMS_STATES = {
     "failed": N_("Failed"),
     "dropped": N_("Not sent (no number)"),
 }
+EVENT_TYPES = {
+    "workshop": N_("Workshop"),
+    "socialization": N_("Information session"),
+    "campus": N_("Campus event"),
+    "village_visit": N_("Village visit"),
+    "other": N_("Other event"),
+}
