@@ -12,7 +12,7 @@ import requests
 from postgres import backend, database, postgres_server, postgres_url, storage_of  # noqa: F401 - fixtures
 from test_console import TIMEOUT, Office, audited, csrf_of, query, signed_in
 
-from hub.console.workdays import VERIFY_WITHIN, add_working_days, days_off_around, is_working_day
+from hub.workdays import VERIFY_WITHIN, add_working_days, days_off_around, is_working_day
 
 JAKARTA = ZoneInfo("Asia/Jakarta")  # the hub's default time zone
 PAGE = "/console/days-off"

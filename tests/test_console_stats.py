@@ -6,7 +6,7 @@ import re
 
 import factories
 import requests
-from test_console import TIMEOUT, Office, signed_in
+from test_console import TIMEOUT, Office, act, signed_in
 
 
 def _registrations(office: Office) -> None:
@@ -41,6 +41,17 @@ def test_every_role_sees_the_fleets_registrations_and_a_stranger_does_not(hub):
     assert "Pendaftaran per provinsi" in html and "Lokakarya" in html and "September 2026" in html
     assert re.search(r'<text[^>]*class="label"[^>]*>Jawa Barat</text>', html)
     assert re.search(r'<text[^>]*class="value">3</text>', html)  # Aceh's bar says its number
+    assert "Tanggapan instansi" in html and "Tidak ada laporan yang didisposisikan" in html
+
+
+def test_the_dashboard_shows_how_an_agency_answered(hub):
+    office = Office(hub)
+    verifier = signed_in(office, "verifikator")
+    for action, form in (("verify", {}), ("dispose", {"agency": "PUPR"})):
+        assert act(office, verifier, 0, action, **form).status_code == 303
+    html = signed_in(office, "pemantau").get(office.url("/console/stats"), timeout=TIMEOUT).text
+    row = re.search(r"<tr><th scope=\"row\">Dinas Pekerjaan Umum \(PUPR\)</th>(.*?)</tr>", html, re.S)
+    assert row and re.findall(r">([^<]+)</td>", row.group(1))[:4] == ["1", "0 (0.0%)", "0 (0.0%)", "0 (0.0%)"]
 
 
 def test_the_dashboard_narrows_by_province_and_dates(hub):

@@ -4,7 +4,7 @@ follow up within 5 of disposition), with fixed dates around a weekend."""
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from hub.console.workdays import (
+from hub.workdays import (
     add_working_days,
     clock,
     days_off,

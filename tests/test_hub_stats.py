@@ -149,7 +149,7 @@ def test_the_command_says_the_same_in_each_format(fleet, tmp_path):
     whole = figures(storage, Filters())
     as_json = run_cli(tmp_path / "hub", "stats", "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
-    assert json.loads(as_json.stdout) == json.loads(json.dumps(whole))
+    assert json.loads(as_json.stdout) == {**json.loads(json.dumps(whole)), "responsiveness": {}}
     as_csv = run_cli(tmp_path / "hub", "stats", "--format", "csv", "--output", str(tmp_path / "stats.csv"))
     assert as_csv.returncode == 0 and as_csv.stdout == ""
     table = list(csv.DictReader(io.StringIO((tmp_path / "stats.csv").read_text(encoding="utf-8"))))
@@ -159,3 +159,62 @@ def test_the_command_says_the_same_in_each_format(fleet, tmp_path):
     assert shown[0].split()[:3] == ["breakdown", "group", "registrations"] and str(whole["total"]) in shown[1]
     refused = run_cli(tmp_path / "hub", "stats", "--from", "2026-09-01", "--to", "2026-08-01")
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+
+
+def _at(day: int, hour: int = 10) -> str:
+    """A moment of August 2026 (no holiday from the 3rd to the 14th) in Jakarta, as UTC text."""
+    return f"2026-08-{day:02d}T{hour - 7:02d}:00:00.000+00:00"
+
+
+def test_responsiveness_counts_working_days_per_agency(tmp_path):
+    """Three reports passed to one agency, one not passed on and one merged: the shares followed up,
+    in time (5 working days) and completed, the medians in working days, and the verdicts."""
+    from hub.storage.staff import Staff
+
+    with storage_of(tmp_path / "hub") as storage:
+        Staff(storage).add_agency("PUPR", "Dinas Pekerjaan Umum", "test")
+        a, b, c, d, e = (factories.complaint() for _ in range(5))
+        device, _ = storage.enroll(storage.create_enrollment_code())
+        storage.store_records(device, [(r, digest(r)) for r in (a, b, c, d, e)])
+        steps = {  # report: (received, {status: day})
+            a["uuid"]: (3, {"verified": 4, "forwarded": 5, "followed_up": 10, "completed": 12}),
+            b["uuid"]: (3, {"verified": 5, "forwarded": 5, "followed_up": 14}),
+            c["uuid"]: (4, {"verified": 4, "forwarded": 4}),
+            d["uuid"]: (4, {"verified": 5}),
+        }
+        for uuid, (_received, moves) in steps.items():
+            for status in moves:
+                storage.set_status(uuid, status, "catatan", "PUPR" if status == "forwarded" else None)
+        with storage.changing() as run:
+            from hub.storage import cases
+
+            cases.merge(run, e["uuid"], c["uuid"], "sama", "test")
+            for uuid, (received, moves) in steps.items():
+                run("UPDATE complaints SET received_at = ? WHERE uuid = ?", [_at(received), uuid])
+                for status, day in moves.items():
+                    run(
+                        "UPDATE status_changes SET updated_at = ? WHERE uuid = ? AND status = ?",
+                        [_at(day), uuid, status],
+                    )
+                if "forwarded" in moves:
+                    run("UPDATE complaints SET disposed_at = ? WHERE uuid = ?", [_at(moves["forwarded"]), uuid])
+        verdict = factories.feedback(a["uuid"], rating=3)
+        storage.store_records(device, [(verdict, digest(verdict))])
+    as_json = run_cli(tmp_path / "hub", "stats", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["responsiveness"] == {
+        "PUPR": {
+            "passed_on": 3,
+            "followed_up": 2,
+            "followed_up_in_time": 1,
+            "completed": 1,
+            "median_working_days": {"to_verification": 1.0, "to_follow_up": 5.0, "to_completion": 7.0},
+            "verdicts": {"solved": 1, "partly_solved": 0, "not_solved": 0},
+            "percent": {"followed_up": 66.7, "followed_up_in_time": 33.3, "completed": 33.3},
+        }
+    }
+    table = run_cli(tmp_path / "hub", "stats", "--of", "responsiveness").stdout.splitlines()
+    assert table[0].split()[:3] == ["agency", "passed_on", "followed_up_percent"]
+    assert table[1].split() == ["PUPR", "3", "66.7", "33.3", "33.3", "1.0", "5.0", "7.0", "1", "0", "0"]
+    later = run_cli(tmp_path / "hub", "stats", "--format", "json", "--from", "2026-08-04").stdout
+    assert json.loads(later)["responsiveness"]["PUPR"]["passed_on"] == 1  # received on the 4th

@@ -8,12 +8,28 @@ import json
 import sys
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from hub.cli.common import CommandFailed, storage
+from hub.cli.common import CommandFailed, hub_settings, storage
+from hub.reports import responsiveness
 from hub.reports.participation import Filters, figures
 
 BREAKDOWNS = ("by_province", "by_regency", "by_event_type", "by_month")
 COLUMNS = ("breakdown", "group", "registrations", "female", "youth", "with_disability", "events")
+AGENCY_COLUMNS = (
+    "agency",
+    "passed_on",
+    "followed_up_percent",
+    "in_time_percent",
+    "completed_percent",
+    "median_days_to_verification",
+    "median_days_to_follow_up",
+    "median_days_to_completion",
+    "solved",
+    "partly_solved",
+    "not_solved",
+)
+PARTICIPATION, RESPONSIVENESS = "participation", "responsiveness"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,18 +74,35 @@ def _cell(value: Any) -> Any:
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA) else value
 
 
-def render(found: dict[str, Any], form: str) -> str:
+def agency_rows(found: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Each agency's responsiveness as a table row."""
+    return [
+        (
+            code,
+            agency["passed_on"],
+            agency["percent"]["followed_up"],
+            agency["percent"]["followed_up_in_time"],
+            agency["percent"]["completed"],
+            *("" if days is None else days for days in agency["median_working_days"].values()),
+            *agency["verdicts"].values(),
+        )
+        for code, agency in found["responsiveness"].items()
+    ]
+
+
+def render(found: dict[str, Any], form: str, of: str = PARTICIPATION) -> str:
     if form == "json":
         return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
+    columns, lines = (COLUMNS, rows(found)) if of == PARTICIPATION else (AGENCY_COLUMNS, agency_rows(found))
     if form == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows([tuple(_cell(value) for value in row) for row in rows(found)])
+        writer.writerow(columns)
+        writer.writerows([tuple(_cell(value) for value in row) for row in lines])
         return out.getvalue()
-    table = [COLUMNS, *((str(value) for value in row) for row in rows(found))]
+    table = [columns, *((str(value) for value in row) for row in lines)]
     cells = [list(row) for row in table]
-    widths = [max(len(row[index]) for row in cells) for index in range(len(COLUMNS))]
+    widths = [max(len(row[index]) for row in cells) for index in range(len(columns))]
     return "".join(
         "  ".join(
             cell.ljust(width) if index < 2 else cell.rjust(width)
@@ -84,8 +117,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise CommandFailed("--from is after --to")
     chosen = Filters(args.date_from, args.date_to, args.event, args.province, args.regency)
+    zone = ZoneInfo(hub_settings(args).console.timezone)
     with storage(args) as opened:
-        text = render(figures(opened, chosen), args.format)
+        found = figures(opened, chosen)
+        agencies = responsiveness.received_between(opened, zone, args.date_from, args.date_to)
+        found["responsiveness"] = {
+            code: one for code, one in agencies.items() if not args.agency or code == args.agency
+        }
+        text = render(found, args.format, args.of)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -104,5 +143,12 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     stats.add_argument("--event", metavar="UUID", help="one event")
     stats.add_argument("--province", help="events in this province (as the event names it)")
     stats.add_argument("--regency", help="events in this regency")
+    stats.add_argument("--agency", metavar="CODE", help="one agency's responsiveness")
+    stats.add_argument(
+        "--of",
+        choices=(PARTICIPATION, RESPONSIVENESS),
+        default=PARTICIPATION,
+        help="which figures a table or CSV holds (JSON holds both)",
+    )
     stats.add_argument("--output", metavar="FILE", help="write to this file instead of the screen")
     stats.set_defaults(func=cmd_stats)

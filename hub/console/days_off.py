@@ -16,10 +16,10 @@ from starlette.datastructures import FormData
 
 from hub.console.admin import Admin, AdminPosted
 from hub.console.web import PREFIX, address, language, page, state
-from hub.console.workdays import SATURDAY, holiday_names
 from hub.i18n import N_
 from hub.storage.calendar import DaysOff, Override
 from hub.storage.staff import Staffer
+from hub.workdays import SATURDAY, holiday_names
 
 PATH = PREFIX + "/days-off"
 MAX_NOTE = 200

@@ -29,7 +29,6 @@ import requests
 
 from hub import i18n
 from hub.console import rights
-from hub.console.workdays import days_off_around, is_working_day
 from hub.settings import ENV_PREFIX, Console
 from hub.storage import HubError, forwards, migrate, open_storage
 from hub.storage.base import Row, Value
@@ -37,6 +36,7 @@ from hub.storage.casework import Casework
 from hub.storage.roles import ADMIN, LIAISON, VERIFIER, VIEWER
 from hub.storage.staff import Staff
 from hub.storage.transfer import TABLES
+from hub.workdays import days_off_around, is_working_day
 from kiosk.records.check import validate
 from kiosk.records.personal import SEALED, split
 from kiosk.records.protocol import FORWARDED, RECEIVED, STORED

@@ -22,7 +22,6 @@ from hub import i18n
 from hub.console import rights, words
 from hub.console.auth import Posted, SignedIn
 from hub.console.web import HEADERS, PREFIX, ConsoleState, Refused, address, language, page, state
-from hub.console.workdays import FOLLOW_UP_WITHIN, VERIFY_WITHIN, Clock, clock, days_off_around, overdue_before
 from hub.i18n import N_
 from hub.storage import forwards
 from hub.storage.base import HubError
@@ -31,6 +30,7 @@ from hub.storage.casework import FOLLOW, STAGES, VERIFY, Complaint, Filters
 from hub.storage.evidence import Evidence
 from hub.storage.roles import LIAISON
 from hub.storage.staff import Staffer
+from hub.workdays import FOLLOW_UP_WITHIN, VERIFY_WITHIN, Clock, clock, days_off_around, overdue_before
 from kiosk.records.protocol import COMPLAINT_STATUSES, FORWARDED
 from kiosk.records.refcode import ref_code
 

@@ -15,6 +15,7 @@ from hub.console import words
 from hub.console.auth import SignedIn
 from hub.console.web import PREFIX, language, page, state
 from hub.i18n import N_
+from hub.reports import responsiveness
 from hub.reports.participation import UNSPECIFIED, Filters, figures
 
 router = APIRouter()
@@ -50,8 +51,11 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
         date_to=_day(query.get("to")),
         province=query.get("province", "")[:100] or None,
     )
-    found = figures(state(request).casework.storage, chosen)
-    every = figures(state(request).casework.storage, Filters()) if chosen.province else found
+    console = state(request)
+    found = figures(console.casework.storage, chosen)
+    every = figures(console.casework.storage, Filters()) if chosen.province else found
+    agencies = responsiveness.received_between(console.casework.storage, console.zone, chosen.date_from, chosen.date_to)
+    names = {agency["code"]: agency["name"] for agency in console.staff.agencies()}
     shown_in = language(request)
     translate = i18n.translations(shown_in).gettext
 
@@ -74,6 +78,8 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
         provinces=[name for name in every["by_province"] if name != "unspecified"],
         charts={name: bars(found[name]) for name in ("by_province", "by_month", "by_event_type")},
         bar_width=BAR_WIDTH,
+        agencies=agencies,
+        names=names,
         place_of=place_of,
         type_of=type_of,
         month_of=month_of,

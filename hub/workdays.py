@@ -46,10 +46,14 @@ def days_off(year: int) -> frozenset[date]:
 
 
 def days_off_around(today: date, overrides: Mapping[date, bool] = NO_OVERRIDES) -> frozenset[date]:
-    """Enough years for any deadline the console shows (last year's receipts to next year's),
-    as the admin's `overrides` correct the package: each tells of a day whether it is a working
-    day (True) or a day off (False), whatever the package says of it."""
-    listed = frozenset[date]().union(*(days_off(year) for year in range(today.year - 1, today.year + 2)))
+    """Enough years for any deadline the console shows (last year's receipts to next year's)."""
+    return days_off_in(today.year - 1, today.year + 1, overrides)
+
+
+def days_off_in(first_year: int, last_year: int, overrides: Mapping[date, bool] = NO_OVERRIDES) -> frozenset[date]:
+    """The days off of these years, as the admin's `overrides` correct the package: each tells of a
+    day whether it is a working day (True) or a day off (False), whatever the package says of it."""
+    listed = frozenset[date]().union(*(days_off(year) for year in range(first_year, last_year + 1)))
     return listed.union(overrides).difference(day for day, working in overrides.items() if working)
 
 
