@@ -100,6 +100,7 @@ COMPLETED_REPORT = {
     "status": "completed",
     "note": "Jalan di depan SDN 1 Sukamaju sudah ditambal pada 3 Desember.",
 }
+STATUS_REPORT = "5b0c2f4e-8d1a-4c7e-9f3b-2a6d8e1c4f70"
 VERDICT_GIVEN = {"rating": PARTLY_SOLVED, "written": True, "spoken": False}
 
 
@@ -108,7 +109,8 @@ def _status(progress: dict[str, Any]) -> Callable[[KioskWindow], None]:
 
     def show(window: KioskWindow) -> None:
         window.go("status")
-        record = intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"})
+        # One report, the same in every run (its code is on the screen): the tour compares pictures.
+        record = {**intake.new_complaint({**SAMPLE_ANSWERS, "language": "id"}), "uuid": STATUS_REPORT}
         window.status.code.setText(ref_code(record["uuid"]))  # the code of the report it shows
         window.status._looked_up((record, progress))
 
