@@ -7,11 +7,12 @@ import io
 import json
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub.cli.common import CommandFailed, hub_settings, storage
-from hub.reports import responsiveness
+from hub.reports import opendata, responsiveness
 from hub.reports.participation import Filters, figures
 
 BREAKDOWNS = ("by_province", "by_regency", "by_event_type", "by_month")
@@ -152,3 +153,21 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     stats.add_argument("--output", metavar="FILE", help="write to this file instead of the screen")
     stats.set_defaults(func=cmd_stats)
+    add_open_data(commands, common)
+
+
+def cmd_open_data(args: argparse.Namespace) -> int:
+    with storage(args) as opened:
+        written = opendata.write(opened, Path(args.output))
+    print(f"{len(written)} files written to {args.output}")
+    return 0
+
+
+def add_open_data(commands: Any, common: argparse.ArgumentParser) -> None:
+    command = commands.add_parser(
+        "open-data",
+        parents=[common],
+        help="aggregate tables anyone may reuse (CSV, JSON, CC BY 4.0), small counts hidden",
+    )
+    command.add_argument("--output", metavar="DIR", required=True, help="the folder to write into")
+    command.set_defaults(func=cmd_open_data)
