@@ -136,8 +136,8 @@ def _timed(question: Callable[[], Any], times: int = 3) -> float:
 
 
 def _questions(storage: Any) -> dict[str, Callable[[], Any]]:
-    from hub.console.workdays import FOLLOW_UP_WITHIN, VERIFY_WITHIN, days_off_around, overdue_before
     from hub.storage.casework import FOLLOW, STAGES, VERIFY, Casework, Filters
+    from hub.workdays import FOLLOW_UP_WITHIN, VERIFY_WITHIN, days_off_around, overdue_before
 
     casework = Casework(storage)
     zone = __import__("zoneinfo").ZoneInfo("Asia/Jakarta")
