@@ -121,6 +121,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     zone = ZoneInfo(hub_settings(args).console.timezone)
     with storage(args) as opened:
         found = figures(opened, chosen)
+        found["complaints"] = responsiveness.complaints(
+            opened, zone, args.date_from, args.date_to, args.province, args.regency
+        )
         agencies = responsiveness.received_between(opened, zone, args.date_from, args.date_to)
         found["responsiveness"] = {
             code: one for code, one in agencies.items() if not args.agency or code == args.agency

@@ -56,6 +56,9 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
     every = figures(console.casework.storage, Filters()) if chosen.province else found
     agencies = responsiveness.received_between(console.casework.storage, console.zone, chosen.date_from, chosen.date_to)
     names = {agency["code"]: agency["name"] for agency in console.staff.agencies()}
+    reports = responsiveness.complaints(
+        console.casework.storage, console.zone, chosen.date_from, chosen.date_to, chosen.province, None
+    )
     shown_in = language(request)
     translate = i18n.translations(shown_in).gettext
 
@@ -79,6 +82,7 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
         charts={name: bars(found[name]) for name in ("by_province", "by_month", "by_event_type")},
         bar_width=BAR_WIDTH,
         agencies=agencies,
+        reports=reports,
         names=names,
         place_of=place_of,
         type_of=type_of,

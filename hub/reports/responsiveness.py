@@ -15,7 +15,8 @@ from hub.storage import responsiveness
 from hub.storage.base import Storage
 from hub.storage.calendar import DaysOff
 from hub.workdays import FOLLOW_UP_WITHIN, days_off_in, local_day, working_days_between
-from kiosk.records.protocol import NOT_SOLVED, PARTLY_SOLVED, RATINGS, SOLVED
+from kiosk.records.models import CLASSIFICATIONS
+from kiosk.records.protocol import COMPLAINT_STATUSES, NOT_SOLVED, PARTLY_SOLVED, RATINGS, SOLVED
 from kiosk.records.statistics import share
 
 RATING_KEYS = {SOLVED: "solved", PARTLY_SOLVED: "partly_solved", NOT_SOLVED: "not_solved"}
@@ -71,15 +72,43 @@ def by_agency(
     return figures
 
 
+def _bounds(zone: ZoneInfo, first: date | None, last: date | None) -> list[str | None]:
+    """From the start of day `first` to the end of day `last` in the hub's zone, as UTC text."""
+    return [
+        datetime.combine(day, time(), zone).astimezone(UTC).isoformat(timespec="milliseconds") if day else None
+        for day in (first, last + timedelta(days=1) if last else None)
+    ]
+
+
+def complaints(
+    storage: Storage, zone: ZoneInfo, first: date | None, last: date | None, province: str | None, regency: str | None
+) -> dict[str, Any]:
+    """The reports received at the hub in these days: by type, category (as the citizen chose or
+    typed it; '' for none), status, and channel (at a kiosk, or at an outreach event)."""
+    found: dict[str, Any] = {
+        "total": 0,
+        "by_classification": dict.fromkeys(CLASSIFICATIONS, 0),
+        "by_category": {},
+        "by_status": dict.fromkeys(COMPLAINT_STATUSES, 0),
+        "by_channel": {"kiosk": 0, "event": 0},
+    }
+    for kind, category, status, at_event, n in responsiveness.complaint_tallies(
+        storage, province, regency, *_bounds(zone, first, last)
+    ):
+        found["total"] += n
+        found["by_classification"][kind] += n
+        found["by_category"][category] = found["by_category"].get(category, 0) + n
+        found["by_status"][status] += n
+        found["by_channel"]["event" if at_event else "kiosk"] += n
+    return found
+
+
 def received_between(
     storage: Storage, zone: ZoneInfo, first: date | None, last: date | None
 ) -> dict[str, dict[str, Any]]:
     """`by_agency` for reports received at the hub from day `first` to day `last` (the hub's days),
     counted with the holidays of every year reports were received in and the admin's days off."""
-    bounds = [
-        datetime.combine(day, time(), zone).astimezone(UTC).isoformat(timespec="milliseconds") if day else None
-        for day in (first, last + timedelta(days=1) if last else None)
-    ]
+    bounds = _bounds(zone, first, last)
     with storage.writing() as run:
         (earliest,) = run("SELECT min(received_at) FROM complaints")[0]
     this_year = datetime.now(zone).year
