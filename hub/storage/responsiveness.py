@@ -20,15 +20,24 @@ class Passed:
     rating: int | None
 
 
+def _where(received_from: str | None, received_before: str | None, **equal: str | None) -> tuple[str, list[str]]:
+    """Conditions on the case table `c`: not merged into another, received within the bounds (UTC
+    text), and each column of `equal` given a value holding it."""
+    clauses, params = ["c.merged_into IS NULL"], list[str]()
+    for clause, value in (
+        *((f"c.{column} = ?", given) for column, given in equal.items()),
+        ("c.received_at >= ?", received_from),
+        ("c.received_at < ?", received_before),
+    ):
+        if value:
+            clauses.append(clause)
+            params.append(value)
+    return " AND ".join(clauses), params
+
+
 def passed_on(storage: Storage, received_from: str | None, received_before: str | None) -> list[Passed]:
     """Every report passed to an agency, received at the hub within the bounds (UTC text)."""
-    clauses, params = ["c.agency IS NOT NULL", "c.merged_into IS NULL"], [VERIFIED, FOLLOWED_UP, COMPLETED]
-    if received_from:
-        clauses.append("c.received_at >= ?")
-        params.append(received_from)
-    if received_before:
-        clauses.append("c.received_at < ?")
-        params.append(received_before)
+    where, params = _where(received_from, received_before)
     with storage.writing() as run:
         rows = run(
             "SELECT c.agency, c.received_at, c.disposed_at,"
@@ -36,9 +45,9 @@ def passed_on(storage: Storage, received_from: str | None, received_before: str 
             " min(CASE WHEN s.status = ? THEN s.updated_at END), v.rating"
             " FROM complaints c JOIN status_changes s ON s.uuid = c.uuid"
             " LEFT JOIN verdicts v ON v.complaint_uuid = c.uuid"
-            f" WHERE {' AND '.join(clauses)}"
+            f" WHERE c.agency IS NOT NULL AND {where}"
             " GROUP BY c.uuid, c.agency, c.received_at, c.disposed_at, v.rating",
-            params,
+            [VERIFIED, FOLLOWED_UP, COMPLETED, *params],
         )
     return [
         Passed(agency, received, disposed, verified, followed, completed, None if rating is None else int(rating))
@@ -51,21 +60,11 @@ def complaint_tallies(
 ) -> list[tuple[str, str, str, bool, int]]:
     """(classification, category, status, at an event, count) of the reports received within the
     bounds (UTC text), in the province and regency the citizen named; duplicates merged left out."""
-    clauses, params = ["merged_into IS NULL"], list[str]()
-    for column, value in (("province", province), ("regency", regency)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if received_from:
-        clauses.append("received_at >= ?")
-        params.append(received_from)
-    if received_before:
-        clauses.append("received_at < ?")
-        params.append(received_before)
+    where, params = _where(received_from, received_before, province=province, regency=regency)
     with storage.writing() as run:
         rows = run(
-            "SELECT classification, category, status, event_uuid <> '', count(*) FROM complaints"
-            f" WHERE {' AND '.join(clauses)} GROUP BY classification, category, status, event_uuid <> ''",
+            "SELECT c.classification, c.category, c.status, c.event_uuid <> '', count(*) FROM complaints c"
+            f" WHERE {where} GROUP BY c.classification, c.category, c.status, c.event_uuid <> ''",
             params,
         )
     return [(kind, category, status, bool(at_event), int(n)) for kind, category, status, at_event, n in rows]
