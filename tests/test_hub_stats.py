@@ -160,6 +160,16 @@ def test_the_command_says_the_same_in_each_format(fleet, tmp_path):
     assert shown[0].split()[:3] == ["breakdown", "group", "registrations"] and str(whole["total"]) in shown[1]
     refused = run_cli(tmp_path / "hub", "stats", "--from", "2026-09-01", "--to", "2026-08-01")
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "--output FILE" in run_cli(tmp_path / "hub", "stats", "--format", "xlsx").stderr
+    book = tmp_path / "stats.xlsx"
+    assert run_cli(tmp_path / "hub", "stats", "--format", "xlsx", "--output", str(book)).returncode == 0
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(book, read_only=True)
+    assert sheets.sheetnames == ["participation", "responsiveness", "reports"]
+    participation = list(sheets["participation"].values)
+    assert participation[0][:3] == ("breakdown", "group", "registrations") and participation[1][2] == whole["total"]
+    assert not [path for path in tmp_path.iterdir() if path.name.endswith(".part")]
 
 
 def _at(day: int, hour: int = 10) -> str:

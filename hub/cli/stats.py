@@ -5,6 +5,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -91,6 +92,35 @@ def agency_rows(found: dict[str, Any]) -> list[tuple[Any, ...]]:
     ]
 
 
+def report_rows(found: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The reports received, one row per breakdown and group."""
+    return [
+        (name, group, count)
+        for name in ("by_classification", "by_status", "by_channel", "by_category")
+        for group, count in found["complaints"][name].items()
+    ]
+
+
+def write_xlsx(found: dict[str, Any], path: Path) -> None:
+    """A sheet each for participation, responsiveness and the reports, written whole or not at all."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, columns, lines in (
+        (PARTICIPATION, COLUMNS, rows(found)),
+        (RESPONSIVENESS, AGENCY_COLUMNS, agency_rows(found)),
+        ("reports", ("breakdown", "group", "reports"), report_rows(found)),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.append(list(columns))
+        for line in lines:
+            sheet.append([_cell(value) for value in line])
+    part = path.with_name(f".{path.name}.part")
+    book.save(part)
+    os.replace(part, path)
+
+
 def render(found: dict[str, Any], form: str, of: str = PARTICIPATION) -> str:
     if form == "json":
         return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
@@ -117,6 +147,8 @@ def render(found: dict[str, Any], form: str, of: str = PARTICIPATION) -> str:
 def cmd_stats(args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise CommandFailed("--from is after --to")
+    if args.format == "xlsx" and not args.output:
+        raise CommandFailed("--format xlsx needs --output FILE")
     chosen = Filters(args.date_from, args.date_to, args.event, args.province, args.regency)
     zone = ZoneInfo(hub_settings(args).console.timezone)
     with storage(args) as opened:
@@ -128,6 +160,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         found["responsiveness"] = {
             code: one for code, one in agencies.items() if not args.agency or code == args.agency
         }
+        if args.format == "xlsx":
+            write_xlsx(found, Path(args.output))
+            return 0
         text = render(found, args.format, args.of)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
@@ -141,7 +176,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     stats = commands.add_parser(
         "stats", parents=[common], help="participation across every kiosk (the keys of kiosk stats, and where)"
     )
-    stats.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    stats.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
     stats.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="registrations from this day")
     stats.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="registrations up to this day")
     stats.add_argument("--event", metavar="UUID", help="one event")
