@@ -24,6 +24,7 @@ import requests
 
 from hub.bridge.config import NationalConfig
 from hub.bridge.errors import ConfigError, Refused, Retry, retry_after
+from hub.spreadsheets import spreadsheet_cell
 from kiosk.records.patterns import UUID4_PATTERN
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ MAX_TRACKING_ID = 64
 MAX_EXCERPT = 200  # characters of the national side's error message kept in a refusal
 _RETRY_STATUSES = frozenset({408, 429})
 _UUID = re.compile(UUID4_PATTERN)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -390,8 +390,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return spreadsheet_cell(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
 
 def _write_synced(path: Path, data: bytes) -> None:

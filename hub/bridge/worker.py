@@ -11,7 +11,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TypeVar
@@ -119,7 +119,6 @@ class Round:
     sms_put_off: int = 0
     sms_failed: int = 0
     sms_dropped: int = 0
-    errors: list[str] = field(default_factory=list)
 
     def busy(self) -> bool:
         return any((self.queued, self.forwarded, self.handed, self.heard, self.sms_sent))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from hub.cli.common import CommandFailed, hub_settings, storage
 from hub.reports import opendata, responsiveness
 from hub.reports.participation import Filters, figures
+from hub.spreadsheets import spreadsheet_cell
 
 BREAKDOWNS = ("by_province", "by_regency", "by_event_type", "by_month")
 COLUMNS = ("breakdown", "group", "registrations", "female", "youth", "with_disability", "events")
@@ -32,7 +33,6 @@ AGENCY_COLUMNS = (
     "not_solved",
 )
 PARTICIPATION, RESPONSIVENESS = "participation", "responsiveness"
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _day(text: str) -> date:
@@ -71,11 +71,6 @@ def rows(found: dict[str, Any]) -> list[tuple[Any, ...]]:
     return lines
 
 
-def _cell(value: Any) -> Any:
-    """A place typed at a kiosk may start like a spreadsheet formula: quoted so it stays text."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA) else value
-
-
 def agency_rows(found: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Each agency's responsiveness as a table row."""
     return [
@@ -90,6 +85,11 @@ def agency_rows(found: dict[str, Any]) -> list[tuple[Any, ...]]:
         )
         for code, agency in found["responsiveness"].items()
     ]
+
+
+def _text_safe(value: Any) -> Any:
+    """Numbers stay numbers; text a spreadsheet would run as a formula is quoted."""
+    return spreadsheet_cell(value) if isinstance(value, str) else value
 
 
 def report_rows(found: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -115,7 +115,7 @@ def write_xlsx(found: dict[str, Any], path: Path) -> None:
         sheet = book.create_sheet(title)
         sheet.append(list(columns))
         for line in lines:
-            sheet.append([_cell(value) for value in line])
+            sheet.append([_text_safe(value) for value in line])
     part = path.with_name(f".{path.name}.part")
     book.save(part)
     os.replace(part, path)
@@ -129,7 +129,7 @@ def render(found: dict[str, Any], form: str, of: str = PARTICIPATION) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([tuple(_cell(value) for value in row) for row in lines])
+        writer.writerows([tuple(_text_safe(value) for value in row) for row in lines])
         return out.getvalue()
     table = [columns, *((str(value) for value in row) for row in lines)]
     cells = [list(row) for row in table]

@@ -23,9 +23,10 @@ from starlette.concurrency import run_in_threadpool
 from hub import i18n
 from hub.console import words
 from hub.console.auth import Posted, SignedIn
-from hub.console.pages import NOT_ALLOWED, spreadsheet_cell
+from hub.console.pages import NOT_ALLOWED
 from hub.console.web import HEADERS, PREFIX, Refused, address, language, page, state
 from hub.i18n import N_
+from hub.spreadsheets import spreadsheet_cell
 from hub.storage import forwards
 from hub.storage.base import HubError
 from hub.storage.calendar import DAY_OFF_REMOVED, DAY_OFF_SET

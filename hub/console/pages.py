@@ -23,6 +23,7 @@ from hub.console import rights, words
 from hub.console.auth import Posted, SignedIn
 from hub.console.web import HEADERS, PREFIX, ConsoleState, Refused, address, language, page, state
 from hub.i18n import N_
+from hub.spreadsheets import spreadsheet_cell
 from hub.storage import forwards
 from hub.storage.base import HubError
 from hub.storage.calendar import DaysOff
@@ -161,12 +162,6 @@ CSV_COLUMNS = (
     N_("Kiosk"),
     N_("Received at the hub"),
 )
-
-
-def spreadsheet_cell(value: object) -> str:
-    """A spreadsheet reads a cell starting with = + - @ as a formula: such text gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @router.get(PREFIX + "/inbox.csv")
