@@ -17,6 +17,7 @@ from hub.console.web import PREFIX, language, page, state
 from hub.i18n import N_
 from hub.reports import responsiveness
 from hub.reports.participation import UNSPECIFIED, Filters, figures
+from hub.storage import participation
 
 router = APIRouter()
 BAR_WIDTH = 100  # the longest bar, in the SVG's own units (it scales with the page)
@@ -53,7 +54,6 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
     )
     console = state(request)
     found = figures(console.casework.storage, chosen)
-    every = figures(console.casework.storage, Filters()) if chosen.province else found
     agencies = responsiveness.received_between(console.casework.storage, console.zone, chosen.date_from, chosen.date_to)
     names = {agency["code"]: agency["name"] for agency in console.staff.agencies()}
     reports = responsiveness.complaints(
@@ -78,7 +78,7 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
         staffer=staffer,
         found=found,
         chosen=chosen,
-        provinces=[name for name in every["by_province"] if name != "unspecified"],
+        provinces=sorted({event.province for event in participation.events(console.casework.storage).values()} - {""}),
         charts={name: bars(found[name]) for name in ("by_province", "by_month", "by_event_type")},
         bar_width=BAR_WIDTH,
         agencies=agencies,
