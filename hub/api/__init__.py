@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from hub import console
-from hub.api import attachments, changes, enrollment, errors, health, records
+from hub.api import attachments, changes, enrollment, errors, events, health, records
 from hub.api.deps import PROTOCOL, Hub
 from hub.settings import Console, Limits
 from hub.storage import Storage
@@ -36,7 +36,7 @@ def create_app(
     )
     app.state.hub = Hub(storage, limits, public_key_text(storage.sealing_key))
     errors.install(app)
-    for area in (health, enrollment, records, attachments, changes):
+    for area in (health, enrollment, records, attachments, changes, events):
         app.include_router(area.router)
     console.install(app, storage, console_settings)
     return app

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from hub import i18n
-from hub.console import admin, attachments, auth, days_off, duplicates, national, pages, stats
+from hub.console import admin, attachments, auth, days_off, duplicates, events, national, pages, stats
 from hub.console.web import PREFIX, ConsoleState, LoginRequired, Refused, login_required, refused
 from hub.settings import Console
 from hub.storage import Storage
@@ -30,4 +30,5 @@ def install(app: FastAPI, storage: Storage, settings: Console) -> None:
     app.include_router(admin.router, include_in_schema=False)
     app.include_router(duplicates.router, include_in_schema=False)
     app.include_router(stats.router, include_in_schema=False)
+    app.include_router(events.router, include_in_schema=False)
     app.mount(PREFIX + "/static", StaticFiles(directory=Path(__file__).parent / "static"), name="console-static")

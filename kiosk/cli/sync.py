@@ -30,6 +30,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 acked=report.acked, quarantined=report.quarantined, remaining=report.remaining, statuses=report.statuses
             )
         )
+        if report.events:
+            print(_("{count} new events shared by the hub.").format(count=report.events))
         if report.quarantined_total:
             print(
                 _("{count} records are quarantined: see Quarantined records in officer mode.").format(

@@ -7,11 +7,15 @@ Quarantined records are kept and shown to the officer; they never block the queu
 """
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.records.personal import transit
+from kiosk.records.protocol import DUPLICATE, STORED
 from kiosk.store import Store, attachments, utc_now
+
+log = logging.getLogger(__name__)
 
 WAITING = ("pending", "sending")
 
@@ -168,3 +172,21 @@ def apply_changes(store: Store, changes: list[dict[str, Any]], cursor: str) -> i
             )
         store.set_setting("sync_cursor", cursor)
     return applied
+
+
+def keep_events(store: Store, offered: list[Any], cursor: str) -> int:
+    """Events the hub offers (made at another kiosk or in its console), kept with the cursor that
+    follows them, in one transaction; how many were new here. They are stored already
+    acknowledged, since the hub has them and they are not this kiosk's to send. An offer that is
+    no event, or breaks this kiosk's record rules (a newer hub's), is left out and counted in the log."""
+    events = [value for value in offered if isinstance(value, dict) and value.get("kind") == "event"]
+    with store.db.atomic():
+        outcomes = store.add_records(events)
+        kept = [outcome.uuid for outcome in outcomes if outcome.status == STORED]
+        store.db.conn.executemany(
+            "UPDATE sync_state SET state = 'acked', updated_at = ? WHERE uuid = ?", [[utc_now(), u] for u in kept]
+        )
+        store.set_setting("events_cursor", cursor)
+    if left_out := len(offered) - sum(outcome.status in (STORED, DUPLICATE) for outcome in outcomes):
+        log.warning("sync: %d events offered by the hub were left out", left_out)
+    return len(kept)

@@ -1,4 +1,4 @@
-"""One sync run: push the outbox, then pull complaint status, under a per-folder lock.
+"""One sync run: push the outbox, then pull complaint status and shared events, under a per-folder lock.
 
 Failures of a request are retried by tenacity with exponential backoff and jitter, or
 after the hub's Retry-After; when the tries run out the run ends and everything not
@@ -77,6 +77,7 @@ class SyncReport:
     acked: int = 0
     quarantined: int = 0
     statuses: int = 0
+    events: int = 0  # shared by the hub, new on this kiosk
     remaining: int = 0
     quarantined_total: int = 0
     skew_seconds: float | None = None
@@ -300,6 +301,20 @@ class _Run:
             if not body.get("more"):
                 return
 
+    def pull_events(self) -> None:
+        """Events made at other kiosks or in the hub's console, so this kiosk's registrations can
+        count into them; a hub older than shared events answers 404 (Refused), and is let be."""
+        cursor = str(self.writer.run(Store.setting, "events_cursor", "0"))
+        while True:
+            try:
+                body = self.retry(self.client.events, cursor)
+            except Refused:
+                return
+            self.report.events += self.writer.run(outbox.keep_events, body["events"], body["cursor"])
+            cursor = body["cursor"]
+            if not body.get("more"):
+                return
+
 
 @contextmanager
 def _writer_for(data_dir: Path, writer: Writer | None) -> Iterator[Writer]:
@@ -336,6 +351,7 @@ def run_sync(
                 run.push()
                 run.withdraw()
                 run.pull()
+                run.pull_events()
             except TransportError as exc:
                 run.report.error = exc.code
             finally:
@@ -343,12 +359,13 @@ def run_sync(
             writing.run(_record, run.report, run.skew)
             erased = writing.run(erasure.purge)  # what the hub has had for the retention time leaves the kiosk
             log.info(
-                "sync: %d sent, %d acknowledged, %d quarantined, %d waiting, %d status updates, %d erased%s",
+                "sync: %d sent, %d acknowledged, %d quarantined, %d waiting, %d status updates, %d events, %d erased%s",
                 run.report.sent,
                 run.report.acked,
                 run.report.quarantined,
                 run.report.remaining,
                 run.report.statuses,
+                run.report.events,
                 erased,
                 f", stopped: {run.report.error}" if run.report.error else "",
             )

@@ -195,12 +195,20 @@ class HubClient:
             raise Offline("malformed upload answer")
         return received
 
+    def _page(self, path: str, key: str, cursor: str) -> dict[str, Any]:
+        """A page of a feed the hub numbers: its items under `key`, the next cursor, and `more`."""
+        _, body = self._call("GET", path, params={"cursor": cursor})
+        if not isinstance(body.get(key), list) or not isinstance(body.get("cursor"), str):
+            raise Offline(f"malformed {key}")
+        return body
+
+    def events(self, cursor: str) -> dict[str, Any]:
+        """Events made elsewhere; each is held to the record rules where the store keeps it."""
+        return self._page("/events", "events", cursor)
+
     def changes(self, cursor: str) -> dict[str, Any]:
-        _, body = self._call("GET", "/changes", params={"cursor": cursor})
-        changes = body.get("changes")
-        if not isinstance(changes, list) or not isinstance(body.get("cursor"), str):
-            raise Offline("malformed changes")
-        for change in changes:
+        body = self._page("/changes", "changes", cursor)
+        for change in body["changes"]:
             if not (
                 isinstance(change, dict)
                 and isinstance(change.get("uuid"), str)

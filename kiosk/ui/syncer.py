@@ -88,6 +88,7 @@ def _read_state(store: Store, data_dir: Path) -> SyncState:
 
 class SyncController(QObject):
     changed = Signal()
+    synced = Signal()  # a run ended: what it brought (statuses, shared events) is in the store
     enrolled = Signal(bool, str)  # succeeded, message for the officer
     _ran = Signal(object)  # a SyncReport, or an error code
     _probed = Signal(bool)
@@ -176,6 +177,7 @@ class SyncController(QObject):
         if not isinstance(outcome, str):  # a SyncReport
             self.state.online = outcome.error not in ("offline", "hub_busy")
         self.refresh()
+        self.synced.emit()
 
     def probe(self) -> None:
         """While offline, ask the hub's health (cheap) and sync the moment it answers."""

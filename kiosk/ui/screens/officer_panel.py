@@ -311,6 +311,7 @@ class OfficerPanel(Screen):
         self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.events, self.settings = EventsTab(self), SettingsTab(self)
         self.sync = SyncTab(sync_controller)
+        sync_controller.synced.connect(self.refresh)  # events shared by the hub join the list
         self.quarantine = QuarantineTab(self, table(4))
         self.stats = StatsTab(self)
         self.privacy = PrivacyTab(self)
