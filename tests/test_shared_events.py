@@ -133,6 +133,13 @@ def test_kiosks_at_one_event_count_into_it(office, hub, tmp_path):
         assert figures(storage, Filters(province="Jawa Barat"))["total"] == 54 + 4  # factories' events are there
     counted = {record["uuid"]: registrations for record, _, registrations in office.listed()}
     assert counted[shared["uuid"]] == 54 and counted[own["uuid"]] == 4
+    session = signed_in(office, "admin")
+    session.cookies.set(LANGUAGE_COOKIE, "en")
+    page = session.get(office.url("/console/events"), timeout=TIMEOUT)
+    assert page.status_code == 200
+    for text in ("Festival Pelayanan Publik Garut", "Garut, Jawa Barat", "Hub console", "Pelatihan Kader Desa", "54"):
+        assert text in page.text
+    assert "Sukamaju, Garut, Jawa Barat" in page.text  # factories' place: village first
 
 
 def test_only_admins_and_verifiers_set_up_events(office):

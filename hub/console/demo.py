@@ -29,8 +29,9 @@ import requests
 
 from hub import i18n
 from hub.console import rights
+from hub.console.events import FIELDS, new_event
 from hub.settings import ENV_PREFIX, Console
-from hub.storage import HubError, forwards, migrate, open_storage
+from hub.storage import HubError, events, forwards, migrate, open_storage
 from hub.storage.base import Row, Value
 from hub.storage.casework import Casework
 from hub.storage.roles import ADMIN, LIAISON, VERIFIER, VIEWER
@@ -369,6 +370,20 @@ def _gatherings(device_id: str, today: date) -> list[dict[str, Any]]:
     return records
 
 
+def _coming_event(today: date) -> dict[str, Any]:
+    """An event the coordinator set up in the console, for kiosks to count into next week."""
+    entered = dict.fromkeys(FIELDS, "") | {
+        "name": "Festival Pelayanan Publik Kabupaten Garut",
+        "type": "socialization",
+        "starts_on": (today + timedelta(days=7)).isoformat(),
+        "ends_on": (today + timedelta(days=8)).isoformat(),
+        "organizer": "Pemerintah Kabupaten Garut",
+        "province": "Jawa Barat",
+        "regency": "Garut",
+    }
+    return new_event(entered, datetime.now(ZONE))
+
+
 def _back(working_days: int, today: date) -> timedelta:
     """How far before `today` the day `working_days` working days earlier is: the story keeps to
     days the village office, and so the kiosk and the staff, are at work."""
@@ -457,5 +472,6 @@ def demonstration(folder: Path, database: str = "") -> Iterator[Demo]:
             raise HubError("not_empty", "the tour loads its demonstration into an empty database only")
         today = datetime.now(ZONE).date()
         target.load(_aged(source.rows(), _ages(complaints, today), _back(SET_UP_WORKING_DAYS_AGO, today)))
+        events.create(target, _coming_event(today), USERS[VERIFIER], LOOPBACK)
     with serving(shown, database) as url:
         yield Demo(url, password, USERS, complaints)

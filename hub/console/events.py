@@ -8,6 +8,7 @@ every kiosk accepts. A form that cannot be saved is shown again as it was filled
 """
 
 import uuid as uuidlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -33,6 +34,36 @@ FIELDS = ("name", "type", "starts_on", "ends_on", "organizer", *PLACES)
 LONGEST = {"name": 200, "organizer": 200, **dict.fromkeys(PLACES, 100)}
 FIRST, LAST = date(2000, 1, 1), date(2100, 12, 31)
 router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Row:
+    """An event as the page lists it."""
+
+    uuid: str
+    name: str
+    type: str
+    starts_on: str
+    ends_on: str | None
+    place: str  # village first, province last; '' when none was named
+    from_console: bool
+    device: str
+    registrations: int
+
+    @classmethod
+    def of(cls, record: dict[str, Any], device: str, registrations: int) -> "Row":
+        where = record.get("location") or {}
+        return cls(
+            record["uuid"],
+            record["name"],
+            record["type"],
+            record["starts_on"],
+            record.get("ends_on"),
+            ", ".join(where[place] for place in reversed(PLACES) if where.get(place)),
+            device == events.HUB_DEVICE,
+            device,
+            registrations,
+        )
 
 
 class Unfit(Exception):
@@ -94,21 +125,20 @@ def _shown(
     entered: dict[str, str] | None = None,
     made: str = "",
 ) -> Response:
-    listed = events.listed(state(request).casework.storage, SHOWN)
+    listed = [Row.of(*found) for found in events.listed(state(request).casework.storage, SHOWN)]
     return page(
         request,
         "events.html",
         status,
         staffer=staffer,
         listed=listed,
-        hub_device=events.HUB_DEVICE,
         event_types=EVENT_TYPES,
         error=error,
         entered=entered or {"starts_on": datetime.now(state(request).zone).date().isoformat()},
         longest=LONGEST,
         first=FIRST,
         last=LAST,
-        made=next((record for record, _device, _count in listed if record["uuid"] == made), None),
+        made=next((row for row in listed if row.uuid == made), None),
     )
 
 

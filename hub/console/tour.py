@@ -52,6 +52,7 @@ PAGES = (
     Page("kiosks", PREFIX + "/kiosks", ADMIN),
     Page("audit", PREFIX + "/audit", ADMIN),
     Page("days-off", PREFIX + "/days-off", ADMIN),
+    Page("events", PREFIX + "/events", VERIFIER),
     Page("national", PREFIX + "/national", VERIFIER),
     Page("stats", PREFIX + "/stats", VIEWER),
 )
