@@ -1,5 +1,6 @@
 """`kiosk-hub stats`: participation across every kiosk, as `kiosk stats` gives one kiosk's (the
-same JSON keys, plus where and when), for the programme's reports."""
+same JSON keys, plus where and when), and how agencies answered, for the programme's reports: on
+the screen, or as JSON, CSV, a workbook or an A4 PDF report."""
 
 import argparse
 import csv
@@ -7,15 +8,18 @@ import io
 import json
 import os
 import sys
-from datetime import date
+import tempfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hub import i18n
 from hub.cli.common import CommandFailed, hub_settings, storage
 from hub.reports import opendata, responsiveness
 from hub.reports.participation import Filters, figures
 from hub.spreadsheets import spreadsheet_cell
+from hub.storage.staff import Staff
 
 BREAKDOWNS = ("by_province", "by_regency", "by_event_type", "by_month")
 COLUMNS = ("breakdown", "group", "registrations", "female", "youth", "with_disability", "events")
@@ -33,6 +37,7 @@ AGENCY_COLUMNS = (
     "not_solved",
 )
 PARTICIPATION, RESPONSIVENESS = "participation", "responsiveness"
+BINARY = ("xlsx", "pdf")  # formats written to a file only, never to the screen
 
 
 def _day(text: str) -> date:
@@ -116,9 +121,39 @@ def write_xlsx(found: dict[str, Any], path: Path) -> None:
         sheet.append(list(columns))
         for line in lines:
             sheet.append([_text_safe(value) for value in line])
-    part = path.with_name(f".{path.name}.part")
-    book.save(part)
-    os.replace(part, path)
+    data = io.BytesIO()
+    book.save(data)
+    write_whole(path, data.getvalue())
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Through a hidden temporary file beside `path`, on disk before it is renamed into place: a
+    failure (a missing folder, a full disk) leaves no half file, and an older report stays whole."""
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise CommandFailed(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def write_pdf(
+    found: dict[str, Any], path: Path, language: str, made_on: date, names: dict[str, str], agency: str | None
+) -> None:
+    """The A4 report in `language` (`names`: the agencies' by their codes), written whole or not at all."""
+    from hub.reports import pdf  # fpdf2 takes half a second to load: only when a PDF is asked for
+
+    try:
+        data = pdf.render(found, language, made_on, names, agency)
+    except i18n.CatalogMissing as exc:
+        raise CommandFailed(str(exc)) from None
+    write_whole(path, data)
 
 
 def render(found: dict[str, Any], form: str, of: str = PARTICIPATION) -> str:
@@ -147,8 +182,11 @@ def render(found: dict[str, Any], form: str, of: str = PARTICIPATION) -> str:
 def cmd_stats(args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise CommandFailed("--from is after --to")
-    if args.format == "xlsx" and not args.output:
-        raise CommandFailed("--format xlsx needs --output FILE")
+    if args.format in BINARY and not args.output:
+        raise CommandFailed(f"--format {args.format} needs --output FILE")
+    folder = Path(args.output or ".").parent
+    if not folder.is_dir():  # said before the figures are counted, which takes a while on a big fleet
+        raise CommandFailed(f"cannot write {args.output}: the folder {folder} does not exist")
     chosen = Filters(args.date_from, args.date_to, args.event, args.province, args.regency)
     zone = ZoneInfo(hub_settings(args).console.timezone)
     with storage(args) as opened:
@@ -163,6 +201,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if args.format == "xlsx":
             write_xlsx(found, Path(args.output))
             return 0
+        if args.format == "pdf":
+            names = {agency["code"]: agency["name"] for agency in Staff(opened).agencies()}
+            write_pdf(found, Path(args.output), args.language, datetime.now(zone).date(), names, args.agency)
+            return 0
         text = render(found, args.format, args.of)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
@@ -176,7 +218,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     stats = commands.add_parser(
         "stats", parents=[common], help="participation across every kiosk (the keys of kiosk stats, and where)"
     )
-    stats.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    stats.add_argument("--format", choices=("table", "json", "csv", *BINARY), default="table")
     stats.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="registrations from this day")
     stats.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="registrations up to this day")
     stats.add_argument("--event", metavar="UUID", help="one event")
@@ -187,9 +229,12 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         "--of",
         choices=(PARTICIPATION, RESPONSIVENESS),
         default=PARTICIPATION,
-        help="which figures a table or CSV holds (JSON holds both)",
+        help="which figures a table or CSV holds (JSON, XLSX and PDF hold both)",
     )
-    stats.add_argument("--output", metavar="FILE", help="write to this file instead of the screen")
+    stats.add_argument(
+        "--language", choices=i18n.LANGUAGES, default=i18n.DEFAULT, help="the PDF report's language (default: id)"
+    )
+    stats.add_argument("--output", metavar="FILE", help="write to this file instead of the screen (XLSX, PDF: needed)")
     stats.set_defaults(func=cmd_stats)
     add_open_data(commands, common)
 

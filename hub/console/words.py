@@ -2,41 +2,15 @@
 
 from hub.i18n import N_
 from hub.storage.roles import ADMIN, LIAISON, VERIFIER, VIEWER
-from kiosk.records.protocol import (
-    ARCHIVED,
-    COMPLETED,
-    FOLLOWED_UP,
-    FORWARDED,
-    NOT_SOLVED,
-    PARTLY_SOLVED,
-    RECEIVED,
-    SOLVED,
-    VERIFIED,
-)
+from hub.words import CLASSIFICATIONS, EVENT_TYPES, RATINGS, STATUSES
 
-STATUSES = {
-    RECEIVED: N_("Received"),
-    VERIFIED: N_("Verified"),
-    FORWARDED: N_("Passed to agency"),
-    FOLLOWED_UP: N_("Followed up"),
-    COMPLETED: N_("Completed"),
-    ARCHIVED: N_("Archived"),
-}
-CLASSIFICATIONS = {
-    "complaint": N_("Complaint"),
-    "aspiration": N_("Suggestion"),
-    "information_request": N_("Request for information"),
-}
+__all__ = ["CLASSIFICATIONS", "EVENT_TYPES", "FORWARD_STATES", "RATINGS", "ROLES", "SMS_STATES", "STATUSES"]
+
 ROLES = {
     ADMIN: N_("Administrator"),
     VERIFIER: N_("Verifier"),
     LIAISON: N_("Agency liaison"),
     VIEWER: N_("Viewer"),
-}
-RATINGS = {
-    NOT_SOLVED: N_("Not solved"),
-    PARTLY_SOLVED: N_("Partly solved"),
-    SOLVED: N_("Solved"),
 }
 FORWARD_STATES = {  # where handing a report to SP4N-LAPOR! stands
     "waiting": N_("Waiting to be sent to SP4N-LAPOR!"),
@@ -49,11 +23,4 @@ SMS_STATES = {
     "sent": N_("Sent"),
     "failed": N_("Failed"),
     "dropped": N_("Not sent (no number)"),
-}
-EVENT_TYPES = {
-    "workshop": N_("Workshop"),
-    "socialization": N_("Information session"),
-    "campus": N_("Campus event"),
-    "village_visit": N_("Village visit"),
-    "other": N_("Other event"),
 }
