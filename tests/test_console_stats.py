@@ -1,46 +1,91 @@
 """The dashboard (`/console/stats`) on a hub process: every signed-in role sees registrations from
 every kiosk with the figures `kiosk-hub stats` gives, drawn as bars whose numbers and names are
-written out, narrowed by province and dates; strangers go to the login page."""
+written out, narrowed by dates, province, regency and event as the command narrows them; a link
+asking for what the hub does not know is answered with a notice, never an error; strangers go to
+the login page."""
 
+import json
 import re
 
 import factories
+import pytest
 import requests
+from hubproc import run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 from test_console import TIMEOUT, Office, act, signed_in
 
+from hub.console.stats import EARLIEST, LABEL_CHARS, LATEST, chart, choose
+from hub.storage.participation import Event
 
-def _registrations(office: Office) -> None:
-    """Two events in two provinces: 3 women (one with a disability) and 2 young men."""
-    garut = factories.event(name="Sosialisasi Garut", location={"province": "Jawa Barat", "regency": "Garut"})
-    aceh = factories.event(name="Kelas warga Aceh", type="workshop", location={"province": "Aceh"})
+# Fixed uuids: parametrized ids name them, and each worker of a parallel run must collect the same ones.
+GARUT = factories.event(
+    uuid="0b9e8d7c-6f5a-4e3d-8c2b-1a0f9e8d7c6b",
+    name="Sosialisasi Garut",
+    location={"province": "Jawa Barat", "regency": "Garut"},
+)
+BANDUNG = factories.event(
+    uuid="5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b",
+    name="Kelas LAPOR! di kampus Bandung",
+    type="campus",
+    starts_on="2026-08-20",
+    location={"province": "Jawa Barat", "regency": "Bandung"},
+)
+ACEH = factories.event(
+    uuid="4f7c2d1e-8a3b-4c5d-9e6f-0a1b2c3d4e5f", name="Kelas warga Aceh", type="workshop", location={"province": "Aceh"}
+)
+
+
+def registrations(office: Office) -> None:
+    """Three events: Garut and Bandung in Jawa Barat, and Aceh, which names no regency; 4 women
+    (one with a disability, one young) and 2 young men, who came to Aceh in September."""
     people = [
-        factories.attendance(garut["uuid"], gender="female", age_band="31-45", wgss={"walking": 3}),
-        factories.attendance(garut["uuid"], gender="female", age_band="46-60"),
-        factories.attendance(aceh["uuid"], gender="female", age_band="61+", wgss={"seeing": 1}),
-        factories.attendance(aceh["uuid"], gender="male", age_band="16-30", created_at="2026-09-02T10:00:00+07:00"),
-        factories.attendance(aceh["uuid"], gender="male", age_band="16-30", created_at="2026-09-02T11:00:00+07:00"),
+        factories.attendance(GARUT["uuid"], gender="female", age_band="31-45", wgss={"walking": 3}),
+        factories.attendance(GARUT["uuid"], gender="female", age_band="46-60"),
+        factories.attendance(BANDUNG["uuid"], gender="female", created_at="2026-08-20T10:00:00+07:00"),
+        factories.attendance(ACEH["uuid"], gender="female", age_band="61+", wgss={"seeing": 1}),
+        factories.attendance(ACEH["uuid"], gender="male", age_band="16-30", created_at="2026-09-02T10:00:00+07:00"),
+        factories.attendance(ACEH["uuid"], gender="male", age_band="16-30", created_at="2026-09-02T11:00:00+07:00"),
     ]
     answer = requests.post(
-        office.url("/api/v1/records"), json={"records": [garut, aceh, *people]}, headers=office.bearer, timeout=TIMEOUT
+        office.url("/api/v1/records"),
+        json={"records": [GARUT, BANDUNG, ACEH, *people]},
+        headers=office.bearer,
+        timeout=TIMEOUT,
     )
     assert {result["status"] for result in answer.json()["results"]} == {"stored"}
 
 
-def _headline(html: str) -> list[str]:
-    return re.findall(r"<li><strong>([^<]+)</strong>", html)
+def in_english(office: Office, name: str) -> requests.Session:
+    """A signed-in session that chose English: the notices are read in the words they are written in."""
+    session = signed_in(office, name)
+    session.get(office.url("/console/language?lang=en&back=/console/stats"), timeout=TIMEOUT)
+    return session
+
+
+def headline(html: str) -> list[str]:
+    """The dashboard's headline figures: registrations, events, and the shares of women, youth and
+    people with a disability."""
+    return re.findall(r"<li><strong>([^<]+)</strong>", html)[:5]
+
+
+def drawn(html: str, name: str) -> list[tuple[str, str]]:
+    """A chart's bars as its SVG writes them: (the group's name, its number)."""
+    svg = re.search(rf'<figure class="chart" aria-labelledby="{name}-title">.*?</svg>', html, re.S).group(0)
+    names = [re.sub(r"<[^>]+>", "", name) for name in re.findall(r'<text class="label">(.*?)</text>', svg)]
+    return list(zip(names, re.findall(r'class="value[^"]*">([^<]+)</text>', svg), strict=True))
 
 
 def test_every_role_sees_the_fleets_registrations_and_a_stranger_does_not(hub):
     office = Office(hub)
-    _registrations(office)
+    registrations(office)
     assert requests.get(office.url("/console/stats"), allow_redirects=False, timeout=TIMEOUT).status_code == 303
     for name in ("pemantau", "penghubung", "verifikator", "admin"):
         html = signed_in(office, name).get(office.url("/console/stats"), timeout=TIMEOUT).text
-        assert _headline(html)[:5] == ["5", "2", "60.0%", "40.0%", "20.0%"], name
+        assert headline(html) == ["6", "3", "66.7%", "50.0%", "16.7%"], name
     html = signed_in(office, "pemantau").get(office.url("/console/stats"), timeout=TIMEOUT).text
     assert "Pendaftaran per provinsi" in html and "Lokakarya" in html and "September 2026" in html
-    assert re.search(r'<text[^>]*class="label"[^>]*>Jawa Barat</text>', html)
-    assert re.search(r'<text[^>]*class="value">3</text>', html)  # Aceh's bar says its number
+    assert drawn(html, "province") == [("Aceh", "3"), ("Jawa Barat", "3")]
     assert "Tanggapan instansi" in html and "Tidak ada laporan yang didisposisikan" in html
 
 
@@ -65,11 +110,133 @@ def test_the_dashboard_shows_how_an_agency_answered(hub):
 
 def test_the_dashboard_narrows_by_province_and_dates(hub):
     office = Office(hub)
-    _registrations(office)
+    registrations(office)
     viewer = signed_in(office, "pemantau")
     aceh = viewer.get(office.url("/console/stats?province=Aceh"), timeout=TIMEOUT).text
-    assert _headline(aceh)[:2] == ["3", "1"] and "<option selected>Aceh</option>" in aceh
+    assert headline(aceh)[:2] == ["3", "1"] and '<option value="Aceh" selected>Aceh</option>' in aceh
     september = viewer.get(office.url("/console/stats?from=2026-09-01&to=2026-09-30"), timeout=TIMEOUT).text
-    assert _headline(september)[0] == "2"
+    assert headline(september)[0] == "2"
     nothing = viewer.get(office.url("/console/stats?from=2030-01-01&to=not-a-day"), timeout=TIMEOUT).text
-    assert _headline(nothing)[0] == "0" and "Tidak ada pendaftaran" in nothing
+    assert headline(nothing)[0] == "0" and "Tidak ada pendaftaran" in nothing
+    english = viewer.get(office.url("/console/language?lang=en&back=/console/stats?province%3DAceh"), timeout=TIMEOUT)
+    assert english.url.endswith("/console/stats?province=Aceh") and headline(english.text)[:2] == ["3", "1"]
+    assert "back=/console/stats%3Fprovince%3DAceh" in english.text  # the way back to Indonesian keeps the choice
+
+
+@pytest.mark.parametrize(
+    ("query", "args", "expected"),
+    [
+        ("province=Jawa+Barat", ["--province", "Jawa Barat"], ["3", "2", "100.0%", "33.3%", "33.3%"]),
+        ("province=Jawa+Barat&regency=Garut", ["--province", "Jawa Barat", "--regency", "Garut"], ["2", "1"]),
+        ("regency=Bandung", ["--regency", "Bandung"], ["1", "1", "100.0%", "100.0%", "0.0%"]),
+        (f"event={ACEH['uuid']}", ["--event", ACEH["uuid"]], ["3", "1", "33.3%", "66.7%", "0.0%"]),
+        (f"event={ACEH['uuid']}&from=2026-09-01", ["--event", ACEH["uuid"], "--from", "2026-09-01"], ["2", "1"]),
+    ],
+)
+def test_the_dashboard_narrows_as_the_command_does(hub, query, args, expected):
+    """Regency and event narrow the page as `kiosk-hub stats --regency/--event` narrows its figures:
+    the same totals, from the same code. The reports received follow the place but not the event,
+    the agencies' answers only the dates, as the command's do; the page says so."""
+    office = Office(hub)
+    registrations(office)
+    html = in_english(office, "pemantau").get(office.url(f"/console/stats?{query}"), timeout=TIMEOUT).text
+    command = json.loads(run_cli(hub.data_dir, "stats", "--format", "json", *args).stdout)
+    assert headline(html)[: len(expected)] == expected
+    assert headline(html)[:2] == [str(command["total"]), str(command.get("events", len(command["event_list"])))]
+    assert ("not narrowed by event" in html) == ("--event" in args)
+    assert "only the dates apply" in html
+
+
+def test_a_chosen_province_offers_its_own_regencies_and_events_and_charts_its_regencies(hub):
+    """Without JavaScript the form cannot follow a change of province: with none chosen it offers
+    every regency under its province's name and every event (newest first, by name and day);
+    once Jawa Barat is shown, only its regencies and events, and the chart by province gives way to
+    one by regency."""
+    office = Office(hub)
+    registrations(office)
+    viewer = signed_in(office, "pemantau")
+    everywhere = viewer.get(office.url("/console/stats"), timeout=TIMEOUT).text
+    assert re.findall(r'<optgroup label="([^"]+)">', everywhere) == ["Jawa Barat"]  # Aceh names no regency
+    assert re.findall(r'<option value="[^"]+" >([^<]+)</option>', everywhere) == [
+        "Aceh",
+        "Jawa Barat",
+        "Bandung",
+        "Garut",
+        "Kelas LAPOR! di kampus Bandung · 20 Agu 2026",
+        "Kelas warga Aceh · 17 Agu 2026",
+        "Sosialisasi Garut · 17 Agu 2026",
+    ]
+    west_java = viewer.get(office.url("/console/stats?province=Jawa+Barat"), timeout=TIMEOUT).text
+    assert "Kelas warga Aceh" not in west_java and "Pendaftaran per provinsi" not in west_java
+    assert drawn(west_java, "regency") == [("Bandung", "1"), ("Garut", "2")]
+
+
+BAD_QUERIES = [  # the query, the notice, the registrations then shown
+    ("event=8a0c9a43-2b0e-4c7e-9a51-0d3c1f5e6a77", "The hub knows no such event", "6"),
+    ("event=' OR 1=1 --", "The hub knows no such event", "6"),
+    ("from=2026-13-40", "The start date could not be used", "6"),
+    ("to=0001-01-01", "The end date could not be used", "6"),
+    ("to=9999-12-31", "The end date could not be used", "6"),
+    ("from=2026-09-30&to=2026-09-01", "the two were swapped", "2"),
+    ("province=" + "Jawa Barat" * 500, "every province is shown", "6"),
+    ("province=Aceh%00", "every province is shown", "6"),
+    ("regency=Atlantis", "every regency and city is shown", "6"),
+    ("province=Aceh&regency=Garut", "the whole province is shown", "3"),
+    (f"province=Aceh&event={GARUT['uuid']}", "not held in this place", "3"),
+]
+
+
+@pytest.mark.parametrize(("query", "notice", "total"), BAD_QUERIES)
+def test_a_link_asking_for_what_the_hub_does_not_know_gets_a_notice_not_an_error(hub, query, notice, total):
+    """An edited or stale link (an event that is no event, a 13th month, a year the calendar
+    cannot count past, a province the length of a book) shows the page with that choice left out
+    and a notice saying so."""
+    office = Office(hub)
+    registrations(office)
+    answer = in_english(office, "pemantau").get(office.url(f"/console/stats?{query}"), timeout=TIMEOUT)
+    assert answer.status_code == 200
+    shown = re.search(r'<div class="notice" role="status">(.*?)</div>', answer.text, re.S)
+    assert shown and notice in shown.group(1)
+    assert headline(answer.text)[0] == total
+
+
+def test_a_long_name_wraps_above_its_bar_and_a_long_bar_holds_its_number():
+    """Names wrap to what 200% text on a phone holds, each bar below its name's last line; the
+    longest bar fills the chart's width with its number inside, a short one has it beside."""
+    drawn = chart({"Kepulauan Bangka Belitung": {"total": 40}, "Aceh": {"total": 80}}, str)
+    first, second = drawn.bars
+    assert [text for text, _ in first.lines] == ["Kepulauan Bangka", "Belitung"]
+    assert all(len(text) <= LABEL_CHARS for text, _ in first.lines)
+    assert first.lines[0][1] < first.lines[1][1] < first.top < second.lines[0][1] < second.top < drawn.height
+    assert (first.length, first.inside, second.length, second.inside) == (50, False, 100, True)
+
+
+KNOWN = {
+    event["uuid"]: Event(
+        event["uuid"],
+        event["name"],
+        event["type"],
+        event["starts_on"],
+        event["location"]["province"],
+        event["location"].get("regency", ""),
+    )
+    for event in (GARUT, BANDUNG, ACEH)
+}
+FIELDS = {"from": "date_from", "to": "date_to", "event": "event_uuid", "province": "province", "regency": "regency"}
+texts = st.one_of(st.text(max_size=30), st.dates().map(str), st.sampled_from(["Aceh", "Garut", "Bandung", *KNOWN]))
+
+
+@given(st.dictionaries(st.sampled_from(list(FIELDS)), texts))
+def test_whatever_a_query_holds_the_filters_name_only_what_the_hub_knows(query):
+    """Any text in any field gives filters within the calendar the hub counts that name only
+    events and places the kiosks announced; a value is kept as asked or dropped with a notice."""
+    chosen, notices = choose(query, KNOWN)
+    for day in (chosen.date_from, chosen.date_to):
+        assert day is None or EARLIEST <= day <= LATEST
+    assert chosen.event_uuid in (None, *KNOWN)
+    assert chosen.province in (None, "Jawa Barat", "Aceh")
+    assert chosen.regency in (None, "Garut", "Bandung")
+    for field in ("event", "province", "regency"):
+        assert getattr(chosen, FIELDS[field]) in (None, query.get(field) or None)
+    dropped = [field for field, name in FIELDS.items() if query.get(field) and getattr(chosen, name) is None]
+    assert len(notices) >= len(dropped)

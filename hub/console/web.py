@@ -83,6 +83,7 @@ def page(request: Request, template: str, http_status: int = 200, **context: Any
         language=chosen,
         zone=state(request).zone,  # the hub's, for the dates filters
         path=request.url.path,
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),  # where a language link returns
         words=words,
         **context,
     )
