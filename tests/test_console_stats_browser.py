@@ -62,21 +62,21 @@ def test_a_viewer_narrows_the_dashboard_and_reads_it_on_a_laptop_and_a_phone(hub
     sign_in(browser, office, "pemantau")
     browser.get(office.url("/console/stats"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Statistik"
-    assert headline(browser) == ["6", "3", "66.7%", "50.0%", "16.7%"]
+    assert headline(browser) == ["6", "3", "66,7%", "50,0%", "16,7%"]
     assert chart(browser, "province") == [("Aceh", "3"), ("Jawa Barat", "3")]
     assert chart(browser, "month") == [("Agustus 2026", "4"), ("September 2026", "2")]
 
     browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
     show(browser, province="Jawa Barat")
     assert "province=Jawa+Barat" in browser.current_url
-    assert headline(browser) == ["3", "2", "100.0%", "33.3%", "33.3%"]
+    assert headline(browser) == ["3", "2", "100,0%", "33,3%", "33,3%"]
     assert chart(browser, "regency") == [("Bandung", "1"), ("Garut", "2")]
     show(browser, regency="Garut")
     assert headline(browser)[:2] == ["2", "1"]
     assert chart(browser, "type") == [("Sosialisasi", "2")]
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.filters .actions a"))
     show(browser, event=ACEH["uuid"])
-    assert headline(browser) == ["3", "1", "33.3%", "66.7%", "0.0%"]
+    assert headline(browser) == ["3", "1", "33,3%", "66,7%", "0,0%"]
     assert chart(browser, "month") == [("Agustus 2026", "1"), ("September 2026", "2")]
     browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from hub import i18n
-from hub.console import dates, words
+from hub.console import dates, numbers, words
 from hub.settings import Console
 from hub.storage import evidence
 from hub.storage.casework import Casework
@@ -34,7 +34,7 @@ _templates = Environment(
     autoescape=select_autoescape(["html"]),
     undefined=StrictUndefined,
 )
-_templates.filters.update(dates.FILTERS, attachment_kind=evidence.kind)
+_templates.filters.update({**dates.FILTERS, **numbers.FILTERS}, attachment_kind=evidence.kind)
 
 
 @dataclass(frozen=True)
