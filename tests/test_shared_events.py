@@ -196,3 +196,41 @@ def test_the_form_speaks_indonesian_by_default(office):
     assert "Acara baru" in page.text and "Simpan acara" in page.text
     answer = office.make_event(session, name="")
     assert answer.status_code == 400 and "Beri nama acara." in answer.text
+
+
+def test_the_feed_pages_by_the_hubs_order_and_skips_the_callers_own_and_the_long_past(tmp_path):
+    """Page by page, each event made elsewhere and not over comes once, in the order the hub stored
+    them; a page full of skipped events still moves the cursor on, and the last page says so."""
+    from kiosk.records import digest
+
+    with storage_of(tmp_path / "hub") as storage:
+        first, _ = storage.enroll(storage.create_enrollment_code())
+        second, _ = storage.enroll(storage.create_enrollment_code())
+        today = date(2026, 12, 5)
+        made = [
+            factories.event(name=f"Acara {n}", starts_on=day, **({"ends_on": end} if end else {}))
+            for n, (day, end) in enumerate(
+                [
+                    ("2026-12-05", None),
+                    ("2026-11-01", "2026-11-02"),  # long over
+                    ("2026-12-04", None),  # yesterday: a day of grace
+                    ("2026-11-30", "2026-12-10"),
+                    ("2026-12-03", None),  # over two days ago
+                    ("2027-01-15", None),
+                ]
+            )
+        ]
+        storage.store_records(first, [(event, digest(event)) for event in made])
+        own = factories.event(name="Acara kios kedua", starts_on="2026-12-05")
+        storage.store_records(second, [(own, digest(own))])
+        seen, cursor, pages = [], 0, 0
+        while True:
+            found, cursor, more = events.offered(storage, second, cursor, 2, today)
+            seen += [event["name"] for event in found]
+            pages += 1
+            if not more:
+                break
+        assert seen == ["Acara 0", "Acara 2", "Acara 3", "Acara 5"] and pages == 4
+        assert events.offered(storage, second, cursor, 2, today) == ([], cursor, False)
+        everything, _, _ = events.offered(storage, first, 0, 100, today)
+        assert [event["name"] for event in everything] == ["Acara kios kedua"]
