@@ -176,7 +176,7 @@ class Report(FPDF):
             self.ln(before)
         self.start_section(text, level=level)  # the outline takes any character, whatever the font
         self.body(size, bold=True)
-        self.multi_cell(0, size * POINT * 1.3, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * POINT * 1.3, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(size * POINT * 0.3)
 
     def paragraph(self, text: str) -> None:
