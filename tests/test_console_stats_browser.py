@@ -43,11 +43,20 @@ def chart(browser, name: str) -> list[tuple[str, str]]:
 
 def show(browser, **chosen: str) -> None:
     """Chooses in the form's lists (by value, "" for all) and sends it."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    for name, value in chosen.items():
-        Select(browser.find_element(By.ID, name)).select_by_value(value)
+    def chose(driver) -> bool:
+        """False while the page the last click asked for is still replacing the old one."""
+        try:
+            for name, value in chosen.items():
+                Select(driver.find_element(By.ID, name)).select_by_value(value)
+        except WebDriverException:  # stale, or "node does not belong to the document"
+            return False
+        return True
+
+    WebDriverWait(browser, 10).until(chose)
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
 
 
