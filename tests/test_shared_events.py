@@ -109,6 +109,22 @@ def test_kiosks_at_one_event_count_into_it(office, hub, tmp_path):
     assert shared["name"] == "Festival Pelayanan Publik Garut" and "device_id" not in shared
     assert shared["location"] == {"province": "Jawa Barat", "regency": "Garut"}
     assert audited(hub, events.CREATE_EVENT) == [("verifikator", shared["uuid"], "127.0.0.1")]
+    admin = signed_in(office, "admin")
+    admin.cookies.set(LANGUAGE_COOKIE, "en")
+    assert "Set up an event for the kiosks" in admin.get(office.url("/console/audit"), timeout=TIMEOUT).text
+    kiosks = admin.get(office.url("/console/kiosks"), timeout=TIMEOUT).text
+    assert kiosks.count('<th scope="row">') == 2 and f">{events.HUB_DEVICE}</th>" not in kiosks  # no kiosk
+    page = admin.get(office.url("/console/kiosks"), timeout=TIMEOUT)
+    refused = admin.post(
+        office.url(f"/console/kiosks/{events.HUB_DEVICE}/enrollment-code"),
+        data={"csrf_token": csrf_of(page.text), "hours": "1"},
+        allow_redirects=False,
+        timeout=TIMEOUT,
+    )
+    assert refused.status_code == 404
+    no_code = hub.cli("enroll-code", "--device", events.HUB_DEVICE)
+    assert no_code.returncode != 0 and "no kiosk" in no_code.stderr
+    assert events.HUB_DEVICE not in hub.cli("devices").stdout
 
     assert run_sync(first, QUICK).events == 1  # the console's; its own two are not sent back
     assert set(_events_of(first)) == {own["uuid"], past["uuid"], shared["uuid"]}

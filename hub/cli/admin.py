@@ -9,14 +9,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from hub.cli.common import storage
+from hub.cli.common import CommandFailed, storage
 from hub.storage import Storage
 from hub.storage.blobs import FolderBlobs, hashes_named
+from hub.storage.events import HUB_DEVICE
 from hub.storage.transfer import TABLES
 from kiosk.records.protocol import COMPLAINT_STATUSES
 
 
 def cmd_enroll_code(args: argparse.Namespace) -> int:
+    if args.device == HUB_DEVICE:
+        raise CommandFailed(f"{HUB_DEVICE} is no kiosk: it holds the events made in the console")
     with storage(args) as hub:
         code = hub.create_enrollment_code(timedelta(hours=args.hours), args.device)
     print(code)
@@ -89,6 +92,8 @@ def cmd_set_status(args: argparse.Namespace) -> int:
 def cmd_devices(args: argparse.Namespace) -> int:
     with storage(args) as hub:
         for device in hub.devices():
+            if device["device_id"] == HUB_DEVICE:
+                continue
             state = f"revoked {device['revoked_at']}" if device["revoked_at"] else "active"
             print(f"{device['device_id']}\tenrolled {device['enrolled_at']}\t{state}\t{device['records']} records")
     return 0

@@ -31,6 +31,7 @@ from hub.storage import forwards
 from hub.storage.base import HubError
 from hub.storage.calendar import DAY_OFF_REMOVED, DAY_OFF_SET
 from hub.storage.casework import MERGE, VIEW_PERSONAL
+from hub.storage.events import CREATE_EVENT, HUB_DEVICE
 from hub.storage.evidence import VIEW_ATTACHMENT
 from hub.storage.fleet import ENROLLMENT_CODE, REVOKE_KIOSK, AuditFilters, Entry, Fleet, Kiosk
 from hub.storage.roles import ADMIN
@@ -55,6 +56,7 @@ ACTIONS = {
     DAY_OFF_REMOVED: N_("Removed a day the admin had set"),
     REVOKE_KIOSK: N_("Revoked a kiosk's token"),
     ENROLLMENT_CODE: N_("Made an enrollment code"),
+    CREATE_EVENT: N_("Set up an event for the kiosks"),
     forwards.QUEUE_NATIONAL: N_("Sent a report to SP4N-LAPOR!"),
     forwards.RETRY_NATIONAL: N_("Tried a refused report again"),
     forwards.FORWARD_NATIONAL: N_("Handed a report with its personal data to SP4N-LAPOR!"),
@@ -151,7 +153,7 @@ def _kiosks_page(request: Request, staffer: Staffer, issued: Issued | None = Non
 
 def _known(device_id: str) -> str:
     """A device id the hub could have given; any other is no kiosk (nor text PostgreSQL keeps)."""
-    if not _text(device_id, 100):
+    if not _text(device_id, 100) or device_id == HUB_DEVICE:
         raise Refused(404, NO_KIOSK)
     return device_id
 

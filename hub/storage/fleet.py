@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hub.storage.base import HubError, Storage, now
+from hub.storage.events import HUB_DEVICE
 from hub.storage.staff import audit
 
 CONTACT_EVERY = timedelta(minutes=1)
@@ -70,7 +71,8 @@ class Fleet:
         with self.storage.writing() as run:
             rows = run(
                 "SELECT device_id, enrolled_at, revoked_at, last_seen_at, app_version, clock_skew_s, records"
-                " FROM devices ORDER BY enrolled_at, device_id"
+                " FROM devices WHERE device_id <> ? ORDER BY enrolled_at, device_id",
+                [HUB_DEVICE],  # the console's events are stored under it; it is no kiosk
             )
         return [Kiosk(*row) for row in rows]
 
