@@ -18,6 +18,7 @@ BENCHMARKS = (
     "sync",
     "fleet",
     "casework",
+    "hubstats",
     "stall",
     "memory",
     "importing",

@@ -85,6 +85,7 @@ def _load(url: str, total: int) -> float:
     started = time.perf_counter()
     spacing = 3 * 365 * 24 * 3600 / total  # seconds between two arrivals
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")  # generated whole: the rebuild derives the rest
         conn.execute(
             "INSERT INTO devices (device_id, salt, token_hash, enrolled_at) SELECT 'kiosk-' || lpad(n::text, 5, '0'),"
             " '\\x00', '\\x00', now() FROM generate_series(0, %s) AS n",

@@ -113,7 +113,7 @@ def test_a_new_postgresql_database_is_migrated_by_the_command(tmp_path, postgres
             open_storage(tmp_path, url)
         first = run_cli(tmp_path, "migrate", database=url)
         assert first.returncode == 0, first.stderr
-        applied = "applied initial, withdrawals, console, casework, bridge, participation"
+        applied = "applied initial, withdrawals, console, casework, bridge, participation, statistics"
         assert f"{applied}; the schema is at version {LATEST}" in first.stdout
         again = run_cli(tmp_path, "migrate", database=url)
         assert again.returncode == 0 and "up to date" in again.stdout

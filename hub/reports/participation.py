@@ -1,11 +1,14 @@
 """Participation across the whole fleet: the keys of `kiosk stats --format json`, summed over every
-kiosk's registrations by the same code (kiosk.records.statistics), plus where and when.
+kiosk's registrations by the same code (kiosk.records.statistics), plus where and when: each
+group's few figures from the counts the hub keeps per event and day (hub.storage.participation),
+women, youth and disability as the kiosks count them.
 
 The numbers are registrations, not people: one person registered at two kiosks of one event
 cannot be told apart without names, which the hub does not count by.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,20 +41,43 @@ class Filters:
         )
 
 
-def _headline(counted: dict[str, Any]) -> dict[str, Any]:
-    """The few figures a breakdown by place or month carries, with their shares."""
-    total = counted["total"]
+def _headline(counted: list[int]) -> dict[str, Any]:
+    """The few figures a breakdown by place or month carries (registrations, women, youth, with a
+    disability: participation.Headline), with their shares."""
+    total, female, youth, with_disability = counted
     return {
         "total": total,
-        "female": counted["by_gender"]["female"],
-        "youth": counted["youth"],
-        "with_disability": counted["with_disability"],
+        "female": female,
+        "youth": youth,
+        "with_disability": with_disability,
         "percent": {
-            "female": share(counted["by_gender"]["female"], total),
-            "youth": share(counted["youth"], total),
-            "with_disability": share(counted["with_disability"], total),
+            "female": share(female, total),
+            "youth": share(youth, total),
+            "with_disability": share(with_disability, total),
         },
     }
+
+
+class _Groups:
+    """Headlines summed per group, and the events counted in each."""
+
+    def __init__(self) -> None:
+        self.counted: dict[str, list[int]] = {}
+        self.events: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, key: str, event_uuid: str, counted: Sequence[int]) -> None:
+        total = self.counted.get(key)
+        if total is None:
+            self.counted[key] = list(counted)
+        else:  # written out: a national hub adds a hundred thousand of these per answer
+            total[0] += counted[0]
+            total[1] += counted[1]
+            total[2] += counted[2]
+            total[3] += counted[3]
+        self.events[key].add(event_uuid)
+
+    def figures(self) -> dict[str, Any]:
+        return {key: {**_headline(self.counted[key]), "events": len(self.events[key])} for key in sorted(self.counted)}
 
 
 def figures(storage: Storage, filters: Filters) -> dict[str, Any]:
@@ -60,48 +86,35 @@ def figures(storage: Storage, filters: Filters) -> dict[str, Any]:
     known = participation.events(storage)
     placed = filters.province or filters.regency or filters.event_uuid
     narrowed = [uuid for uuid, event in known.items() if filters.chosen(event)] if placed else None
-    rows = participation.attendance(storage, filters.date_from, filters.date_to, narrowed)
-    result = people(participation.facts(rows))
-    by_event: dict[str, list[participation.DayRow]] = defaultdict(list)
-    for row in rows:
-        by_event[row[0]].append(row)
+    result = people(participation.cube(storage, filters.date_from, filters.date_to, narrowed))
+    by_event, by_month = _Groups(), _Groups()
+    for event_uuid, month, counted in participation.headlines(storage, filters.date_from, filters.date_to, narrowed):
+        by_event.add(event_uuid, event_uuid, counted)
+        by_month.add(month, event_uuid, counted)
     shown = [
         event
         for event in sorted(known.values(), key=lambda e: (e.starts_on, e.uuid))
-        if filters.chosen(event) and (event.uuid in by_event or filters.starts_inside(event))
+        if filters.chosen(event) and (event.uuid in by_event.counted or filters.starts_inside(event))
     ]
     result["event_list"] = [
         {
             "uuid": event.uuid,
             "name": event.name,
             "starts_on": event.starts_on,
-            **_headline(people(participation.facts(by_event.get(event.uuid, [])))),
+            **_headline(by_event.counted.get(event.uuid, [0, 0, 0, 0])),
         }
         for event in shown
     ]
     if not filters.event_uuid:
         result["events"] = len(shown)
-    groups: dict[str, dict[str, list[participation.DayRow]]] = {
-        name: defaultdict(list) for name in ("by_province", "by_regency", "by_event_type", "by_month")
-    }
-    counted_events: dict[str, dict[str, set[str]]] = {name: defaultdict(set) for name in groups}
-    for event_uuid, event_rows in by_event.items():
+    groups = {name: _Groups() for name in ("by_province", "by_regency", "by_event_type")}
+    for event_uuid, summed in by_event.counted.items():
         event = known.get(event_uuid)
-        for row in event_rows:
-            keys = {
-                "by_province": (event.province if event else "") or UNSPECIFIED,
-                "by_regency": (event.regency if event else "") or UNSPECIFIED,
-                "by_event_type": event.type if event else UNSPECIFIED,
-                "by_month": row[1][:7],
-            }
-            for name, key in keys.items():
-                groups[name][key].append(row)
-                counted_events[name][key].add(event_uuid)
-    for name, grouped in groups.items():
-        result[name] = {
-            key: {**_headline(people(participation.facts(grouped[key]))), "events": len(counted_events[name][key])}
-            for key in sorted(grouped)
-        }
+        groups["by_province"].add((event.province if event else "") or UNSPECIFIED, event_uuid, summed)
+        groups["by_regency"].add((event.regency if event else "") or UNSPECIFIED, event_uuid, summed)
+        groups["by_event_type"].add(event.type if event else UNSPECIFIED, event_uuid, summed)
+    for name, grouped in (*groups.items(), ("by_month", by_month)):
+        result[name] = grouped.figures()
     result["filters"] = {
         "event": filters.event_uuid,
         "from": filters.date_from.isoformat() if filters.date_from else None,

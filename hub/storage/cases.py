@@ -1,5 +1,7 @@
 """Keeping the case table and its counts (schema.py, migration 4) in step with the records,
-inside the transaction of the storage that stores a complaint or moves it on.
+inside the transaction of the storage that stores a complaint or moves it on, and the attendance
+counted (migrations 6 and 7). The statistics of the reports follow the case table by themselves
+(hub.storage.statistics).
 
 The statements are shared by both databases (hub.storage.sql). The storages call `add` when a
 batch brings complaints; a status change (`set_status`) and a merge (`merge`) run in the
@@ -9,50 +11,38 @@ written with keys in one order (statuses only move forward), so writers never de
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from hub.storage import rules
 from hub.storage.base import Also, HubError, Record, now
-from hub.storage.schema import ATTENDANCE_KEY, COUNT_KEY
+from hub.storage.schema import ATTENDANCE_KEY, CASE_FIELDS, COUNT_KEY, EVENT_FIELDS, FEMALE
 from hub.storage.sql import Run
-from kiosk.records.protocol import ARCHIVED, COMPLETED, FINAL_STATUSES, FOLLOWED_UP, FORWARDED, RECEIVED
+from kiosk.records.protocol import (
+    ARCHIVED,
+    COMPLETED,
+    DISABILITY_FROM,
+    FINAL_STATUSES,
+    FOLLOWED_UP,
+    FORWARDED,
+    RECEIVED,
+    YOUTH_BAND,
+)
 
 # The steps a reporter who asked for SMS is told of (checking it is the hub's own step).
 TOLD_BY_SMS = (RECEIVED, FORWARDED, FOLLOWED_UP, COMPLETED, ARCHIVED)
 
-CaseFields = tuple[str, str, str, str, str]  # classification, province, regency, category, event_uuid
 _CHUNK = 500  # rows per INSERT: well under either database's limit on parameters
 _KEY_MATCH = " AND ".join(f"{column} = ?" for column in COUNT_KEY)
-_UPSERT = (
-    f"INSERT INTO complaint_counts ({', '.join(COUNT_KEY)}, n) VALUES {{values}}"
-    f" ON CONFLICT ({', '.join(COUNT_KEY)}) DO UPDATE SET n = complaint_counts.n + excluded.n"
-)
-
-
-def case_fields(record: Record) -> CaseFields:
-    """What the case table keeps of a complaint, read as schema.rebuild reads it from the JSON."""
-    location: dict[str, Any] = record.get("location") or {}
-    return (
-        record["classification"],
-        location.get("province") or "",
-        location.get("regency") or "",
-        record.get("category") or "",
-        record.get("event_uuid") or "",
-    )
 
 
 def _placeholders(rows: int, columns: int) -> str:
     return ", ".join(["(" + ", ".join("?" * columns) + ")"] * rows)
 
 
-def _count(run: Run, counted: Counter[tuple[str, ...]]) -> None:
-    keys = sorted(counted)
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        params = [value for key in chunk for value in (*key, counted[key])]
-        run(_UPSERT.format(values=_placeholders(len(chunk), len(COUNT_KEY) + 1)), params)
+def _count(run: Run, counted: Counter[tuple[Any, ...]]) -> None:
+    _add_up(run, "complaint_counts", COUNT_KEY, {key: (n,) for key, n in counted.items()})
 
 
 def _wants_sms(record: Record) -> bool:
@@ -62,12 +52,15 @@ def _wants_sms(record: Record) -> bool:
 
 def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str, Record]]) -> None:
     """What a batch just stored, as (seq, uuid, record): a case for each complaint, all received
-    (and an SMS to send where the reporter asked for one), each verdict on a complaint, and the
-    attendance counted."""
+    (and an SMS to send where the reporter asked for one), each verdict on a complaint, the fields
+    of each event the figures group by, and the attendance counted (per kiosk and answer, by day,
+    and per event and day)."""
     new = list(new)
     complaints = [(seq, uuid, record) for seq, uuid, record in new if record["kind"] == "complaint"]
     if complaints:
-        _cases(run, device_id, received_at, ((seq, uuid, case_fields(record)) for seq, uuid, record in complaints))
+        _cases(
+            run, device_id, received_at, ((seq, uuid, _fields(record, CASE_FIELDS)) for seq, uuid, record in complaints)
+        )
         told = [uuid for _, uuid, record in complaints if _wants_sms(record)]
         for start in range(0, len(told), _CHUNK):
             chunk = told[start : start + _CHUNK]
@@ -79,6 +72,12 @@ def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str
     for _, _, record in new:
         if record["kind"] == "feedback":
             _verdict(run, device_id, record)
+    _insert(
+        run,
+        "outreach_events",
+        ("uuid", "seq", *(path.rsplit(".")[-1] for path in EVENT_FIELDS)),
+        [(uuid, seq, *_fields(record, EVENT_FIELDS)) for seq, uuid, record in new if record["kind"] == "event"],
+    )
     attended = Counter(
         (
             record["event_uuid"],
@@ -91,14 +90,35 @@ def add(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str
         for _, _, record in new
         if record["kind"] == "attendance"
     )
-    ordered = sorted(attended)  # in one order, so batches of two kiosks never wait on each other in turn
+    _add_up(run, "attendance_counts", ATTENDANCE_KEY, {key: (n,) for key, n in attended.items()})
+    by_day: Counter[tuple[Any, ...]] = Counter()
+    by_event: dict[tuple[Any, ...], list[int]] = {}
+    for (event_uuid, day, gender, band, worst, _device), n in attended.items():
+        by_day[day, gender, band, worst] += n
+        counted = by_event.setdefault((event_uuid, day), [0, 0, 0, 0])
+        for index, holds in enumerate((True, gender == FEMALE, band == YOUTH_BAND, worst >= DISABILITY_FROM)):
+            counted[index] += n if holds else 0
+    _add_up(run, "attendance_days", ("day", "gender", "age_band", "wgss_worst"), {k: (n,) for k, n in by_day.items()})
+    _add_up(run, "event_days", ("event_uuid", "day"), by_event, ("n", "female", "youth", "with_disability"))
+
+
+def _add_up(
+    run: Run,
+    table: str,
+    key: tuple[str, ...],
+    counted: Mapping[tuple[Any, ...], Sequence[int]],
+    columns: tuple[str, ...] = ("n",),
+) -> None:
+    """Add `counted` (key -> a number per column) to a table of counts, keys in one order, so
+    batches of two kiosks never wait on each other in turn."""
+    ordered = sorted(counted)
     for start in range(0, len(ordered), _CHUNK):
         part = ordered[start : start + _CHUNK]
         run(
-            f"INSERT INTO attendance_counts ({', '.join(ATTENDANCE_KEY)}, n) VALUES"
-            f" {_placeholders(len(part), len(ATTENDANCE_KEY) + 1)} ON CONFLICT ({', '.join(ATTENDANCE_KEY)})"
-            " DO UPDATE SET n = attendance_counts.n + excluded.n",
-            [value for key in part for value in (*key, attended[key])],
+            f"INSERT INTO {table} ({', '.join((*key, *columns))}) VALUES"
+            f" {_placeholders(len(part), len(key) + len(columns))} ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            + ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in columns),
+            [value for each in part for value in (*each, *counted[each])],
         )
 
 
@@ -117,19 +137,37 @@ def _verdict(run: Run, device_id: str, feedback: Record) -> None:
     )
 
 
-def _cases(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str, CaseFields]]) -> None:
-    rows = [(uuid, seq, device_id, received_at, *fields, RECEIVED, received_at) for seq, uuid, fields in new]
+def _fields(record: Record, paths: tuple[str, ...]) -> list[str]:
+    """Fields of a record (a dotted path reads into an object), '' where absent, as schema.rebuild
+    reads them from the JSON."""
+    found = []
+    for path in paths:
+        value: Any = record
+        for name in path.split("."):
+            value = (value or {}).get(name)
+        found.append(value or "")
+    return found
+
+
+def _insert(run: Run, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         run(
-            "INSERT INTO complaints (uuid, seq, device_id, received_at, classification, province, regency, category,"
-            f" event_uuid, status, status_at) VALUES {_placeholders(len(chunk), 11)}",
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {_placeholders(len(chunk), len(columns))}",
             [value for row in chunk for value in row],
         )
-    counted: Counter[tuple[str, ...]] = Counter(
-        (device_id, row[5], row[6], row[4], row[7], "", RECEIVED) for row in rows
+
+
+def _cases(run: Run, device_id: str, received_at: str, new: Iterable[tuple[int, str, list[str]]]) -> None:
+    rows = [(uuid, seq, device_id, received_at, *fields, RECEIVED, received_at) for seq, uuid, fields in new]
+    _insert(
+        run,
+        "complaints",
+        ("uuid", "seq", "device_id", "received_at", "classification", "province", "regency", "category")
+        + ("event_uuid", "status", "status_at"),
+        rows,
     )
-    _count(run, counted)
+    _count(run, Counter((device_id, row[5], row[6], row[4], row[7], "", RECEIVED) for row in rows))
 
 
 def _change(run: Run, uuid: str, status: str, note: str | None, at: str) -> None:

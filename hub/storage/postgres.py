@@ -247,7 +247,7 @@ class PostgresStorage:
                 runner(conn),
                 device_id,
                 received.isoformat(),
-                ((seq, uuid, first[uuid]) for seq, uuid, kind, _ in sorted(added) if kind != "event"),
+                ((seq, uuid, first[uuid]) for seq, uuid, _, _ in sorted(added)),
             )
             new: dict[str, str | None] = {uuid: tracking for _, uuid, _, tracking in added}
             uuids = Counter(record["uuid"] for record, _ in kept_rows)

@@ -7,11 +7,13 @@ refuses to serve an older schema.
 
 from dataclasses import dataclass
 
+from hub.storage import statistics
 from hub.storage.roles import ROLES
-from kiosk.records.protocol import COMPLAINT_STATUSES, FORWARDED
+from kiosk.records.protocol import COMPLAINT_STATUSES, DISABILITY_FROM, FORWARDED, YOUTH_BAND
 
 _STATUSES = ", ".join(f"'{s}'" for s in COMPLAINT_STATUSES)
 _ROLES = ", ".join(f"'{r}'" for r in ROLES)
+FEMALE = "female"
 
 
 @dataclass(frozen=True)
@@ -83,25 +85,39 @@ def _field(dialect: str, path: str) -> str:
     return _FIELDS[dialect][1].format(path, path.replace(".", ","))
 
 
-# The case table and its counts from the source tables: the migration that brings them, and
-# every restore or copy into an empty database. One pass over each table (a hash join), not a
-# lookup per complaint: a national hub's restore rebuilds millions.
-_REBUILD = {
-    dialect: (
+CASE_FIELDS = ("classification", "location.province", "location.regency", "category", "event_uuid")
+
+
+def _cases(dialect: str, clocks: bool) -> str:
+    """The case table from the source tables, with (`clocks`, from migration 7 on) the moments its
+    clocks stopped and the citizen's rating: one pass over each table (a hash join), not a lookup
+    per complaint, as a national hub's restore rebuilds millions."""
+    firsts = [column for column, _ in statistics.FIRSTS]
+    return (
         "INSERT INTO complaints (uuid, seq, device_id, received_at, classification, province, regency, category,"
-        " event_uuid, status, status_at, agency, disposed_at, merged_into) SELECT r.uuid, r.seq, r.device_id,"
-        " r.received_at, "
-        + ", ".join(
-            _field(dialect, path)
-            for path in ("classification", "location.province", "location.regency", "category", "event_uuid")
-        )
+        " event_uuid, status, status_at, agency, disposed_at, merged_into"
+        + "".join(f", {column}" for column in (*firsts, "rating") if clocks)
+        + ") SELECT r.uuid, r.seq, r.device_id, r.received_at, "
+        + ", ".join(_field(dialect, path) for path in CASE_FIELDS)
         + ", s.status, s.updated_at, d.agency, last.forwarded_at, m.into_uuid"
-        f" FROM (SELECT uuid, seq, device_id, received_at, {_FIELDS[dialect][0]} AS j FROM records"
+        + "".join(f", last.{column}" for column in firsts if clocks)
+        + (", v.rating" if clocks else "")
+        + f" FROM (SELECT uuid, seq, device_id, received_at, {_FIELDS[dialect][0]} AS j FROM records"
         " WHERE kind = 'complaint') r"
         f" JOIN (SELECT uuid, max(seq) AS seq, min(CASE WHEN status = '{FORWARDED}' THEN updated_at END)"
-        " AS forwarded_at FROM status_changes GROUP BY uuid) last ON last.uuid = r.uuid"
+        " AS forwarded_at"
+        + "".join(f", {first}" for first in statistics.first_moments() if clocks)
+        + " FROM status_changes GROUP BY uuid) last ON last.uuid = r.uuid"
         " JOIN status_changes s ON s.seq = last.seq LEFT JOIN dispositions d ON d.uuid = r.uuid"
-        " LEFT JOIN merges m ON m.uuid = r.uuid",
+        " LEFT JOIN merges m ON m.uuid = r.uuid"
+        + (" LEFT JOIN verdicts v ON v.complaint_uuid = r.uuid" if clocks else "")
+    )
+
+
+# The case table's counts from the case table: the migration that brings them, and every restore
+# or copy into an empty database.
+_REBUILD = {
+    dialect: (
         "INSERT INTO complaint_counts ("
         + ", ".join(COUNT_KEY)
         + ", n) SELECT device_id, province, regency, classification, category, coalesce(agency, ''), status,"
@@ -191,9 +207,69 @@ _ATTENDANCE_REBUILD = {
 }
 
 
+# The events the participation figures group registrations by, as they read them: a few fields of
+# each event record, kept with each batch (cases.add), so that thousands of events are read
+# without parsing their records.
+EVENT_FIELDS = ("name", "type", "starts_on", "location.province", "location.regency")
+_EVENTS = """CREATE TABLE outreach_events (
+    uuid {text} PRIMARY KEY REFERENCES records (uuid),
+    seq {count} NOT NULL UNIQUE,
+    name {text} NOT NULL,
+    type {text} NOT NULL,
+    starts_on {text} NOT NULL,
+    province {text} NOT NULL,
+    regency {text} NOT NULL
+)"""
+EVENTS_REBUILD = {
+    dialect: "INSERT INTO outreach_events (uuid, seq, name, type, starts_on, province, regency) SELECT r.uuid, r.seq, "
+    + ", ".join(_field(dialect, path) for path in EVENT_FIELDS)
+    + f" FROM (SELECT uuid, seq, {_FIELDS[dialect][0]} AS j FROM records WHERE kind = 'event') r"
+    for dialect in _FIELDS
+}
+
+
+# What the participation figures read whole (hub.reports.participation): attendance by day across
+# events and kiosks, and each event's day in the four numbers a breakdown shows. A few rows per day
+# and per event, where `attendance_counts` has one per kiosk and answer; kept with it (cases.add).
+_PARTICIPATION = (
+    """CREATE TABLE attendance_days (
+        day {text} NOT NULL,
+        gender {text} NOT NULL,
+        age_band {text} NOT NULL,
+        wgss_worst {count} NOT NULL,
+        n {count} NOT NULL,
+        PRIMARY KEY (day, gender, age_band, wgss_worst)
+    )""",
+    """CREATE TABLE event_days (
+        event_uuid {text} NOT NULL,
+        day {text} NOT NULL,
+        n {count} NOT NULL,
+        female {count} NOT NULL,
+        youth {count} NOT NULL,
+        with_disability {count} NOT NULL,
+        PRIMARY KEY (event_uuid, day)
+    )""",
+)
+PARTICIPATION_REBUILD = (
+    "INSERT INTO attendance_days (day, gender, age_band, wgss_worst, n)"
+    " SELECT day, gender, age_band, wgss_worst, sum(n) FROM attendance_counts GROUP BY 1, 2, 3, 4",
+    "INSERT INTO event_days (event_uuid, day, n, female, youth, with_disability) SELECT event_uuid, day, sum(n),"
+    f" sum(CASE WHEN gender = '{FEMALE}' THEN n ELSE 0 END),"
+    f" sum(CASE WHEN age_band = '{YOUTH_BAND}' THEN n ELSE 0 END),"
+    f" sum(CASE WHEN wgss_worst >= {DISABILITY_FROM} THEN n ELSE 0 END) FROM attendance_counts GROUP BY 1, 2",
+)
+
+
 def rebuild(dialect: str) -> tuple[str, ...]:
     """The derived tables from the source tables, into an empty database (a restore, a copy)."""
-    return _REBUILD[dialect] + _ATTENDANCE_REBUILD[dialect]
+    return (
+        _cases(dialect, clocks=True),
+        *_REBUILD[dialect],
+        *_ATTENDANCE_REBUILD[dialect],
+        EVENTS_REBUILD[dialect],
+        *PARTICIPATION_REBUILD,
+        *statistics.REFILL,
+    )
 
 
 MIGRATIONS = (
@@ -397,6 +473,7 @@ MIGRATIONS = (
             _CASES.format(text="TEXT", time="TEXT", seq="INTEGER"),
             *_CASE_INDEXES,
             _COUNTS.format(text="TEXT", count="INTEGER"),
+            _cases("sqlite", clocks=False),
             *_REBUILD["sqlite"],
         ),
         postgresql=(
@@ -423,6 +500,7 @@ MIGRATIONS = (
             _CASES.format(text="text", time="timestamptz", seq="bigint"),
             *_CASE_INDEXES,
             _COUNTS.format(text="text", count="bigint"),
+            _cases("postgresql", clocks=False),
             *_REBUILD["postgresql"],
         ),
     ),
@@ -447,6 +525,22 @@ MIGRATIONS = (
         "participation",  # attendance counted per event, day, gender, age band, WG-SS and kiosk
         sqlite=(_ATTENDANCE.format(text="TEXT", count="INTEGER"), *_ATTENDANCE_REBUILD["sqlite"]),
         postgresql=(_ATTENDANCE.format(text="text", count="bigint"), *_ATTENDANCE_REBUILD["postgresql"]),
+    ),
+    Migration(
+        7,
+        "statistics",  # events, attendance by day, the reports' tallies and the agencies' clocks, kept current
+        sqlite=(
+            *(table.format(text="TEXT", count="INTEGER") for table in (_EVENTS, *_PARTICIPATION)),
+            EVENTS_REBUILD["sqlite"],
+            *PARTICIPATION_REBUILD,
+            *statistics.MIGRATION["sqlite"],
+        ),
+        postgresql=(
+            *(table.format(text="text", count="bigint") for table in (_EVENTS, *_PARTICIPATION)),
+            EVENTS_REBUILD["postgresql"],
+            *PARTICIPATION_REBUILD,
+            *statistics.MIGRATION["postgresql"],
+        ),
     ),
 )
 LATEST = MIGRATIONS[-1].version

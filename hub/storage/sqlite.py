@@ -15,7 +15,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from hub.storage import cases, rules
+from hub.storage import cases, rules, statistics
 from hub.storage.base import Also, Device, HubError, Record, Result, Row, StatusChange, StorageFull, now, status_change
 from hub.storage.blobs import FolderBlobs, hashes_named, keep
 from hub.storage.keys import sealing_key
@@ -37,8 +37,11 @@ class SqliteStorage:
         self._local = threading.local()
         self._one_writer = threading.Lock()
         self._tokens = rules.TokenCheck()
+        self._statistics_kept = False
         self._conn().execute("PRAGMA journal_mode = WAL")
         self.applied = self._migrate()  # zero set-up: an SQLite hub is always at this hub's version
+        self._statistics_kept = True
+        statistics.keep_on_sqlite(self._conn())
 
     def close(self) -> None:
         """Connections close with their threads; nothing is held open across requests."""
@@ -49,6 +52,9 @@ class SqliteStorage:
             conn = sqlite3.connect(str(self.path), timeout=15, isolation_level=None, check_same_thread=True)
             for pragma in ("busy_timeout = 15000", "synchronous = FULL", "foreign_keys = ON", "secure_delete = ON"):
                 conn.execute(f"PRAGMA {pragma}")
+            conn.create_function("hub_day", 2, statistics.hub_day, deterministic=True)
+            if self._statistics_kept:  # once the tables they write exist
+                statistics.keep_on_sqlite(conn)
             self._local.conn = conn
         return conn
 
@@ -204,7 +210,7 @@ class SqliteStorage:
                 (
                     (seq, uuid, first[uuid])
                     for seq, uuid in conn.execute(
-                        "SELECT seq, uuid FROM records WHERE seq > ? AND kind <> 'event' ORDER BY seq",
+                        "SELECT seq, uuid FROM records WHERE seq > ? ORDER BY seq",
                         [before],
                     )
                 ),
@@ -318,7 +324,11 @@ class SqliteStorage:
             conn.execute("COMMIT")
 
     def load(self, rows: Iterable[Row]) -> None:
+        """This connection's statistics triggers stand aside while the rows go in, one by one: the
+        rebuild counts them once, whole."""
         with self._write() as conn:
+            for name in statistics.SQLITE_TRIGGERS:
+                conn.execute(f"DROP TRIGGER temp.{name}")
             for table, group in groupby(rows, key=itemgetter(0)):
                 columns = TABLES[table]
                 conn.executemany(
@@ -327,6 +337,7 @@ class SqliteStorage:
                 )
             for statement in rebuild("sqlite"):
                 conn.execute(statement)
+            statistics.keep_on_sqlite(conn)
 
     def counts(self) -> dict[str, int]:
         conn = self._conn()

@@ -16,7 +16,8 @@ from hub.storage.schema import LATEST
 
 FORMAT = "lapor-hub-backup"
 # The columns both schemas share, each table after those it references; the derived tables
-# (the cases and their counts) are rebuilt by the target instead (schema.rebuild).
+# (the cases, their counts, the attendance counts and the statistics) are rebuilt by the target
+# instead (schema.rebuild).
 TABLES: dict[str, tuple[str, ...]] = {
     "devices": (
         "device_id",
