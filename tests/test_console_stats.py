@@ -6,6 +6,7 @@ the login page."""
 
 import json
 import re
+from datetime import date, timedelta
 
 import factories
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_console import TIMEOUT, Office, act, signed_in
 
-from hub.console.stats import EARLIEST, LABEL_CHARS, LATEST, chart, choose
+from hub.console.stats import EARLIEST, EVENT_CHOICES, LABEL_CHARS, LATEST, chart, choose
 from hub.storage.participation import Event
 
 # Fixed uuids: parametrized ids name them, and each worker of a parallel run must collect the same ones.
@@ -169,6 +170,34 @@ def test_a_chosen_province_offers_its_own_regencies_and_events_and_charts_its_re
     west_java = viewer.get(office.url("/console/stats?province=Jawa+Barat"), timeout=TIMEOUT).text
     assert "Kelas warga Aceh" not in west_java and "Pendaftaran per provinsi" not in west_java
     assert drawn(west_java, "regency") == [("Bandung", "1"), ("Garut", "2")]
+
+
+def test_a_hub_with_more_events_than_a_list_holds_offers_the_newest_and_says_how_to_find_others(hub):
+    """A national hub holds thousands of events: the form lists the newest, says that dates or a
+    place find the others, and keeps an older event chosen by a link among its options."""
+    office = Office(hub)
+    many = [
+        factories.event(
+            name=f"Acara {day:03d}",
+            starts_on=(date(2025, 1, 1) + timedelta(days=day)).isoformat(),
+            location={"province": "Aceh"},
+        )
+        for day in range(EVENT_CHOICES + 30)
+    ]
+    answer = requests.post(
+        office.url("/api/v1/records"), json={"records": many}, headers=office.bearer, timeout=TIMEOUT
+    )
+    assert {result["status"] for result in answer.json()["results"]} == {"stored"}
+    viewer = in_english(office, "pemantau")
+    html = viewer.get(office.url("/console/stats"), timeout=TIMEOUT).text
+    listed = re.findall(r'<option value="[^"]+" >(Acara \d+)', html)
+    assert listed == [f"Acara {day:03d}" for day in reversed(range(30, EVENT_CHOICES + 30))]
+    assert f"Only the newest {EVENT_CHOICES} events are listed" in html
+    oldest = viewer.get(office.url(f"/console/stats?event={many[0]['uuid']}"), timeout=TIMEOUT).text
+    assert f'<option value="{many[0]["uuid"]}" selected>Acara 000' in oldest
+    first_days = viewer.get(office.url("/console/stats?to=2025-01-10"), timeout=TIMEOUT).text
+    assert len(re.findall(r'<option value="[^"]+" >Acara', first_days)) == 10
+    assert "Only the newest" not in first_days
 
 
 BAD_QUERIES = [  # the query, the notice, the registrations then shown

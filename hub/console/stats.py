@@ -47,6 +47,9 @@ REGENCY_ELSEWHERE = N_(
 )
 UNKNOWN_EVENT = N_("The hub knows no such event, so every event is shown.")
 EVENT_ELSEWHERE = N_("The event asked for was not held in this place, so every event there is shown.")
+# The events the form lists, newest first: a national hub holds thousands, which no one picks from
+# a list (and which would make the page slow to write and to send). Dates or a place find the others.
+EVENT_CHOICES = 200
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,30 @@ def choose(query: Mapping[str, str], known: Mapping[str, participation.Event]) -
     return Filters(first, last, event or None, place.province, place.regency), notices
 
 
+def choices(
+    known: Mapping[str, participation.Event], place: Filters, event_uuid: str | None
+) -> tuple[list[participation.Event], bool]:
+    """The events the form offers (newest first, each day's by name; the one chosen always among
+    them), and whether there are more than it lists."""
+    found = sorted(
+        sorted((event for event in known.values() if place.chosen(event) and place.starts_inside(event)), key=_name),
+        key=_start,
+        reverse=True,
+    )
+    listed = found[:EVENT_CHOICES]
+    if event_uuid and known[event_uuid] not in listed:
+        listed.append(known[event_uuid])
+    return listed, len(found) > EVENT_CHOICES
+
+
+def _name(event: participation.Event) -> str:
+    return event.name
+
+
+def _start(event: participation.Event) -> str:
+    return event.starts_on
+
+
 @router.get(PREFIX + "/stats")
 def dashboard(request: Request, staffer: SignedIn) -> Response:
     console = state(request)
@@ -168,7 +195,8 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
     def day_of(label: str) -> str:
         return format_date(date.fromisoformat(label), "medium", locale=shown_in)
 
-    place = Filters(province=chosen.province, regency=chosen.regency)
+    place = Filters(chosen.date_from, chosen.date_to, province=chosen.province, regency=chosen.regency)
+    events, more_events = choices(known, place, chosen.event_uuid)
     where = "by_regency" if chosen.province else "by_province"
     return page(
         request,
@@ -179,11 +207,9 @@ def dashboard(request: Request, staffer: SignedIn) -> Response:
         notices=notices,
         provinces=sorted({event.province for event in known.values()} - {""}),
         regencies=regencies(known, chosen.province),
-        events=sorted(  # newest first, each day's by name
-            sorted((event for event in known.values() if place.chosen(event)), key=lambda event: event.name),
-            key=lambda event: event.starts_on,
-            reverse=True,
-        ),
+        events=events,
+        more_events=more_events,
+        max_events=EVENT_CHOICES,
         where=where,
         charts={
             name: chart(found[name], label_of)
