@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -34,15 +35,31 @@ def installed_bin_dir() -> Path | None:
 class PostgresServer:
     """A server listening on a Unix socket in its own folder only (no TCP port to collide on)."""
 
-    def __init__(self, bin_dir: Path, settings: str = FAST) -> None:
-        self.bin_dir = bin_dir
+    def __init__(self, bin_dir: Path, settings: str = FAST, primary: "PostgresServer | None" = None) -> None:
+        """A new server, or with `primary` a hot standby of it: a copy that replays its changes as
+        they are written and answers only reads, as a read replica does."""
+        self.bin_dir, self.settings = bin_dir, settings
         self.folder = Path(tempfile.mkdtemp(prefix="hub-pg-"))
         self.user = "postgres" if os.geteuid() == 0 else None  # initdb refuses to run as root
         if self.user:
             shutil.chown(self.folder, self.user)
         self.names = itertools.count()
         data = self.folder / "data"
-        self._run("initdb", "-D", str(data), "-U", ROLE, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
+        if primary:
+            self._run(
+                "pg_basebackup",
+                "-D",
+                str(data),
+                "-h",
+                str(primary.folder),
+                "-U",
+                ROLE,
+                "-R",
+                "--no-sync",
+                "--checkpoint=fast",
+            )
+        else:
+            self._run("initdb", "-D", str(data), "-U", ROLE, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
         options = f"-k {self.folder} -c listen_addresses='' {settings}"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
 
@@ -59,6 +76,20 @@ class PostgresServer:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             for statement in statements:
                 conn.execute(statement)  # type: ignore[arg-type]
+
+    def standby(self) -> "PostgresServer":
+        return PostgresServer(self.bin_dir, self.settings, primary=self)
+
+    def replayed_on(self, standby: "PostgresServer", timeout: float = 30) -> None:
+        """Once `standby` has replayed everything this server has written so far (inserted in its
+        log, that is: a test server commits without waiting for the log to reach the disk)."""
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            (written,) = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone() or ("",)
+        deadline = time.monotonic() + timeout
+        with psycopg.connect(standby.url("postgres"), autocommit=True) as conn:
+            while not conn.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [written]).fetchone()[0]:
+                assert time.monotonic() < deadline, "the standby did not catch up"
+                time.sleep(0.05)
 
     def restart(self) -> None:
         """A fast shutdown (open sessions cut, as when the database host reboots) and a start

@@ -307,7 +307,7 @@ def _kept_as_rebuilt(storage, dialect: str) -> None:
         pass
 
 
-def _same_figures(world: World, rng: random.Random) -> None:
+def same_figures(world: World, rng: random.Random) -> None:
     storage, zone = world.storage, world.zone
     reports = _reports(storage)
     off = HOLIDAYS | {date(2026, 8, day) for day in rng.sample(range(1, 32), rng.randrange(0, 4))}
@@ -343,13 +343,13 @@ def test_the_statistics_kept_equal_a_count_from_scratch_after_any_steps(tmp_path
             if number == 40:
                 world.zone = ZONES[1]  # the admin set another zone
             if number % 8 == 7:
-                _same_figures(world, rng)
+                same_figures(world, rng)
                 _kept_as_rebuilt(storage, dialect)
         backup(storage, tmp_path / "hub.backup")
         with elsewhere(tmp_path / "restored", backend, request) as restored:
             restore(restored, tmp_path / "hub.backup")
             world.storage = restored
-            _same_figures(world, rng)
+            same_figures(world, rng)
             _kept_as_rebuilt(restored, dialect)
 
 
@@ -422,4 +422,4 @@ def test_kiosks_and_staff_at_once_leave_the_statistics_as_a_rebuild_finds_them(t
         with ThreadPoolExecutor(4) as workers:
             list(workers.map(kiosk, range(4)))
         _kept_as_rebuilt(storage, "postgresql" if backend else "sqlite")
-        _same_figures(world, random.Random(1))
+        same_figures(world, random.Random(1))

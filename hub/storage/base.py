@@ -183,6 +183,11 @@ class Storage(Protocol):
         """Keep a verified attachment; False when it was already here (the PUT is idempotent)."""
         ...
 
+    def read_only(self) -> bool:
+        """Whether this database takes no writes (a PostgreSQL read replica): readers that keep
+        what they counted for the next reader count without keeping it."""
+        ...
+
     def writing(self) -> AbstractContextManager[Run]:
         """A transaction for statements written once for both databases (hub.storage.sql),
         committed when the block ends without an exception; on SQLite behind its one writer."""

@@ -315,6 +315,12 @@ class PostgresStorage:
     def put_attachment(self, sha256: str, data: bytes) -> bool:
         return keep(self, sha256, data)
 
+    def read_only(self) -> bool:
+        """Asked each time: a replica may be promoted while the hub runs."""
+        with self.connection() as conn:
+            row = conn.execute("SELECT current_setting('transaction_read_only') = 'on'").fetchone()
+        return bool(row and row[0])
+
     # complaint status
     @contextmanager
     def writing(self) -> Iterator[Run]:

@@ -118,22 +118,24 @@ def agencies(
 
     A month covered whole is read from its counts, counted again first when they were made before
     a change to its pairs or with other days off in its span; the days of a month covered in part
-    are read pair by pair."""
+    are read pair by pair. A read replica keeps no counts: there a month whose counts do not hold
+    is read pair by pair too."""
     found: dict[str, Agency] = defaultdict(Agency)
     rows: list[tuple[Any, ...]] = []
     whole = []
+    keep = not storage.read_only()
     with reading(storage, zone) as run:
         for month in _months(run, first, last):
-            if (first and month.first < first) or (last and month.last > last):
-                held = _held(run, month.name)
-                sql, params = _ran(
-                    max(month.first, first or month.first), min(month.last, last or month.last), held, off
-                )
-                rows += run(sql.format(insert=""), params)
-                continue
-            whole.append(month.name)
-            if not month.counted or month.calendar != _calendar(off, month.span):
+            within = (max(month.first, first or month.first), min(month.last, last or month.last))
+            covered = within == (month.first, month.last)
+            if covered and month.counted and month.calendar == _calendar(off, month.span):
+                whole.append(month.name)
+            elif covered and keep:
                 _count(run, month, off)
+                whole.append(month.name)
+            else:
+                sql, params = _ran(*within, _held(run, month.name) if keep else month.span, off)
+                rows += run(sql.format(insert=""), params)
         if whole:
             rows += run(
                 "SELECT min(month), agency, clock, working_days, sum(n) FROM clock_counts"

@@ -272,6 +272,10 @@ class SqliteStorage:
     def put_attachment(self, sha256: str, data: bytes) -> bool:
         return keep(self, sha256, data)
 
+    def read_only(self) -> bool:
+        """A hub's SQLite file is its own: always written, never a replica."""
+        return False
+
     # complaint status
     @contextmanager
     def writing(self) -> Iterator[Run]:

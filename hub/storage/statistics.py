@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
-from hub.storage.base import Storage
+from hub.storage.base import HubError, Storage
 from hub.storage.sql import Run
 from hub.workdays import local_day
 from kiosk.records.protocol import COMPLETED, FOLLOWED_UP, VERIFIED
@@ -318,8 +318,24 @@ def keep_on_sqlite(conn: sqlite3.Connection) -> None:
 @contextmanager
 def reading(storage: Storage, zone: ZoneInfo) -> Iterator[Run]:
     """A transaction on the tables counted in `zone`: rebuilt in it first when they count in another
-    (the hub's zone was changed), once, whichever process gets there first."""
+    (the hub's zone was changed), once, whichever process gets there first.
+
+    A read replica (DESIGN.md lets the statistics read one, so that reports never slow intake) is
+    read in one snapshot, as it replays the primary's changes, and cannot rebuild: a zone its
+    tables do not count in is refused until the primary has counted in it once."""
     name = str(zone)
+    if storage.read_only():
+        with storage.writing() as run:
+            run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # only PostgreSQL is ever read-only
+            ((counted_in,),) = run("SELECT name FROM statistics_zone")
+            if counted_in != name:
+                raise HubError(
+                    "statistics_zone",
+                    f"this read-only database counts the statistics in the days of {counted_in}, not {name}:"
+                    " ask for them once on the primary database (kiosk-hub stats) to count them again",
+                )
+            yield run
+        return
     with storage.writing() as run:
         if run("SELECT name FROM statistics_zone")[0][0] == name:
             yield run
