@@ -85,26 +85,7 @@ def _load(url: str, total: int) -> float:
     started = time.perf_counter()
     spacing = 3 * 365 * 24 * 3600 / total  # seconds between two arrivals
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SET session_replication_role = replica")  # generated whole: the rebuild derives the rest
-        conn.execute(
-            "INSERT INTO devices (device_id, salt, token_hash, enrolled_at) SELECT 'kiosk-' || lpad(n::text, 5, '0'),"
-            " '\\x00', '\\x00', now() FROM generate_series(0, %s) AS n",
-            [KIOSKS - 1],
-        )
-        conn.execute(
-            "INSERT INTO agencies (code, name, created_at) SELECT 'AG' || n, 'Instansi ' || n, now()"
-            " FROM generate_series(0, %s) AS n",
-            [AGENCIES - 1],
-        )
-        # As pg_restore does: the plain indexes built once after the data, not row by row during it.
-        indexes = [
-            definition
-            for (definition,) in conn.execute(
-                "SELECT i.indexdef FROM pg_indexes i WHERE i.schemaname = 'public' AND NOT EXISTS"
-                " (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
-            )
-        ]
-        conn.execute("DROP INDEX " + ", ".join(definition.split()[2] for definition in indexes))
+        indexes = prepared(conn, KIOSKS, AGENCIES)
         for first in range(1, total + 1, CHUNK):
             last = min(total, first + CHUNK - 1)
             values = {"kiosks": KIOSKS, "provinces": PROVINCES, "total": total, "spacing": spacing}
@@ -119,11 +100,41 @@ def _load(url: str, total: int) -> float:
             conn.execute(definition.encode())  # type: ignore[arg-type]
         for statement in (counts, *others):
             conn.execute(statement.encode())  # type: ignore[arg-type]
-        conn.execute(
-            "UPDATE devices SET records = (SELECT count(*) FROM records r WHERE r.device_id = devices.device_id)"
-        )
-        conn.execute("VACUUM ANALYZE")  # as autovacuum leaves a database that has settled
+        settled(conn)
     return time.perf_counter() - started
+
+
+def prepared(conn: Any, kiosks: int, agencies: int) -> list[str]:
+    """An empty hub database made ready for generated records: its kiosks and agencies, triggers
+    and references off (what is generated is whole, and the rebuild derives the rest) and, as
+    pg_restore does, the plain indexes dropped to be built once after the data, not row by row
+    during it. Their definitions."""
+    conn.execute("SET session_replication_role = replica")
+    conn.execute(
+        "INSERT INTO devices (device_id, salt, token_hash, enrolled_at) SELECT 'kiosk-' || lpad(n::text, 5, '0'),"
+        " '\\x00', '\\x00', now() FROM generate_series(0, %s) AS n",
+        [kiosks - 1],
+    )
+    conn.execute(
+        "INSERT INTO agencies (code, name, created_at) SELECT 'AG' || n, 'Instansi ' || n, now()"
+        " FROM generate_series(0, %s) AS n",
+        [agencies - 1],
+    )
+    indexes = [
+        definition
+        for (definition,) in conn.execute(
+            "SELECT i.indexdef FROM pg_indexes i WHERE i.schemaname = 'public' AND NOT EXISTS"
+            " (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        )
+    ]
+    conn.execute("DROP INDEX " + ", ".join(definition.split()[2] for definition in indexes))
+    return indexes
+
+
+def settled(conn: Any) -> None:
+    """The kiosks' counts of records, and the statistics autovacuum leaves a database with once it has settled."""
+    conn.execute("UPDATE devices SET records = (SELECT count(*) FROM records r WHERE r.device_id = devices.device_id)")
+    conn.execute("VACUUM ANALYZE")
 
 
 def _timed(question: Callable[[], Any], times: int = 3) -> float:

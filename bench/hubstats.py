@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import bench.data  # noqa: F401 - puts tests/ on the path, for the PostgreSQL server and the hub process
-from bench.casework import SETTINGS
+from bench.casework import SETTINGS, prepared, settled
 from bench.table import Figure
 
 RECORDS = int(os.environ.get("HUBSTATS_RECORDS", "10000000"))
@@ -156,25 +156,7 @@ def _load(url: str, total: int) -> tuple[float, dict[str, int]]:
     sizes = {"kiosks": KIOSKS, "provinces": PROVINCES, "agencies": AGENCIES, "events": events}
     sizes |= {"complaints": complaints}
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SET session_replication_role = replica")  # generated whole: no trigger, no reference checked
-        conn.execute(
-            "INSERT INTO devices (device_id, salt, token_hash, enrolled_at) SELECT 'kiosk-' || lpad(n::text, 5, '0'),"
-            " '\\x00', '\\x00', now() FROM generate_series(0, %s) AS n",
-            [KIOSKS - 1],
-        )
-        conn.execute(
-            "INSERT INTO agencies (code, name, created_at) SELECT 'AG' || n, 'Instansi ' || n, now()"
-            " FROM generate_series(0, %s) AS n",
-            [AGENCIES - 1],
-        )
-        indexes = [
-            definition
-            for (definition,) in conn.execute(
-                "SELECT i.indexdef FROM pg_indexes i WHERE i.schemaname = 'public' AND NOT EXISTS"
-                " (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
-            )
-        ]
-        conn.execute("DROP INDEX " + ", ".join(definition.split()[2] for definition in indexes))
+        indexes = prepared(conn, KIOSKS, AGENCIES)
         values = {"span": SPAN, **sizes}
         numbered = [(_EVENTS, first, last, 0) for first, last in _chunks(events)]
         numbered += [(_ATTENDANCE, first, last, events) for first, last in _chunks(attendance)]
@@ -192,10 +174,7 @@ def _load(url: str, total: int) -> tuple[float, dict[str, int]]:
             conn.execute(statement.encode())  # type: ignore[arg-type]
         for definition in indexes:
             conn.execute(definition.encode())  # type: ignore[arg-type]
-        conn.execute(
-            "UPDATE devices SET records = (SELECT count(*) FROM records r WHERE r.device_id = devices.device_id)"
-        )
-        conn.execute("VACUUM ANALYZE")
+        settled(conn)
         for table in ("records", "attendance_counts", "event_days", "attendance_days", "report_days", "agency_clocks"):
             row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()  # type: ignore[arg-type]
             sizes[table] = int(row[0]) if row else 0
