@@ -16,7 +16,8 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -181,33 +182,42 @@ def _questions(storage: Any) -> dict[str, Callable[[], Any]]:
     return questions
 
 
-def measure() -> list[Figure]:
-    import psycopg
+@contextmanager
+def national(name: str) -> Iterator[tuple[Path, str]]:
+    """A folder of its own in the home folder (the temporary one may be too small for ten million
+    records) and a migrated database on a PostgreSQL server of its own with SETTINGS: their path
+    and URL, gone after."""
     from postgres import PostgresServer, installed_bin_dir
 
-    from hub.storage.postgres import PostgresStorage, migrate
+    from hub.storage.postgres import migrate
 
     bin_dir = installed_bin_dir()
     if bin_dir is None:
-        raise SystemExit("bench: the case table needs PostgreSQL installed (apt-get install postgresql)")
-    with tempfile.TemporaryDirectory(prefix="bench-casework-", dir=Path.home()) as name:
+        raise SystemExit(f"bench: {name} needs PostgreSQL installed (apt-get install postgresql)")
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-", dir=Path.home()) as folder:
         server = PostgresServer(bin_dir, settings=SETTINGS)
         try:
             server.admin("CREATE DATABASE national")
-            url = server.url("national")
-            migrate(url)
-            loading = _load(url, RECORDS)
-            with psycopg.connect(url) as conn:
-                scan = _timed(
-                    lambda: conn.execute("SELECT count(*), count(DISTINCT status) FROM complaints").fetchone()
-                )
-            storage = PostgresStorage(Path(name), url)
-            try:
-                answers = {question: _timed(ask) for question, ask in _questions(storage).items()}
-            finally:
-                storage.close()
+            migrate(server.url("national"))
+            yield Path(folder), server.url("national")
         finally:
             server.stop()
+
+
+def measure() -> list[Figure]:
+    import psycopg
+
+    from hub.storage.postgres import PostgresStorage
+
+    with national("casework") as (folder, url):
+        loading = _load(url, RECORDS)
+        with psycopg.connect(url) as conn:
+            scan = _timed(lambda: conn.execute("SELECT count(*), count(DISTINCT status) FROM complaints").fetchone())
+        storage = PostgresStorage(folder, url)
+        try:
+            answers = {question: _timed(ask) for question, ask in _questions(storage).items()}
+        finally:
+            storage.close()
     baseline = f"scan of the case table {scan * 1000:,.0f} ms ({RECORDS:,} complaints, loaded in {loading:,.0f} s)"
     return [
         Figure(

@@ -19,7 +19,6 @@ with, the plain indexes after the data, as in bench/casework.py, whose server se
 import os
 import re
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import bench.data  # noqa: F401 - puts tests/ on the path, for the PostgreSQL server and the hub process
-from bench.casework import SETTINGS, prepared, settled
+from bench.casework import national, prepared, settled
 from bench.table import Figure
 
 RECORDS = int(os.environ.get("HUBSTATS_RECORDS", "10000000"))
@@ -251,31 +250,18 @@ def _dashboard(folder: Path, url: str) -> Iterator[dict[str, Callable[[], Any]]]
 
 def measure() -> list[Figure]:
     import psycopg
-    from postgres import PostgresServer, installed_bin_dir
 
-    from hub.storage.postgres import migrate
-
-    bin_dir = installed_bin_dir()
-    if bin_dir is None:
-        raise SystemExit("bench: the statistics need PostgreSQL installed (apt-get install postgresql)")
-    with tempfile.TemporaryDirectory(prefix="bench-hubstats-", dir=Path.home()) as name:
-        server = PostgresServer(bin_dir, settings=SETTINGS)
-        try:
-            server.admin("CREATE DATABASE national")
-            url = server.url("national")
-            migrate(url)
-            loading, sizes = _load(url, RECORDS)
-            with psycopg.connect(url) as conn:
-                count = _timed(lambda: conn.execute("SELECT count(*) FROM records").fetchone())
-            command = _command(Path(name), url)
-            started = time.perf_counter()
-            command()  # counts every month's clocks by working days, as after a restore or a new calendar
-            first = time.perf_counter() - started
-            answers = {"kiosk-hub stats --format json": _timed(command)}
-            with _dashboard(Path(name), url) as pages:
-                answers |= {question: _timed(ask) for question, ask in pages.items()}
-        finally:
-            server.stop()
+    with national("hubstats") as (folder, url):
+        loading, sizes = _load(url, RECORDS)
+        with psycopg.connect(url) as conn:
+            count = _timed(lambda: conn.execute("SELECT count(*) FROM records").fetchone())
+        command = _command(folder, url)
+        started = time.perf_counter()
+        command()  # counts every month's clocks by working days, as after a restore or a new calendar
+        first = time.perf_counter() - started
+        answers = {"kiosk-hub stats --format json": _timed(command)}
+        with _dashboard(folder, url) as pages:
+            answers |= {question: _timed(ask) for question, ask in pages.items()}
     baseline = (
         f"count of the records {count * 1000:,.0f} ms ({sizes['records']:,} records: {sizes['complaints']:,}"
         f" complaints, {sizes['events']:,} events; {sizes['agency_clocks']:,} clock rows,"
