@@ -22,6 +22,7 @@ count in (`statistics_zone`), and `reading` rebuilds them in another when a read
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from hub.storage.base import HubError, Storage
@@ -301,8 +302,10 @@ MIGRATION = {
 }
 
 
+@lru_cache(maxsize=4096)
 def hub_day(moment: str | None, zone: str | None) -> str | None:
-    """SQLite's `hub_day`: the day of a moment (UTC text) in the zone named, as ISO text."""
+    """SQLite's `hub_day`: the day of a moment (UTC text) in the zone named, as ISO text. Kept for
+    the moments last asked: a report's triggers ask for the same few moments eight times over."""
     if moment is None or zone is None:
         return None
     return local_day(moment, ZoneInfo(zone)).isoformat()
