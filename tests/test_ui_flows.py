@@ -9,6 +9,7 @@ from conftest import PIN
 from PySide6.QtCore import Qt
 from windowscript import fresh
 
+from kiosk.accessibility.display import DisplayMode
 from kiosk.errors import KioskError
 from kiosk.officer import access, config
 from kiosk.records.check import validate
@@ -295,6 +296,33 @@ def test_officer_creates_and_opens_an_event(qtbot, window, data_dir):
         assert store.setting("open_event") == new_event["uuid"]
     click(qtbot, window.officer.back)
     assert window.home.tiles["attendance"].detail.text().endswith("Lokakarya Pengaduan Kampus")
+
+
+def test_at_large_text_each_event_is_shown_whole_in_one_column(qtbot, window, data_dir):
+    """Five columns of enlarged text run off a kiosk's screen: the events' table then gives each
+    event its lines in one column (name, date, registrations today and in all, registration open),
+    and goes back to five columns at the usual size."""
+    window.go("officer")
+    settle(qtbot, window)
+    table = window.officer.events.table
+    qtbot.waitUntil(lambda: table.rowCount() == 1)
+    assert table.columnCount() == 5
+    for scale in (1.5, 2.0):
+        window.set_mode(DisplayMode(scale=scale))
+        settle(qtbot, window)
+        assert table.columnCount() == 1, scale
+        name, day, counts, opened = table.item(0, 0).text().splitlines()
+        assert (name, day, counts, opened) == (
+            "Sosialisasi LAPOR! Desa Mekarsari",
+            "20 November 2026",
+            "Hari ini: 0 · Seluruhnya: 0",
+            "Pendaftaran: Dibuka",
+        )
+        assert table.rowHeight(0) >= 4 * table.fontMetrics().lineSpacing()
+        assert table.horizontalHeader().length() <= table.viewport().width()
+    window.set_mode(DisplayMode())
+    settle(qtbot, window)
+    assert table.columnCount() == 5 and table.item(0, 0).text() == "Sosialisasi LAPOR! Desa Mekarsari"
 
 
 def test_officer_settings_are_saved(qtbot, window, data_dir):

@@ -24,6 +24,7 @@ def fit_rows(table: QTableWidget) -> None:
 
 
 def fill_table(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
+    table.setColumnCount(len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):

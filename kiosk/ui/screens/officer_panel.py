@@ -3,12 +3,13 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QSpinBox,
     QTabWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import questions
 from kiosk.accessibility import speech
+from kiosk.accessibility.display import BASE_FONT_PX
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, _, format_day, format_number
 from kiosk.officer import config
 from kiosk.printing import printers
@@ -37,6 +39,10 @@ def _today_utc_start() -> str:
     return midnight.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+COLUMNS = 5  # of the events' table: name, date, today, in all, registration
+# The text scale past which it shows each event's facts as lines of one column: five columns of
+# text even half as large again as usual are wider than a kiosk's 1024 pixels.
+STACKED_ABOVE = 1.2
 Overview = tuple[list[dict[str, Any]], dict[str, int], dict[str, int], list[dict[str, Any]]]
 
 
@@ -66,7 +72,10 @@ class EventsTab(QWidget):
         super().__init__()
         self.panel = panel
         self.events: list[dict[str, Any]] = []
-        self.table = table(5)
+        self.table = table(COLUMNS)
+        # rows as tall as their lines, at whatever size the text is now
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
         self.name, self.organizer = QLineEdit(), QLineEdit()
         self.type = QComboBox()
         self.starts_on = QDateEdit(QDate.currentDate())
@@ -109,8 +118,16 @@ class EventsTab(QWidget):
         self.table.setAccessibleName(_("Events"))
 
     def show_overview(self, events: list[dict[str, Any]], today: dict[str, int], total: dict[str, int]) -> None:
-        self.events = events
+        self.events, self.counts = events, (today, total)
+        self._fill()
+
+    def _fill(self) -> None:
+        """The table of events: a column for each fact, or at large text one column with each
+        event's facts on lines of their own, since five columns of large text are wider than
+        a kiosk's screen and its last ones would be cut off at the edge."""
+        today, total = self.counts
         open_uuid = self.panel.context.settings.get("open_event")
+        headers = [_("Event"), _("Date"), _("Today"), _("In all"), _("Registration")]
         rows = [
             [
                 event["name"],
@@ -119,9 +136,30 @@ class EventsTab(QWidget):
                 format_number(total.get(event["uuid"], 0)),
                 _("Open") if event["uuid"] == open_uuid else "",
             ]
-            for event in events
+            for event in self.events
         ]
-        fill_table(self.table, [_("Event"), _("Date"), _("Today"), _("In all"), _("Registration")], rows)
+        if self.stacked():
+            headers, rows = (
+                headers[:1],
+                [
+                    [
+                        f"{name}\n{day}\n{headers[2]}: {count_today} · {headers[3]}: {count_all}"
+                        + (f"\n{headers[4]}: {opened}" if opened else "")
+                    ]
+                    for name, day, count_today, count_all, opened in rows
+                ],
+            )
+        fill_table(self.table, headers, rows)
+
+    def stacked(self) -> bool:
+        return self.table.fontInfo().pixelSize() > STACKED_ABOVE * BASE_FONT_PX
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange) and self.table.columnCount() != (
+            1 if self.stacked() else COLUMNS
+        ):
+            self._fill()
 
     def selected(self) -> str | None:
         row = self.table.currentRow()
