@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from babel.dates import format_date
 from fastapi import APIRouter, Request
@@ -149,22 +150,17 @@ def choices(
     """The events the form offers (newest first, each day's by name; the one chosen always among
     them), and whether there are more than it lists."""
     found = sorted(
-        sorted((event for event in known.values() if place.chosen(event) and place.starts_inside(event)), key=_name),
-        key=_start,
+        sorted(
+            (event for event in known.values() if place.chosen(event) and place.starts_inside(event)),
+            key=attrgetter("name"),
+        ),
+        key=attrgetter("starts_on"),
         reverse=True,
     )
     listed = found[:EVENT_CHOICES]
     if event_uuid and known[event_uuid] not in listed:
         listed.append(known[event_uuid])
     return listed, len(found) > EVENT_CHOICES
-
-
-def _name(event: participation.Event) -> str:
-    return event.name
-
-
-def _start(event: participation.Event) -> str:
-    return event.starts_on
 
 
 @router.get(PREFIX + "/stats")

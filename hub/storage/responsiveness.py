@@ -123,8 +123,7 @@ def agencies(
     found: dict[str, Agency] = defaultdict(Agency)
     rows: list[tuple[Any, ...]] = []
     whole = []
-    keep = not storage.read_only()
-    with reading(storage, zone) as run:
+    with reading(storage, zone) as (run, keep):
         for month in _months(run, first, last):
             within = (max(month.first, first or month.first), min(month.last, last or month.last))
             covered = within == (month.first, month.last)
@@ -158,7 +157,7 @@ def agencies(
 
 def first_day(storage: Storage, zone: ZoneInfo) -> date | None:
     """The earliest day a clock of a report passed on started or stopped on."""
-    with reading(storage, zone) as run:
+    with reading(storage, zone) as (run, _keep):
         (day,) = run("SELECT min(first_day) FROM clock_months")[0]
     return date.fromisoformat(day) if day else None
 
@@ -183,7 +182,7 @@ def tallies(
         counted, params = "sum(n)", [province or "", *params]
         sql = f"SELECT facet, value, {counted} FROM report_days WHERE {' AND '.join(['place = ?', *clauses])}"
     found: dict[str, dict[str, int]] = defaultdict(dict)
-    with reading(storage, zone) as run:
+    with reading(storage, zone) as (run, _keep):
         for facet, value, n in run(f"{sql} GROUP BY 1, 2 HAVING {counted} <> 0", params):
             found[facet][value] = int(n)
     return dict(found)

@@ -319,9 +319,10 @@ def keep_on_sqlite(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def reading(storage: Storage, zone: ZoneInfo) -> Iterator[Run]:
-    """A transaction on the tables counted in `zone`: rebuilt in it first when they count in another
-    (the hub's zone was changed), once, whichever process gets there first.
+def reading(storage: Storage, zone: ZoneInfo) -> Iterator[tuple[Run, bool]]:
+    """A transaction on the tables counted in `zone`, and whether the reader may keep in it what it
+    counts: rebuilt in `zone` first when they count in another (the hub's zone was changed), once,
+    whichever process gets there first.
 
     A read replica (DESIGN.md lets the statistics read one, so that reports never slow intake) is
     read in one snapshot, as it replays the primary's changes, and cannot rebuild: a zone its
@@ -337,14 +338,14 @@ def reading(storage: Storage, zone: ZoneInfo) -> Iterator[Run]:
                     f"this read-only database counts the statistics in the days of {counted_in}, not {name}:"
                     " ask for them once on the primary database (kiosk-hub stats) to count them again",
                 )
-            yield run
+            yield run, False
         return
     with storage.writing() as run:
         if run("SELECT name FROM statistics_zone")[0][0] == name:
-            yield run
+            yield run, True
             return
     with storage.writing() as run:
         if run("UPDATE statistics_zone SET name = ? WHERE name <> ? RETURNING name", [name, name]):
             for statement in REFILL:
                 run(statement)
-        yield run
+        yield run, True
